@@ -1,0 +1,11 @@
+"""Component ids of the web map: constants, so layout, callbacks and tests agree."""
+
+MAP = "map"
+INFO = "hover-info"
+LAYERS_CONTROL = "layers-control"
+SOURCES = "sources-note"
+
+
+def layer_id(layer: str) -> str:
+    """Component id of a catalogue layer's GeoJSON component."""
+    return f"layer-{layer}"

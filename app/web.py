@@ -1,0 +1,42 @@
+"""The web map: ``create_app()`` builds the Dash app and exposes ``server`` for gunicorn."""
+
+from __future__ import annotations
+
+from dash import Dash
+from flask import Response, jsonify, request
+
+from app import callbacks, layout, settings
+from layers import webdata
+
+
+def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
+    @server.route(f"{settings.LAYER_URL_PREFIX}/<layer_id>/<band>.geojson")
+    def layer_geojson(layer_id: str, band: str) -> Response:
+        try:
+            payload = webdata.layer_geojson(layer_id, band)
+        except KeyError as exc:
+            response = jsonify(error=str(exc.args[0]) if exc.args else "not found")
+            response.status_code = 404
+            return response
+        tag = webdata.etag(payload)
+        if request.if_none_match.contains(tag.strip('"')):
+            return Response(status=304, headers={"ETag": tag})
+        return Response(
+            payload,
+            mimetype="application/geo+json",
+            headers={"ETag": tag, "Cache-Control": f"public, max-age={settings.LAYER_MAX_AGE_S}"},
+        )
+
+    @server.route("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+
+
+def create_app() -> Dash:
+    """Build the web map app. The Flask server is ``create_app().server``."""
+    app = Dash(__name__, title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", update_title=None)
+    app.layout = layout.page()
+    callbacks.register(app)
+    _register_data_routes(app.server)
+    return app

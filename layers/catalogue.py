@@ -1,0 +1,115 @@
+"""The layer catalogue: ``data/layers/catalogue.json`` read into frozen, validated specs.
+
+Adding a layer is an edit to that file, not to code. Unknown and missing keys are
+reported by name, with the entry's position, so a typo cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo import io
+from geo.paths import DATA_DIR
+
+CATALOGUE_FILE = DATA_DIR / "layers" / "catalogue.json"
+GEOMETRY_KINDS = ("polygon", "line", "point")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One catalogue entry: what a layer is, where its data lives and how it is drawn.
+
+    ``data`` is a path relative to the data folder; ``schema`` lists the attributes every
+    feature must carry; ``coverage`` says the polygons tile without gaps or overlaps (so
+    they may be simplified as a coverage); ``style`` names an entry in ``layers.style``.
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    group: str
+    geometry: str
+    data: str
+    schema: tuple[str, ...]
+    coverage: bool
+    style: str
+    visible: bool
+    plan_articles: tuple[str, ...]
+    description_zh: str
+    description_en: str
+
+    @property
+    def path(self) -> Path:
+        """Absolute path of the layer's data file."""
+        return DATA_DIR / self.data
+
+    def title(self, lang: str = "zh") -> str:
+        """The layer's title in ``lang`` (``"zh"`` or ``"en"``)."""
+        return self.title_en if lang == "en" else self.title_zh
+
+
+_FIELDS = {f.name for f in fields(LayerSpec)}
+
+
+def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> LayerSpec:
+    where = f"entry {position} ({entry.get('id', '?')})"
+    missing = sorted(_FIELDS - entry.keys())
+    unknown = sorted(entry.keys() - _FIELDS)
+    if missing or unknown:
+        parts = ([f"missing keys {missing}"] if missing else []) + ([f"unknown keys {unknown}"] if unknown else [])
+        raise io.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
+    if entry["geometry"] not in GEOMETRY_KINDS:
+        raise io.DataFileError(path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+    return LayerSpec(**values)  # type: ignore[arg-type]
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, LayerSpec]:
+    """Read and validate a catalogue file. Returns specs by id, in file order.
+
+    Raises
+    ------
+    io.DataFileError
+        For unreadable JSON, missing or unknown keys, a bad geometry kind, or a duplicate id.
+    """
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise io.DataFileError(path, f"cannot read the layer catalogue ({exc})") from exc
+    specs: dict[str, LayerSpec] = {}
+    for position, entry in enumerate(raw.get("layers", []), start=1):
+        spec = _spec_from_entry(entry, position, Path(path))
+        if spec.id in specs:
+            raise io.DataFileError(path, f"duplicate layer id {spec.id!r}", row=position, field="id")
+        specs[spec.id] = spec
+    return specs
+
+
+@functools.cache
+def catalogue() -> dict[str, LayerSpec]:
+    """The app's catalogue (cached)."""
+    return load_catalogue()
+
+
+def layer(layer_id: str) -> LayerSpec:
+    """Return the spec for ``layer_id``; KeyError lists the known ids."""
+    specs = catalogue()
+    if layer_id not in specs:
+        raise KeyError(f"unknown layer {layer_id!r}; known layers: {sorted(specs)}")
+    return specs[layer_id]
+
+
+@functools.cache
+def _read_layer(layer_id: str) -> gpd.GeoDataFrame:
+    spec = layer(layer_id)
+    return io.read_vector(spec.path, required=spec.schema)
+
+
+def layer_data(layer_id: str) -> gpd.GeoDataFrame:
+    """Return a copy of the layer's features (EPSG:4326), validated against its schema."""
+    return _read_layer(layer_id).copy()

@@ -1,0 +1,37 @@
+"""Layer data as served to the web map: simplified per zoom band, rounded, cached bytes.
+
+The web map fetches these by URL, so geometry never travels through a Dash callback.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from geo import io, simplify
+from layers import catalogue
+
+
+@functools.lru_cache(maxsize=64)
+def layer_geojson(layer_id: str, band_name: str) -> bytes:
+    """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name``.
+
+    Coverage layers are simplified with ``geo.simplify`` (seamless at every band);
+    coordinates are rounded to the band's decimals.
+
+    Raises
+    ------
+    KeyError
+        For an unknown layer or band (the message lists the valid ones).
+    """
+    spec = catalogue.layer(layer_id)
+    band = simplify.band_by_name(band_name)
+    gdf = catalogue.layer_data(layer_id)
+    if spec.geometry == "polygon" and spec.coverage:
+        gdf = simplify.simplify_for_band(gdf, band)
+    return io.to_geojson_bytes(gdf, precision=band.decimals)
+
+
+def etag(payload: bytes) -> str:
+    """A strong ETag for a response body (quoted SHA-256 prefix)."""
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
