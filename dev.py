@@ -34,7 +34,7 @@ To run everything else meanwhile: python3 dev.py test -m "not browser"
 
 def ensure_env(extras: str) -> None:
     """Create ``.venv`` and install the project (editable) with ``extras`` when needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating virtual environment in {VENV} ...", flush=True)

@@ -48,15 +48,23 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``hubei-map``."""
-    parser = argparse.ArgumentParser(prog="hubei-map", description="Hubei digital-economy map: data, web map and outputs.")
+    parser = argparse.ArgumentParser(
+        prog="hubei-map", description="Hubei digital-economy map: data, web map and outputs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_units = sub.add_parser("units", help="list Hubei's administrative units with their areas")
     p_units.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
-    p_units.add_argument("--level", choices=boundaries.LEVELS, default=None, help="only this level (default: all 121 units)")
+    p_units.add_argument(
+        "--level", choices=boundaries.LEVELS, default=None, help="only this level (default: all 121 units)"
+    )
     p_units.set_defaults(func=_cmd_units)
     p_serve = sub.add_parser("serve", help="start the web map")
-    p_serve.add_argument("--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})")
-    p_serve.add_argument("--port", type=int, default=settings.DEFAULT_PORT, help=f"port (default: {settings.DEFAULT_PORT})")
+    p_serve.add_argument(
+        "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"
+    )
+    p_serve.add_argument(
+        "--port", type=int, default=settings.DEFAULT_PORT, help=f"port (default: {settings.DEFAULT_PORT})"
+    )
     p_serve.add_argument("--debug", action="store_true", help="Dash debug mode with hot reload (development only)")
     p_serve.set_defaults(func=_cmd_serve)
     return parser

@@ -32,7 +32,6 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
         return jsonify(status="ok")
 
 
-
 def create_app() -> Dash:
     """Build the web map app. The Flask server is ``create_app().server``."""
     app = Dash(__name__, title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", update_title=None)

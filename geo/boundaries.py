@@ -75,7 +75,11 @@ def validate_units(gdf: gpd.GeoDataFrame, level: str, path: str = "<units>") -> 
     ]
     if level != "province":
         checks.append(
-            ("parent_code", ~gdf["parent_code"].fillna("").astype(str).str.fullmatch(_CODE.pattern), "must be a 6-digit code")
+            (
+                "parent_code",
+                ~gdf["parent_code"].fillna("").astype(str).str.fullmatch(_CODE.pattern),
+                "must be a 6-digit code",
+            )
         )
     for field, bad, message in checks:
         if bad.any():
@@ -104,6 +108,7 @@ def units(level: str | None = None) -> gpd.GeoDataFrame:
     Returns
     -------
     A new GeoDataFrame with columns ``code, name_zh, name_en, level, parent_code, kind, geometry``.
+
     """
     levels = LEVELS if level is None else (level,)
     for lv in levels:
@@ -123,6 +128,7 @@ def unit(code: str, *, level: str | None = None) -> pd.Series:
     ------
     KeyError
         If no unit has that code (at that level).
+
     """
     table = units(level)
     hits = table[table["code"] == str(code)]
@@ -191,8 +197,9 @@ def check_coverage(table: gpd.GeoDataFrame, *, tolerance_m2: float = 1.0) -> Non
             raise ValueError(f"{level} parents {sorted(dissolved.index)} differ from the {parent_level} codes")
         diff = dissolved.symmetric_difference(parents.reindex(dissolved.index), align=False)
         area = gpd.GeoSeries(diff.values, index=dissolved.index, crs=table.crs).to_crs(HUBEI_EQUAL_AREA).area
-        if (area > tolerance_m2).any():
-            raise ValueError(f"{level} units do not tile their {parent_level}: gap/overlap m² {area[area > tolerance_m2].round(1).to_dict()}")
+        off = area[area > tolerance_m2].round(1).to_dict()
+        if off:
+            raise ValueError(f"{level} units do not tile their {parent_level}: gap/overlap m² {off}")
 
 
 @functools.cache

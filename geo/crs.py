@@ -8,6 +8,8 @@ closed-form forward transform from WGS-84, inverted here by fixed-point iteratio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -21,13 +23,11 @@ CGCS2000 = CRS.from_epsg(4490)
 WEB_MERCATOR = CRS.from_epsg(3857)
 #: Albers equal-area conic for Hubei (standard parallels bracket 29°N-33.3°N). Metres.
 HUBEI_EQUAL_AREA = CRS.from_proj4(
-    "+proj=aea +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 "
-    "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    "+proj=aea +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 )
 #: Lambert conformal conic for Hubei, for print maps (shapes and local scale kept). Metres.
 HUBEI_CONFORMAL = CRS.from_proj4(
-    "+proj=lcc +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 "
-    "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    "+proj=lcc +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 )
 
 # GCJ-02 constants, as in every published implementation (e.g. cnmaps/geo.py,
@@ -64,13 +64,11 @@ def in_china_box(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.bool_
     ----------
     lon, lat
         Longitude and latitude in degrees.
+
     """
     lon_a = np.asarray(lon, dtype=float)
     lat_a = np.asarray(lat, dtype=float)
-    return (
-        (lon_a >= _CHINA_LON[0]) & (lon_a <= _CHINA_LON[1])
-        & (lat_a >= _CHINA_LAT[0]) & (lat_a <= _CHINA_LAT[1])
-    )
+    return (lon_a >= _CHINA_LON[0]) & (lon_a <= _CHINA_LON[1]) & (lat_a >= _CHINA_LAT[0]) & (lat_a <= _CHINA_LAT[1])
 
 
 def wgs84_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -81,6 +79,7 @@ def wgs84_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, 
     Returns
     -------
     (lon, lat) in GCJ-02 degrees, as float arrays of the input's shape.
+
     """
     lon_a = np.asarray(lon, dtype=float)
     lat_a = np.asarray(lat, dtype=float)
@@ -113,6 +112,7 @@ def gcj02_to_wgs84(
     ------
     RuntimeError
         If the iteration has not converged after ``max_iter`` rounds.
+
     """
     g_lon = np.asarray(lon, dtype=float)
     g_lat = np.asarray(lat, dtype=float)
@@ -130,7 +130,9 @@ def gcj02_to_wgs84(
     )
 
 
-def _coords_transform(func):  # type: ignore[no-untyped-def]
+def _coords_transform(
+    func: Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]],
+) -> Callable[[FloatArray], FloatArray]:
     def apply(coords: FloatArray) -> FloatArray:
         lon, lat = func(coords[:, 0], coords[:, 1])
         return np.column_stack([lon, lat])

@@ -79,6 +79,8 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
         Any file GDAL reads (GeoJSON, GeoPackage, Shapefile, ...).
     required
         Attribute columns that must be present.
+    **kwargs
+        Passed to ``geopandas.read_file`` (e.g. ``layer``, ``bbox``).
 
     Returns
     -------
@@ -89,6 +91,7 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
     DataFileError
         If the file is missing or unreadable, has no CRS, lacks a required field, or
         holds a missing or invalid geometry (the message names the row).
+
     """
     p = Path(path)
     if not p.exists():
@@ -107,7 +110,9 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
     if bad.any():
         row = int(bad.nonzero()[0][0]) + 1
         reason = "missing geometry" if shapely.is_missing(geom[row - 1]) else shapely.is_valid_reason(geom[row - 1])
-        raise DataFileError(p, f"invalid geometry ({reason}); {int(bad.sum())} feature(s) affected", row=row, field="geometry")
+        raise DataFileError(
+            p, f"invalid geometry ({reason}); {int(bad.sum())} feature(s) affected", row=row, field="geometry"
+        )
     return gdf
 
 
@@ -127,6 +132,7 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, precision: int = GEOJSON_PRECISIO
     ------
     ValueError
         If ``gdf`` is not in EPSG:4326; reproject it with ``to_crs`` first.
+
     """
     _check_wgs84(gdf)
     buf = _io.BytesIO()
@@ -141,6 +147,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path | str, *, precision: int = G
     ------
     ValueError
         If ``gdf`` is not in EPSG:4326; reproject it with ``to_crs`` first.
+
     """
     _check_wgs84(gdf)
     with atomic_path(path) as tmp:

@@ -82,6 +82,7 @@ def coverage_simplify_metres(
     Returns
     -------
     Simplified geometries in EPSG:4326, same order; still a valid coverage.
+
     """
     arr = np.asarray(geoms, dtype=object)
     if tolerance_m <= 0:
@@ -98,9 +99,10 @@ def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand) -> gpd.GeoDataFrame
     ------
     ValueError
         If ``gdf`` is not in EPSG:4326.
+
     """
     if gdf.crs is None or not gdf.crs.equals(WGS84):
         raise ValueError(f"simplify_for_band expects EPSG:4326, got {gdf.crs}; call to_crs(4326) first")
     geoms = coverage_simplify_metres(gdf.geometry.values, band.tolerance_m)
-    rounded = shapely.set_precision(geoms, 10.0 ** -band.decimals)
+    rounded = shapely.set_precision(geoms, 10.0**-band.decimals)
     return gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))

@@ -64,7 +64,9 @@ def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> Lay
         parts = ([f"missing keys {missing}"] if missing else []) + ([f"unknown keys {unknown}"] if unknown else [])
         raise io.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
     if entry["geometry"] not in GEOMETRY_KINDS:
-        raise io.DataFileError(path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry")
+        raise io.DataFileError(
+            path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry"
+        )
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
     return LayerSpec(**values)  # type: ignore[arg-type]
 
@@ -76,6 +78,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, LayerSpec]:
     ------
     io.DataFileError
         For unreadable JSON, missing or unknown keys, a bad geometry kind, or a duplicate id.
+
     """
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ def unit_lines(properties: Mapping[str, Any] | None, lang: str = "zh") -> list[s
         A unit feature's properties (``code, name_zh, name_en, kind``); None gives ``[]``.
     lang
         ``"zh"`` (Chinese first) or ``"en"`` (English first).
+
     """
     if not properties:
         return []

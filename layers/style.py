@@ -8,9 +8,23 @@ from typing import Any
 #: the boundary hierarchy is carried by line weight, not hue, so it survives colour blindness.
 STYLES: dict[str, dict[str, Any]] = {
     "prefecture": {"color": "#3d3d3d", "weight": 1.6, "fillColor": "#f4efe6", "fillOpacity": 0.85, "opacity": 1.0},
-    "county": {"color": "#7a7a7a", "weight": 0.7, "fillColor": "#f4efe6", "fillOpacity": 0.0, "opacity": 0.9, "dashArray": "3 3"},
+    "county": {
+        "color": "#7a7a7a",
+        "weight": 0.7,
+        "fillColor": "#f4efe6",
+        "fillOpacity": 0.0,
+        "opacity": 0.9,
+        "dashArray": "3 3",
+    },
     "province": {"color": "#1f3b57", "weight": 2.8, "fillOpacity": 0.0, "opacity": 1.0, "interactive": False},
-    "context": {"color": "#b5b5b5", "weight": 0.8, "fillColor": "#e3e3e3", "fillOpacity": 1.0, "opacity": 1.0, "interactive": False},
+    "context": {
+        "color": "#b5b5b5",
+        "weight": 0.8,
+        "fillColor": "#e3e3e3",
+        "fillOpacity": 1.0,
+        "opacity": 1.0,
+        "interactive": False,
+    },
 }
 #: Outline drawn over a feature under the pointer.
 HOVER_STYLE: dict[str, Any] = {"weight": 3, "color": "#1f4e79"}

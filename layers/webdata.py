@@ -23,6 +23,7 @@ def layer_geojson(layer_id: str, band_name: str) -> bytes:
     ------
     KeyError
         For an unknown layer or band (the message lists the valid ones).
+
     """
     spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)

@@ -78,7 +78,7 @@ def test_check_coverage_rejects_an_overlap(table):
     broken = table.copy()
     i = broken.index[broken["code"] == "420100"][0]
     broken.loc[i, "geometry"] = broken.loc[i, "geometry"].buffer(0.02)
-    with pytest.raises(ValueError, match="overlap|tile"):
+    with pytest.raises(ValueError, match=r"overlap|tile"):
         boundaries.check_coverage(broken)
 
 
@@ -142,9 +142,7 @@ def test_validate_units_names_row_and_field(table):
 
 
 def test_checksums_match_the_committed_files():
-    sums = dict(
-        reversed(line.split("  ", 1)) for line in (BOUNDARIES_DIR / "SHA256SUMS").read_text().splitlines()
-    )
+    sums = dict(reversed(line.split("  ", 1)) for line in (BOUNDARIES_DIR / "SHA256SUMS").read_text().splitlines())
     assert set(sums) >= {*boundaries.UNIT_FILES.values(), *boundaries.CONTEXT_FILES.values(), "names.csv"}
     for name, digest in sums.items():
         assert hashlib.sha256((BOUNDARIES_DIR / name).read_bytes()).hexdigest() == digest, name

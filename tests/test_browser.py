@@ -59,8 +59,10 @@ def test_zooming_in_fetches_a_finer_band(live_server, browser):
     )
     assert any(n.endswith("/prefectures/z7-8.geojson") for n in first)
     zoom_in = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in")
-    for _ in range(3):
+    container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
+    for _ in range(3):  # 7 -> 10; Leaflet ignores clicks during its zoom animation, so wait it out
         zoom_in.click()
+        WebDriverWait(browser, 10).until(lambda d: "leaflet-zoom-anim" not in container.get_attribute("class"))
     WebDriverWait(browser, 20).until(
         lambda d: d.execute_script(
             "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/prefectures/z9-10.geojson'))"

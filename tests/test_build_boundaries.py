@@ -16,9 +16,7 @@ from geo import build_boundaries  # noqa: E402
 @pytest.mark.slow
 def test_build_reproduces_the_committed_files_exactly(tmp_path):
     written = build_boundaries.build(tmp_path)
-    committed = dict(
-        reversed(line.split("  ", 1)) for line in (BOUNDARIES_DIR / "SHA256SUMS").read_text().splitlines()
-    )
+    committed = dict(reversed(line.split("  ", 1)) for line in (BOUNDARIES_DIR / "SHA256SUMS").read_text().splitlines())
     assert written == committed
 
 

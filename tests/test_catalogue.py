@@ -62,7 +62,7 @@ def test_duplicate_ids_and_bad_geometry_kind(tmp_path):
         catalogue.load_catalogue(_write(tmp_path, [_entry(geometry="raster")]))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    with pytest.raises(io.DataFileError, match="broken.json"):
+    with pytest.raises(io.DataFileError, match=r"broken\.json"):
         catalogue.load_catalogue(broken)
 
 

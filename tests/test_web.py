@@ -17,7 +17,9 @@ def client():
 
 
 @pytest.mark.parametrize("band", [b.name for b in ZOOM_BANDS])
-@pytest.mark.parametrize(("layer_id", "count"), [("prefectures", 17), ("counties", 103), ("neighbours", 6), ("province", 1)])
+@pytest.mark.parametrize(
+    ("layer_id", "count"), [("prefectures", 17), ("counties", 103), ("neighbours", 6), ("province", 1)]
+)
 def test_layer_route_serves_geojson_per_band(client, layer_id, count, band):
     response = client.get(f"/data/layers/{layer_id}/{band}.geojson")
     assert response.status_code == 200
