@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, ctx, html
 
 from app import ids
-from app.layout import layer_url
+from app.layout import DETAIL_HINT, layer_url
 from layers import catalogue
-from layers.describe import unit_lines
+from layers.describe import feature_record, unit_lines
 
 HOVER_LAYERS = ("prefectures", "counties")
+#: Layers whose features open a record when clicked.
+CLICK_LAYERS = tuple(spec.id for spec in catalogue.catalogue().values() if spec.group not in ("context", "boundaries"))
 
 
 def zoom_urls(zoom: float | None) -> list[str]:
@@ -28,6 +30,26 @@ def hover_panel(*features: dict[str, Any] | None) -> list[Any]:
     return [html.Strong(lines[0]), *[html.Div(line) for line in lines[1:]]]
 
 
+def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
+    """Children of the detail panel for a clicked feature: its full record with sources."""
+    record = feature_record(feature.get("properties") if feature else None, lang)
+    if not record:
+        return [html.P(DETAIL_HINT)]
+    rows = []
+    for label, value in record:
+        parts = value.split(" | ") if label in ("来源", "Sources") else [value]
+        rows.append(html.Tr([html.Th(label), html.Td([html.Div(p) for p in parts])]))
+    return [html.Table(rows, className="record")]
+
+
+def clicked_detail(*features: dict[str, Any] | None) -> list[Any]:
+    """The detail panel for whichever layer was clicked last."""
+    triggered = ctx.triggered_id if ctx.triggered else None
+    layer_ids = [ids.layer_id(i) for i in CLICK_LAYERS]
+    feature = features[layer_ids.index(triggered)] if triggered in layer_ids else None
+    return detail_panel(feature)
+
+
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
     app.callback(
@@ -38,3 +60,8 @@ def register(app: Dash) -> None:
         Output(ids.INFO, "children"),
         [Input(ids.layer_id(layer_id), "hoverData") for layer_id in HOVER_LAYERS],
     )(hover_panel)
+    app.callback(
+        Output(ids.DETAIL, "children"),
+        [Input(ids.layer_id(layer_id), "clickData") for layer_id in CLICK_LAYERS],
+        prevent_initial_call=True,
+    )(clicked_detail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,8 @@ import pandas as pd
 
 from app import settings
 from geo import boundaries
+from geo.io import DataFileError
+from geo.paths import DATA_DIR
 
 UNIT_FORMATS = ("table", "csv", "json")
 
@@ -22,18 +25,89 @@ def units_table(level: str | None = None) -> pd.DataFrame:
     return out
 
 
-def format_units(table: pd.DataFrame, fmt: str) -> str:
-    """Render the units table as ``table`` (aligned text), ``csv`` or ``json`` (records)."""
+def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:
+    """Render a table as ``table`` (aligned text, ending with a count of ``noun``), ``csv`` or ``json``."""
     if fmt == "csv":
         return table.to_csv(index=False)
     if fmt == "json":
         return table.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     shown = table.fillna("")
-    return shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + f"\n{len(table)} units\n"
+    return shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + f"\n{len(table)} {noun}\n"
 
 
 def _cmd_units(args: argparse.Namespace) -> int:
-    sys.stdout.write(format_units(units_table(args.level), args.format))
+    sys.stdout.write(format_table(units_table(args.level), args.format, "units"))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from layers.validate import validate_all
+
+    problems = validate_all()
+    for problem in problems:
+        print(f"ERROR {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {DATA_DIR}", file=sys.stderr)
+        return 1
+    from layers import catalogue, schema
+
+    print(f"OK: {len(schema.TABLES)} tables and {len(catalogue.catalogue())} layers in {DATA_DIR} are valid")
+    return 0
+
+
+def layers_table(lang: str = "zh") -> pd.DataFrame:
+    """The catalogue as a table: id, title, group, geometry, feature count, visibility, plan articles."""
+    from layers import catalogue, plan
+
+    rows = [
+        {
+            "id": spec.id,
+            "title": spec.title(lang),
+            "group": spec.group,
+            "geometry": spec.geometry,
+            "features": len(plan.layer_data(spec.id)),
+            "visible": "yes" if spec.visible else "no",
+            "articles": ",".join(map(str, spec.plan_articles)) or "-",
+        }
+        for spec in catalogue.catalogue().values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def layer_records(layer_id: str) -> pd.DataFrame:
+    """A layer's features as a table without geometry, with lon/lat of a representative point."""
+    from layers import plan
+
+    frame = plan.layer_data(layer_id)
+    points = frame.geometry.representative_point()
+    out = pd.DataFrame(frame.drop(columns="geometry"))
+    out["lon"] = points.x.round(5)
+    out["lat"] = points.y.round(5)
+    first = [c for c in ("id", "code", "name_zh", "name_en", "unit_name_zh", "unit_name_en") if c in out]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def _cmd_layers(args: argparse.Namespace) -> int:
+    if args.action == "show":
+        if not args.layer_id:
+            print("usage: hubei-map layers show LAYER_ID", file=sys.stderr)
+            return 2
+        try:
+            records = layer_records(args.layer_id)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return 2
+        if args.format == "table":
+            for number, record in enumerate(records.to_dict(orient="records"), start=1):
+                print(f"--- {number}")
+                for key, value in record.items():
+                    if value is not None and value == value and value != "":  # skip None/NaN/empty
+                        print(f"{key:>18}: {value}")
+            print(f"{len(records)} feature(s)")
+        else:
+            sys.stdout.write(format_table(records, args.format, "features"))
+        return 0
+    sys.stdout.write(format_table(layers_table(args.lang), args.format, "layers"))
     return 0
 
 
@@ -58,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--level", choices=boundaries.LEVELS, default=None, help="only this level (default: all 121 units)"
     )
     p_units.set_defaults(func=_cmd_units)
+    p_validate = sub.add_parser("validate", help="check every data file and layer; exit 1 with the problems")
+    p_validate.set_defaults(func=_cmd_validate)
+    p_layers = sub.add_parser("layers", help="list the layer catalogue, or show one layer's features with sources")
+    p_layers.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    p_layers.add_argument("layer_id", nargs="?", help="the layer to show")
+    p_layers.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
+    p_layers.add_argument("--lang", choices=("zh", "en"), default="zh", help="title language (default: zh)")
+    p_layers.set_defaults(func=_cmd_layers)
     p_serve = sub.add_parser("serve", help="start the web map")
     p_serve.add_argument(
         "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"
@@ -73,7 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubei-map`` console script."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    if hasattr(signal, "SIGPIPE"):  # `hubei-map layers show x | head` should end quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        return int(args.func(args))
+    except DataFileError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("Run `hubei-map validate` to list every problem in the data.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ MAP = "map"
 INFO = "hover-info"
 LAYERS_CONTROL = "layers-control"
 SOURCES = "sources-note"
+DETAIL = "feature-detail"
 
 
 def layer_id(layer: str) -> str:

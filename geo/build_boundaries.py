@@ -40,6 +40,13 @@ NEIGHBOUR_CODES = {
     "610000": ("陕西省", "Shaanxi"),
 }
 CHINA_CODE = "100000"
+#: Far terminals of the quantum trunk lines (plan article 18), used only to orient their schematic
+#: Hubei sections: a point inside each unit's polygon (point_on_surface), not a station location.
+TERMINAL_CODES = {
+    "110000": ("北京市", "Beijing"),
+    "340100": ("合肥市", "Hefei"),
+    "440100": ("广州市", "Guangzhou"),
+}
 #: Context layers are display-only; simplified (coverage-preserving) to this tolerance, metres.
 CONTEXT_TOLERANCE_M = 200.0
 _LEVELS = {"省": "province", "市": "prefecture", "区县": "county"}
@@ -48,7 +55,11 @@ UNIT_FILES = {
     "prefecture": "hubei_prefectures.geojson",
     "county": "hubei_counties.geojson",
 }
-CONTEXT_FILES = {"neighbours": "neighbour_provinces.geojson", "china": "china_outline.geojson"}
+CONTEXT_FILES = {
+    "neighbours": "neighbour_provinces.geojson",
+    "china": "china_outline.geojson",
+    "terminals": "trunk_line_terminals.geojson",
+}
 NAMES_FILE = "names.csv"
 CHECKSUM_FILE = "SHA256SUMS"
 BUILD_INFO_FILE = "build-info.json"
@@ -147,8 +158,23 @@ def _context(rows: pd.DataFrame) -> tuple[dict[str, gpd.GeoDataFrame], dict[str,
         geometry=simplify.coverage_simplify_metres(_to_wgs84_rounded(cgeoms), CONTEXT_TOLERANCE_M * 5),
         crs=crs.WGS84,
     )
-    sources = dict(zip(prov["path"], digests, strict=True)) | dict(zip(china_row["path"], cdigests, strict=True))
-    return {"neighbours": neighbours, "china": china}, sources
+    term_rows = rows[rows["code"].isin(list(TERMINAL_CODES))].drop_duplicates("code").sort_values("code")
+    tgeoms, tdigests = _read_geometries(term_rows["file"])
+    terminals = gpd.GeoDataFrame(
+        {
+            "code": term_rows["code"].to_numpy(),
+            "name_zh": [TERMINAL_CODES[c][0] for c in term_rows["code"]],
+            "name_en": [TERMINAL_CODES[c][1] for c in term_rows["code"]],
+        },
+        geometry=shapely.point_on_surface(_to_wgs84_rounded(tgeoms)),
+        crs=crs.WGS84,
+    )
+    sources = (
+        dict(zip(prov["path"], digests, strict=True))
+        | dict(zip(china_row["path"], cdigests, strict=True))
+        | dict(zip(term_rows["path"], tdigests, strict=True))
+    )
+    return {"neighbours": neighbours, "china": china, "terminals": terminals}, sources
 
 
 def _sha256(path: Path) -> str:

@@ -37,6 +37,7 @@ class DataFileError(ValueError):
         if field is not None:
             where += f", field '{field}'"
         super().__init__(f"{where}: {message}")
+        self.reason = message
         self.path = Path(path)
         self.row = row
         self.field = field

@@ -92,8 +92,24 @@ def coverage_simplify_metres(
     return _project(simplified, inverse=True)
 
 
-def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand) -> gpd.GeoDataFrame:
-    """Return ``gdf`` (one coverage, EPSG:4326) simplified and rounded for ``band``.
+def simplify_each_metres(geoms: npt.ArrayLike, tolerance_m: float) -> npt.NDArray[np.object_]:
+    """Simplify WGS-84 geometries one by one (Douglas-Peucker, topology-preserving), tolerance in metres.
+
+    For shapes that do not form a coverage (overlapping zones, lines); a coverage should
+    use ``coverage_simplify_metres`` so its shared edges stay matched.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    if tolerance_m <= 0:
+        return arr
+    simplified = shapely.simplify(_project(arr, inverse=False), tolerance_m, preserve_topology=True)
+    return _project(simplified, inverse=True)
+
+
+def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand, *, coverage: bool = True) -> gpd.GeoDataFrame:
+    """Return ``gdf`` (EPSG:4326) simplified and rounded for ``band``.
+
+    ``coverage=True`` treats the polygons as one coverage (seamless result);
+    ``coverage=False`` simplifies each geometry on its own.
 
     Raises
     ------
@@ -103,6 +119,7 @@ def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand) -> gpd.GeoDataFrame
     """
     if gdf.crs is None or not gdf.crs.equals(WGS84):
         raise ValueError(f"simplify_for_band expects EPSG:4326, got {gdf.crs}; call to_crs(4326) first")
-    geoms = coverage_simplify_metres(gdf.geometry.values, band.tolerance_m)
+    simplify = coverage_simplify_metres if coverage else simplify_each_metres
+    geoms = simplify(gdf.geometry.values, band.tolerance_m)
     rounded = shapely.set_precision(geoms, 10.0**-band.decimals)
     return gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))

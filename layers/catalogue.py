@@ -11,22 +11,29 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import geopandas as gpd
-
 from geo import io
 from geo.paths import DATA_DIR
 
 CATALOGUE_FILE = DATA_DIR / "layers" / "catalogue.json"
 GEOMETRY_KINDS = ("polygon", "line", "point")
+#: How a layer's features are made from its data file, and the options each builder takes.
+BUILDERS: dict[str, frozenset[str]] = {
+    "vector": frozenset(),  # a vector file read as it is
+    "units": frozenset({"level", "code_field", "dissolve_by"}),  # a table joined to admin polygons
+    "points": frozenset({"where"}),  # a facility table placed by its precision
+    "schematic_lines": frozenset(),  # trunk lines drawn from Wuhan toward their far end
+}
 
 
 @dataclass(frozen=True)
 class LayerSpec:
     """One catalogue entry: what a layer is, where its data lives and how it is drawn.
 
-    ``data`` is a path relative to the data folder; ``schema`` lists the attributes every
-    feature must carry; ``coverage`` says the polygons tile without gaps or overlaps (so
-    they may be simplified as a coverage); ``style`` names an entry in ``layers.style``.
+    ``data`` is a path relative to the data folder; ``builder`` says how features are made
+    from it (``BUILDERS``) and ``options`` configures that builder; ``schema`` lists the
+    attributes every feature must carry; ``coverage`` says the polygons tile without gaps
+    or overlaps (so they may be simplified as a coverage); ``style`` names an entry in
+    ``layers.style``.
     """
 
     id: str
@@ -35,6 +42,8 @@ class LayerSpec:
     group: str
     geometry: str
     data: str
+    builder: str
+    options: dict[str, object]
     schema: tuple[str, ...]
     coverage: bool
     style: str
@@ -105,14 +114,3 @@ def layer(layer_id: str) -> LayerSpec:
     if layer_id not in specs:
         raise KeyError(f"unknown layer {layer_id!r}; known layers: {sorted(specs)}")
     return specs[layer_id]
-
-
-@functools.cache
-def _read_layer(layer_id: str) -> gpd.GeoDataFrame:
-    spec = layer(layer_id)
-    return io.read_vector(spec.path, required=spec.schema)
-
-
-def layer_data(layer_id: str) -> gpd.GeoDataFrame:
-    """Return a copy of the layer's features (EPSG:4326), validated against its schema."""
-    return _read_layer(layer_id).copy()

@@ -39,3 +39,67 @@ def unit_lines(properties: Mapping[str, Any] | None, lang: str = "zh") -> list[s
     names = [zh, en] if lang == "zh" else [en, zh]
     code = str(properties.get("code", ""))
     return [n for n in names if n] + [f"{kind} · {code}" if kind else code]
+
+
+#: Labels of the attributes a feature record shows, in display order: field -> (zh, en).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name_zh": ("名称", "Name (zh)"),
+    "name_en": ("英文名称", "Name (en)"),
+    "unit_name_zh": ("市州/区县", "Unit (zh)"),
+    "unit_name_en": ("英文", "Unit (en)"),
+    "circle_zh": ("都市圈", "Circle (zh)"),
+    "circle_en": ("英文", "Circle (en)"),
+    "members_zh": ("成员", "Members (zh)"),
+    "role": ("布局角色", "Role"),
+    "specialisation_zh": ("特色方向", "Specialisation (zh)"),
+    "specialisation_en": ("英文", "Specialisation (en)"),
+    "designation_zh": ("称号", "Designation (zh)"),
+    "category": ("类别", "Category"),
+    "operator_zh": ("运营/牵头单位", "Operator"),
+    "prefecture_zh": ("所在市州", "Prefecture"),
+    "precision": ("位置精度", "Location precision"),
+    "status": ("状态", "Status"),
+    "status_date": ("状态日期", "Status date"),
+    "in_service_date": ("开通日期", "In service since"),
+    "length_km": ("长度（公里）", "Length (km)"),
+    "stations": ("站点数", "Stations"),
+    "capacity_racks": ("机架数", "Racks"),
+    "capacity_pflops": ("算力（PFLOPS）", "Compute (PFLOPS)"),
+    "geometry_kind": ("几何", "Geometry"),
+    "confidence": ("可信度", "Confidence"),
+    "plan_article": ("计划条款", "Plan article"),
+    "date": ("日期", "Date"),
+    "note": ("说明", "Note"),
+    "sources": ("来源", "Sources"),
+}
+PRECISION_TEXT: dict[str, tuple[str, str]] = {
+    "site": ("实际位置（引用来源给出的坐标）", "exact site (coordinates from a cited source)"),
+    "district": ("区县代表点（非实际地址）", "placed at the district's representative point, not the address"),
+    "city": ("市州代表点（非实际地址）", "placed at the prefecture's representative point, not the address"),
+}
+
+
+def feature_record(properties: Mapping[str, Any] | None, lang: str = "zh") -> list[tuple[str, str]]:
+    """Return (label, value) pairs describing a plan feature, in display order.
+
+    Empty values are left out; ``precision`` is explained in words; ``plan_article`` is
+    shown as 第N条 / Article N; ``sources`` stays one string (entries separated by `` | ``).
+    """
+    if not properties:
+        return []
+    index = 0 if lang == "zh" else 1
+    out: list[tuple[str, str]] = []
+    for field, labels in FIELD_LABELS.items():
+        value = properties.get(field)
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            continue
+        if field == "precision":
+            text = PRECISION_TEXT.get(str(value), (str(value), str(value)))[index]
+        elif field == "plan_article":
+            text = f"第{int(value)}条" if lang == "zh" else f"Article {int(value)}"
+        elif isinstance(value, float) and value.is_integer():
+            text = f"{int(value):,}"
+        else:
+            text = str(value)
+        out.append((labels[index], text))
+    return out

@@ -1,12 +1,30 @@
-"""Styles shared by the web map and (later) the print renderer: colours live here only."""
+"""Styles shared by the web map and (later) the print renderer: colours live here only.
+
+Colours for categories and point groups come from the Okabe-Ito palette, which stays
+distinguishable under the common colour-vision deficiencies; point groups also differ in
+shape, so colour is never the only cue.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-#: Leaflet path options per catalogue ``style`` name. Neutral greys and a warm paper fill;
-#: the boundary hierarchy is carried by line weight, not hue, so it survives colour blindness.
+#: Okabe & Ito (2008) colour-universal-design palette.
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+
+#: Leaflet path options per catalogue ``style`` name. ``categories`` colours polygons by a
+#: property; ``marker`` draws points as a shape; ``interactive: False`` turns off hover.
 STYLES: dict[str, dict[str, Any]] = {
+    "province": {"color": "#1f3b57", "weight": 2.8, "fillOpacity": 0.0, "opacity": 1.0, "interactive": False},
     "prefecture": {"color": "#3d3d3d", "weight": 1.6, "fillColor": "#f4efe6", "fillOpacity": 0.85, "opacity": 1.0},
     "county": {
         "color": "#7a7a7a",
@@ -16,7 +34,6 @@ STYLES: dict[str, dict[str, Any]] = {
         "opacity": 0.9,
         "dashArray": "3 3",
     },
-    "province": {"color": "#1f3b57", "weight": 2.8, "fillOpacity": 0.0, "opacity": 1.0, "interactive": False},
     "context": {
         "color": "#b5b5b5",
         "weight": 0.8,
@@ -25,6 +42,52 @@ STYLES: dict[str, dict[str, Any]] = {
         "opacity": 1.0,
         "interactive": False,
     },
+    "layout_role": {
+        "color": "#3d3d3d",
+        "weight": 1.4,
+        "fillOpacity": 0.75,
+        "categories": {
+            "field": "role",
+            "colors": {"core": OKABE_ITO["vermillion"], "wing": OKABE_ITO["blue"], "support": "#d9d2c3"},
+            "labels_zh": {"core": "一主引领（核心）", "wing": "两翼驱动（两翼）", "support": "多点支撑（支撑点）"},
+            "labels_en": {"core": "Core", "wing": "Wing", "support": "Support point"},
+        },
+    },
+    "metro_circle": {
+        "weight": 2.5,
+        "fillOpacity": 0.12,
+        "dashArray": "8 4",
+        "categories": {
+            "field": "circle",
+            "colors": {
+                "wuhan": OKABE_ITO["vermillion"],
+                "xiangyang": OKABE_ITO["blue"],
+                "yichang": OKABE_ITO["bluish_green"],
+            },
+            "labels_zh": {"wuhan": "武汉都市圈", "xiangyang": "襄阳都市圈", "yichang": "宜昌都市圈"},
+            "labels_en": {"wuhan": "Wuhan circle", "xiangyang": "Xiangyang circle", "yichang": "Yichang circle"},
+        },
+    },
+    "river_belt": {
+        "weight": 1.0,
+        "fillOpacity": 0.35,
+        "categories": {
+            "field": "river",
+            "colors": {"yangtze": OKABE_ITO["sky_blue"], "han": OKABE_ITO["bluish_green"]},
+            "labels_zh": {"yangtze": "长江沿线", "han": "汉江沿线"},
+            "labels_en": {"yangtze": "Along the Yangtze", "han": "Along the Han"},
+        },
+    },
+    "gigabit_city": {
+        "color": OKABE_ITO["reddish_purple"],
+        "weight": 2.5,
+        "fillColor": OKABE_ITO["reddish_purple"],
+        "fillOpacity": 0.25,
+    },
+    "computing": {"marker": {"shape": "circle", "color": OKABE_ITO["vermillion"], "size": 14}},
+    "parks_platforms": {"marker": {"shape": "square", "color": OKABE_ITO["blue"], "size": 13}},
+    "hubs": {"marker": {"shape": "diamond", "color": OKABE_ITO["bluish_green"], "size": 15}},
+    "quantum_line": {"color": OKABE_ITO["reddish_purple"], "weight": 3.5, "opacity": 0.95, "dashArray": "10 6"},
 }
 #: Outline drawn over a feature under the pointer.
 HOVER_STYLE: dict[str, Any] = {"weight": 3, "color": "#1f4e79"}

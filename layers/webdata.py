@@ -9,15 +9,16 @@ import functools
 import hashlib
 
 from geo import io, simplify
-from layers import catalogue
+from layers import catalogue, plan
 
 
 @functools.lru_cache(maxsize=64)
 def layer_geojson(layer_id: str, band_name: str) -> bytes:
     """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name``.
 
-    Coverage layers are simplified with ``geo.simplify`` (seamless at every band);
-    coordinates are rounded to the band's decimals.
+    Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,
+    seamless at every band); coordinates are rounded to the band's decimals; points and
+    lines are served as they are.
 
     Raises
     ------
@@ -27,9 +28,9 @@ def layer_geojson(layer_id: str, band_name: str) -> bytes:
     """
     spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)
-    gdf = catalogue.layer_data(layer_id)
-    if spec.geometry == "polygon" and spec.coverage:
-        gdf = simplify.simplify_for_band(gdf, band)
+    gdf = plan.layer_data(layer_id)
+    if spec.geometry == "polygon":
+        gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage)
     return io.to_geojson_bytes(gdf, precision=band.decimals)
 
 

@@ -2,24 +2,35 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 import shapely
 
 from geo import io
-from layers import catalogue, style
+from layers import catalogue, plan, style
 
 SPECS = list(catalogue.catalogue().values())
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_every_layer_loads_and_matches_its_schema(spec):
-    gdf = catalogue.layer_data(spec.id)
+    gdf = plan.layer_data(spec.id)
     assert len(gdf) > 0
     assert set(spec.schema) <= set(gdf.columns)
     assert gdf.crs.to_epsg() == 4326
-    assert shapely.is_valid(gdf.geometry.values).all()
+    missing = shapely.is_missing(gdf.geometry.values)
+    assert shapely.is_valid(gdf.geometry.values[~missing]).all()
+    # A feature without geometry is allowed only where the data says its location is not known.
+    if missing.any():
+        unknown = gdf.get("precision", pd.Series("", index=gdf.index)).eq("unknown") | gdf.get(
+            "drawn", pd.Series(True, index=gdf.index)
+        ).eq(False)
+        assert unknown[missing].all()
     kinds = {"polygon": {"Polygon", "MultiPolygon"}, "line": {"LineString", "MultiLineString"}, "point": {"Point"}}
-    assert set(gdf.geom_type) <= kinds[spec.geometry]
+    assert set(gdf.geom_type.dropna()) <= kinds[spec.geometry]
+    if spec.group not in ("boundaries", "context"):  # every plan feature carries its sources
+        assert gdf["sources"].str.len().gt(0).all()
+        assert gdf["source_ids"].str.len().gt(0).all()
     if spec.coverage:
         assert shapely.coverage_is_valid(gdf.geometry.values)
     assert style.style(spec.style)  # the style it names exists
@@ -27,9 +38,10 @@ def test_every_layer_loads_and_matches_its_schema(spec):
 
 
 def test_layer_counts():
-    assert len(catalogue.layer_data("prefectures")) == 17
-    assert len(catalogue.layer_data("counties")) == 103
-    assert len(catalogue.layer_data("neighbours")) == 6
+    assert len(plan.layer_data("prefectures")) == 17
+    assert len(plan.layer_data("counties")) == 103
+    assert len(plan.layer_data("neighbours")) == 6
+    assert len(plan.layer_data("layout")) == 17
 
 
 def _write(tmp_path, layers):
@@ -56,7 +68,7 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
 
 
 def test_duplicate_ids_and_bad_geometry_kind(tmp_path):
-    with pytest.raises(io.DataFileError, match="duplicate layer id 'prefectures'"):
+    with pytest.raises(io.DataFileError, match="duplicate layer id 'neighbours'"):
         catalogue.load_catalogue(_write(tmp_path, [_entry(), _entry()]))
     with pytest.raises(io.DataFileError, match="field 'geometry'"):
         catalogue.load_catalogue(_write(tmp_path, [_entry(geometry="raster")]))

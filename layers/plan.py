@@ -1,0 +1,245 @@
+"""The plan's layers as features: tables from ``data/`` turned into GeoDataFrames.
+
+Four builders, chosen by each catalogue entry's ``builder``:
+
+* ``vector``: a vector file read as it is (the boundary layers);
+* ``units``: a table keyed by admin code joined to the unit polygons, optionally
+  dissolved by a column (layout roles, metropolitan circles, the river belt);
+* ``points``: a facility table placed by its precision: ``site`` at its cited
+  coordinates, ``district``/``city`` at the unit's representative point (DESIGN §2);
+* ``schematic_lines``: trunk lines from Wuhan toward their far terminal, clipped at
+  Hubei's border, flagged ``geometry_kind = schematic``.
+
+Every feature carries its ``plan_article``, its ``source_ids`` and a readable ``sources``
+text built from ``data/sources.csv``. All outputs are EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo import boundaries, io
+from geo.crs import HUBEI_CONFORMAL, WGS84
+from geo.paths import DATA_DIR
+from layers import catalogue, schema
+
+#: The unit every schematic trunk line starts from (Wuhan, the plan's hub, article 18).
+TRUNK_LINE_ORIGIN = "420100"
+
+
+@functools.cache
+def table(relative_path: str) -> pd.DataFrame:
+    """Return a validated table from ``data/`` (cached); the model comes from ``schema.TABLES``.
+
+    Raises
+    ------
+    KeyError
+        If the path is not a known table.
+    geo.io.DataFileError
+        If the file is missing or any row is invalid.
+
+    """
+    if relative_path not in schema.TABLES:
+        raise KeyError(f"{relative_path!r} is not a known table; known tables: {sorted(schema.TABLES)}")
+    return schema.read_table(DATA_DIR / relative_path, schema.TABLES[relative_path])
+
+
+def sources() -> pd.DataFrame:
+    """The source register (``data/sources.csv``), indexed by ``source_id``."""
+    return table("sources.csv").set_index("source_id")
+
+
+def describe_sources(ids: Iterable[str]) -> str:
+    """One readable line per source: ``[ID] title (publisher, date) url``, joined by `` | ``.
+
+    Raises
+    ------
+    KeyError
+        Naming ids that are not in ``data/sources.csv``.
+
+    """
+    register = sources()
+    ids = list(ids)
+    missing = [i for i in ids if i not in register.index]
+    if missing:
+        raise KeyError(f"source id(s) {missing} are not in data/sources.csv")
+    lines = []
+    for i in ids:
+        row = {k: (v if isinstance(v, str) and v else "") for k, v in register.loc[i].items()}
+        when = f", {row['date']}" if row["date"] else ""
+        where = row["url"] or row["read_at"]
+        title = row["title"] or "(title not recorded)"
+        publisher = row["publisher"] or "publisher not recorded"
+        lines.append(f"[{i}] {title} ({publisher}{when}) {where}".rstrip())
+    return " | ".join(lines)
+
+
+def _with_sources(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["sources"] = [describe_sources(ids) for ids in out["source_ids"]]
+    out["source_ids"] = [";".join(ids) for ids in out["source_ids"]]
+    return out
+
+
+def _where(frame: pd.DataFrame, where: object) -> pd.DataFrame:
+    if not where:
+        return frame
+    if not isinstance(where, dict):
+        raise ValueError(f"'where' must map column -> value, got {where!r}")
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in where.items():
+        mask &= (frame[column] == value).to_numpy()
+    return frame[mask]
+
+
+def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
+    """Join a code-keyed table to admin polygons; dissolve by ``options['dissolve_by']`` if set.
+
+    Rows without a code (e.g. a circle whose extent is not published) are dropped from
+    the geometry; dissolved features list their member codes and names.
+    """
+    level = str(spec.options.get("level", "prefecture"))
+    code_field = str(spec.options.get("code_field", "code"))
+    dissolve_by = spec.options.get("dissolve_by")
+    rows = _with_sources(table(spec.data))
+    rows = rows[rows[code_field].notna()]
+    polys = boundaries.units(level)[["code", "name_zh", "name_en", "geometry"]]
+    polys = polys.rename(columns={"code": "unit_code", "name_zh": "unit_name_zh", "name_en": "unit_name_en"})
+    joined = polys.merge(rows, left_on="unit_code", right_on=code_field, how="inner")
+    if dissolve_by is None:
+        out = joined.drop(columns="unit_code") if code_field == "code" else joined
+        return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
+    key = str(dissolve_by)
+    first = {c: "first" for c in rows.columns if c not in (key, code_field, "source_ids", "sources", "note")}
+    joined = joined.sort_values("unit_code")
+    agg = joined.groupby(key, sort=True).agg(
+        {
+            **first,
+            "unit_code": lambda s: ";".join(s),
+            "unit_name_zh": lambda s: "、".join(s),
+            "unit_name_en": lambda s: ", ".join(s),
+            "source_ids": lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))),
+            "note": lambda s: " | ".join(dict.fromkeys(v for v in s if isinstance(v, str))),
+        }
+    )
+    agg["sources"] = [describe_sources(ids.split(";")) for ids in agg["source_ids"]]
+    geoms = joined.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
+    out = agg.rename(columns={"unit_code": "member_codes", "unit_name_zh": "members_zh", "unit_name_en": "members_en"})
+    out = out.reset_index()
+    return gpd.GeoDataFrame(out, geometry=geoms.reindex(out[key]).to_numpy(), crs=WGS84)
+
+
+def facility_points(frame: pd.DataFrame) -> gpd.GeoSeries:
+    """Place facility rows by precision: cited lon/lat, or the unit's representative point.
+
+    Returns
+    -------
+    Points in EPSG:4326, aligned with ``frame``'s index; None where the precision is
+    ``unknown`` (no source gives even the city).
+
+    """
+    points = np.empty(len(frame), dtype=object)
+    precision = frame["precision"].to_numpy()
+    site = precision == "site"
+    points[site] = shapely.points(frame.loc[site, "lon"].astype(float), frame.loc[site, "lat"].astype(float))
+    district = precision == "district"
+    if district.any():
+        points[district] = boundaries.representative_points(frame.loc[district, "district_code"], "county").values
+    city = precision == "city"
+    if city.any():
+        points[city] = boundaries.representative_points(frame.loc[city, "prefecture_code"], "prefecture").values
+    return gpd.GeoSeries(points, index=frame.index, crs=WGS84)
+
+
+def build_points(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
+    """Facilities from a facility table (filtered by ``options['where']``), placed by precision."""
+    rows = _where(_with_sources(table(spec.data)), spec.options.get("where")).reset_index(drop=True)
+    names = boundaries.units("prefecture").set_index("code")
+    rows["prefecture_zh"] = rows["prefecture_code"].map(names["name_zh"])
+    rows["prefecture_en"] = rows["prefecture_code"].map(names["name_en"])
+    return gpd.GeoDataFrame(rows, geometry=facility_points(rows), crs=WGS84)
+
+
+def schematic_line(origin: shapely.Point, terminal: shapely.Point, outline: shapely.Geometry) -> shapely.LineString:
+    """A straight line (in the conformal CRS) from ``origin`` toward ``terminal``, cut at ``outline``'s edge.
+
+    All inputs and the output are EPSG:4326. The part returned is the one that starts
+    at ``origin`` and runs to where the line first leaves ``outline``.
+    """
+    fwd = Transformer.from_crs(WGS84, HUBEI_CONFORMAL, always_xy=True)
+    inv = Transformer.from_crs(HUBEI_CONFORMAL, WGS84, always_xy=True)
+    (x0, x1), (y0, y1) = fwd.transform([origin.x, terminal.x], [origin.y, terminal.y])
+    # Densify so the line stays straight in the projected CRS when drawn in degrees.
+    t = np.linspace(0.0, 1.0, 200)
+    lon, lat = inv.transform(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+    line = shapely.LineString(np.column_stack([lon, lat]))
+    inside = shapely.intersection(line, outline)
+    parts = [g for g in shapely.get_parts(inside) if g.geom_type == "LineString"]
+    start = next((p for p in parts if p.distance(origin) < 1e-9), None)
+    if start is None:
+        raise ValueError("the trunk-line origin is not inside the outline; check the origin unit")
+    return start
+
+
+def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
+    """Schematic Hubei sections of the trunk lines; rows without a far terminal are kept undrawn."""
+    rows = _with_sources(table(spec.data)).reset_index(drop=True)
+    origin = boundaries.representative_points([TRUNK_LINE_ORIGIN], "prefecture").iloc[0]
+    outline = boundaries.unit("420000").geometry
+    terminals = boundaries.context("terminals").set_index("code").geometry
+    unknown = sorted(set(rows["far_end_code"].dropna()) - set(terminals.index))
+    if unknown:
+        raise io.DataFileError(
+            DATA_DIR / spec.data, f"no terminal point for far_end_code {unknown}", field="far_end_code"
+        )
+    geoms = [
+        schematic_line(origin, terminals[code], outline) if isinstance(code, str) else None
+        for code in rows["far_end_code"]
+    ]
+    rows["geometry_kind"] = "schematic"
+    rows["drawn"] = [g is not None for g in geoms]
+    return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
+
+
+def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
+    """A vector file read as it is, checked for its schema's attributes."""
+    return io.read_vector(spec.path, required=spec.schema)
+
+
+_BUILDERS = {
+    "vector": build_vector,
+    "units": build_units,
+    "points": build_points,
+    "schematic_lines": build_schematic_lines,
+}
+
+
+@functools.cache
+def _layer_frame(layer_id: str) -> gpd.GeoDataFrame:
+    spec = catalogue.layer(layer_id)
+    frame = _BUILDERS[spec.builder](spec)
+    missing = [c for c in spec.schema if c not in frame.columns]
+    if missing:
+        raise io.DataFileError(spec.path, f"layer {spec.id!r} lacks attributes {missing} named in its schema")
+    return frame
+
+
+def layer_data(layer_id: str) -> gpd.GeoDataFrame:
+    """Return a copy of a catalogue layer's features (EPSG:4326), built and validated once.
+
+    Raises
+    ------
+    KeyError
+        For an unknown layer id.
+    geo.io.DataFileError
+        If the layer's data is missing or invalid (the message names file, row, field).
+
+    """
+    return _layer_frame(layer_id).copy()

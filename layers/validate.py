@@ -1,0 +1,158 @@
+"""Check every data file and every catalogue layer; collect all problems, never stop at one.
+
+Row-level checks live in ``layers.schema``; here are the checks across files: source ids
+exist, admin codes exist at the right level, a district lies in its prefecture, facility
+points fall inside Hubei and inside the unit they claim, targets referenced by actuals
+exist, and every catalogue layer builds with the attributes its schema names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import boundaries, io
+from geo.paths import DATA_DIR
+from layers import catalogue, plan, schema
+
+HUBEI_CODE = "420000"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the data: where it is and what must be true."""
+
+    path: str
+    message: str
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path + (f", row {self.row}" if self.row is not None else "")
+        where += f", field '{self.field}'" if self.field else ""
+        return f"{where}: {self.message}"
+
+
+def _rows_where(
+    path: str, frame: pd.DataFrame, bad: pd.Series, field: str, message: Callable[[Any], str]
+) -> list[Problem]:
+    rows = [int(i) for i in bad.to_numpy().nonzero()[0]]
+    return [Problem(path, message(frame[field].iloc[i]), row=i + 1, field=field) for i in rows]
+
+
+def _unknown_ids(known: set[str]) -> Callable[[Any], str]:
+    return lambda ids: f"unknown source id(s) {sorted(set(ids) - known)}"
+
+
+def _not_a_code(what: str) -> Callable[[Any], str]:
+    return lambda value: f"{value!r} is not a {what} Hubei code"
+
+
+def _codes_at(level: str) -> set[str]:
+    return set(boundaries.units(level)["code"])
+
+
+def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Source ids, admin codes and target ids that point at nothing."""
+    problems: list[Problem] = []
+    known_sources = set(tables["sources.csv"]["source_id"])
+    for path, frame in tables.items():
+        if "source_ids" in frame:
+            bad = frame["source_ids"].map(lambda ids: bool(set(ids) - known_sources))
+            problems += _rows_where(path, frame, bad, "source_ids", _unknown_ids(known_sources))
+    prefectures, counties = _codes_at("prefecture"), _codes_at("county")
+    code_checks = [
+        ("layers/layout_roles.csv", "code", prefectures, "prefecture-level"),
+        ("layers/metro_circles.csv", "member_code", prefectures, "prefecture-level"),
+        ("layers/river_belt.csv", "code", counties, "county-level"),
+        ("layers/facilities.csv", "prefecture_code", prefectures, "prefecture-level"),
+        ("layers/facilities.csv", "district_code", counties, "county-level"),
+        ("layers/network_series.csv", "area_code", prefectures | {HUBEI_CODE}, "province or prefecture"),
+        ("layers/network_designations.csv", "code", prefectures, "prefecture-level"),
+    ]
+    for path, field, allowed, what in code_checks:
+        frame = tables[path]
+        bad = frame[field].notna() & ~frame[field].isin(allowed)
+        problems += _rows_where(path, frame, bad, field, _not_a_code(what))
+    fac = tables["layers/facilities.csv"]
+    parent = boundaries.units("county").set_index("code")["parent_code"]
+    has_district = fac["district_code"].isin(counties)
+    wrong = has_district & (fac["district_code"].map(parent) != fac["prefecture_code"])
+    problems += _rows_where(
+        "layers/facilities.csv",
+        fac,
+        wrong,
+        "district_code",
+        lambda v: f"district {v!r} is not in the row's prefecture_code",
+    )
+    targets = set(tables["layers/plan_targets.csv"]["target_id"])
+    actuals = tables["layers/target_actuals.csv"]
+    bad = ~actuals["target_id"].isin(targets)
+    problems += _rows_where("layers/target_actuals.csv", actuals, bad, "target_id", lambda v: f"no target {v!r}")
+    return problems
+
+
+def check_points_in_units(facilities: gpd.GeoDataFrame, path: str = "layers/facilities.csv") -> list[Problem]:
+    """Facility points must fall inside Hubei, their prefecture and (if given) their district.
+
+    Rows without a location (precision ``unknown``) have no point and are not checked here.
+    """
+    problems: list[Problem] = []
+    hubei = boundaries.unit(HUBEI_CODE).geometry
+    pts = facilities.geometry.values
+    outside = ~shapely.contains(hubei, pts) & ~shapely.is_missing(pts)
+    problems += _rows_where(
+        path, facilities, pd.Series(outside), "lon", lambda v: "point lies outside Hubei (lon/lat swapped?)"
+    )
+    pref = boundaries.units("prefecture").set_index("code").geometry
+    placed = ~shapely.is_missing(pts)
+    in_pref = shapely.contains(pref.reindex(facilities["prefecture_code"]).values, pts)
+    bad = pd.Series(placed & ~in_pref & ~outside)
+    problems += _rows_where(path, facilities, bad, "prefecture_code", lambda v: f"point is not inside prefecture {v}")
+    county = boundaries.units("county").set_index("code").geometry
+    has = facilities["district_code"].notna().to_numpy()
+    in_county = shapely.contains(county.reindex(facilities["district_code"].fillna("")).values, pts)
+    bad = pd.Series(has & ~in_county & ~outside)
+    problems += _rows_where(path, facilities, bad, "district_code", lambda v: f"point is not inside district {v}")
+    return problems
+
+
+def _problem(err: io.DataFileError) -> Problem:
+    path = err.path.relative_to(DATA_DIR) if err.path.is_relative_to(DATA_DIR) else err.path
+    return Problem(str(path), err.reason, err.row, err.field)
+
+
+def validate_all() -> list[Problem]:
+    """Load every table and build every catalogue layer; return all problems found (empty = valid)."""
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for path in schema.TABLES:
+        try:
+            tables[path] = plan.table(path)
+        except io.DataFileError as err:
+            problems.append(_problem(err))
+    if problems:
+        return problems  # the checks across files need every table
+    problems += check_references(tables)
+    if problems:
+        return problems
+    facilities = tables["layers/facilities.csv"]
+    points = gpd.GeoDataFrame(facilities, geometry=plan.facility_points(facilities))
+    problems += check_points_in_units(points)
+    try:
+        specs = catalogue.catalogue()
+    except io.DataFileError as err:
+        return [*problems, _problem(err)]
+    for spec in specs.values():
+        try:
+            plan.layer_data(spec.id)
+        except io.DataFileError as err:
+            problems.append(_problem(err))
+        except (KeyError, ValueError) as err:
+            problems.append(Problem(spec.data, f"layer {spec.id!r} does not build: {err}"))
+    return problems
