@@ -10,8 +10,27 @@ FACILITY_HEADER = (
     "status_date,capacity_racks,capacity_pflops,plan_article,source_ids,confidence,note"
 )
 GOOD = ",".join(
-    ["dc-a", "甲数据中心", "A data centre", "computing", "data_centre", "", "420100", "420112", "district", "", ""]
-    + ["operating", "2021-05", "", "100", "19", "PLAN;F01", "M", ""]
+    [
+        "dc-a",
+        "甲数据中心",
+        "A data centre",
+        "computing",
+        "data_centre",
+        "",
+        "420100",
+        "420112",
+        "district",
+        "",
+        "",
+        "operating",
+        "2021-05",
+        "",
+        "100",
+        "19",
+        "PLAN;F01",
+        "M",
+        "",
+    ]
 )
 
 
