@@ -42,12 +42,19 @@ def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
     return [html.Table(rows, className="record")]
 
 
-def clicked_detail(*features: dict[str, Any] | None) -> list[Any]:
-    """The detail panel for whichever layer was clicked last."""
+def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
+    """The detail panel for whichever layer was clicked last; hidden again by its close button.
+
+    ``inputs`` are the close button's ``n_clicks`` then every click layer's ``clickData``.
+    Returns the panel's children and whether it is hidden.
+    """
+    features = inputs[1:]
     triggered = ctx.triggered_id if ctx.triggered else None
     layer_ids = [ids.layer_id(i) for i in CLICK_LAYERS]
-    feature = features[layer_ids.index(triggered)] if triggered in layer_ids else None
-    return detail_panel(feature)
+    if triggered not in layer_ids:
+        return detail_panel(None), True
+    feature = features[layer_ids.index(triggered)]
+    return detail_panel(feature), feature is None
 
 
 def register(app: Dash) -> None:
@@ -61,7 +68,8 @@ def register(app: Dash) -> None:
         [Input(ids.layer_id(layer_id), "hoverData") for layer_id in HOVER_LAYERS],
     )(hover_panel)
     app.callback(
-        Output(ids.DETAIL, "children"),
-        [Input(ids.layer_id(layer_id), "clickData") for layer_id in CLICK_LAYERS],
+        [Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
+        [Input(ids.DETAIL_CLOSE, "n_clicks")]
+        + [Input(ids.layer_id(layer_id), "clickData") for layer_id in CLICK_LAYERS],
         prevent_initial_call=True,
     )(clicked_detail)

@@ -5,6 +5,8 @@ INFO = "hover-info"
 LAYERS_CONTROL = "layers-control"
 SOURCES = "sources-note"
 DETAIL = "feature-detail"
+DETAIL_BODY = "feature-detail-body"
+DETAIL_CLOSE = "feature-detail-close"
 
 
 def layer_id(layer: str) -> str:

@@ -80,8 +80,14 @@ def page() -> html.Div:
             map_view(),
             html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
             html.Aside(
-                html.P(DETAIL_HINT),
+                [
+                    html.Button(
+                        "×", id=ids.DETAIL_CLOSE, title="关闭 Close", **{"aria-label": "关闭详情 Close details"}
+                    ),
+                    html.Div(html.P(DETAIL_HINT), id=ids.DETAIL_BODY),
+                ],
                 id=ids.DETAIL,
+                hidden=True,
                 role="region",
                 **{"aria-label": "要素详情 Feature details", "aria-live": "polite"},
             ),

@@ -72,10 +72,38 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "note": ("说明", "Note"),
     "sources": ("来源", "Sources"),
 }
+#: Readable labels of coded values: field -> value -> (zh, en).
+VALUE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    "category": {
+        "data_centre": ("数据中心", "data centre"),
+        "computing_centre": ("计算中心", "computing centre"),
+        "software_park": ("软件园区", "software park"),
+        "industrial_park": ("产业园区", "industrial park"),
+        "innovation_centre": ("创新中心", "innovation centre"),
+        "laboratory": ("实验室", "laboratory"),
+        "network_node": ("网络节点", "network node"),
+        "airport": ("机场", "airport"),
+        "trading_centre": ("交易中心", "trading centre"),
+        "talent_base": ("人才与创新基地", "talent and innovation base"),
+    },
+    "status": {
+        "planned": ("规划", "planned"),
+        "under_construction": ("在建", "under construction"),
+        "operating": ("运营", "operating"),
+        "unknown": ("未知", "unknown"),
+    },
+    "role": {
+        "core": ("一主引领（核心）", "core"),
+        "wing": ("两翼驱动（两翼）", "wing"),
+        "support": ("多点支撑（支撑点）", "support point"),
+    },
+    "geometry_kind": {"schematic": ("示意线，非实际路由", "schematic, not the real route")},
+}
 PRECISION_TEXT: dict[str, tuple[str, str]] = {
     "site": ("实际位置（引用来源给出的坐标）", "exact site (coordinates from a cited source)"),
     "district": ("区县代表点（非实际地址）", "placed at the district's representative point, not the address"),
     "city": ("市州代表点（非实际地址）", "placed at the prefecture's representative point, not the address"),
+    "unknown": ("位置未知（无来源），未上图", "location unknown (no source); not drawn"),
 }
 
 
@@ -95,6 +123,8 @@ def feature_record(properties: Mapping[str, Any] | None, lang: str = "zh") -> li
             continue
         if field == "precision":
             text = PRECISION_TEXT.get(str(value), (str(value), str(value)))[index]
+        elif field in VALUE_TEXT:
+            text = VALUE_TEXT[field].get(str(value), (str(value), str(value)))[index]
         elif field == "plan_article":
             text = f"第{int(value)}条" if lang == "zh" else f"Article {int(value)}"
         elif isinstance(value, float) and value.is_integer():

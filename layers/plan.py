@@ -158,13 +158,33 @@ def facility_points(frame: pd.DataFrame) -> gpd.GeoSeries:
     return gpd.GeoSeries(points, index=frame.index, crs=WGS84)
 
 
+def stack_positions(points: gpd.GeoSeries) -> pd.DataFrame:
+    """Number the points that share a position: ``stack_index`` (0-based) and ``stack_size``.
+
+    Many facilities share their city's representative point; a map fans such markers
+    out around it (by screen pixels, so the point itself stays where the data puts it).
+    Missing points get size 0.
+    """
+    key = pd.Series([p.wkb_hex if p is not None else None for p in points.values], index=points.index)
+    size = key.map(key.value_counts()).fillna(0).astype(int)
+    index = key.groupby(key).cumcount().where(key.notna(), 0)
+    return pd.DataFrame({"stack_index": index.astype(int), "stack_size": size})
+
+
 def build_points(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
-    """Facilities from a facility table (filtered by ``options['where']``), placed by precision."""
-    rows = _where(_with_sources(table(spec.data)), spec.options.get("where")).reset_index(drop=True)
+    """Facilities from a facility table (filtered by ``options['where']``), placed by precision.
+
+    Stacking (``stack_index``/``stack_size``) is counted over the whole table, so markers
+    of different layers at one place fan out without covering each other.
+    """
+    rows = _with_sources(table(spec.data)).reset_index(drop=True)
+    points = facility_points(rows)
+    rows = rows.join(stack_positions(points))
     names = boundaries.units("prefecture").set_index("code")
     rows["prefecture_zh"] = rows["prefecture_code"].map(names["name_zh"])
     rows["prefecture_en"] = rows["prefecture_code"].map(names["name_en"])
-    return gpd.GeoDataFrame(rows, geometry=facility_points(rows), crs=WGS84)
+    chosen = _where(rows, spec.options.get("where"))
+    return gpd.GeoDataFrame(chosen.reset_index(drop=True), geometry=points[chosen.index].to_numpy(), crs=WGS84)
 
 
 def schematic_line(origin: shapely.Point, terminal: shapely.Point, outline: shapely.Geometry) -> shapely.LineString:
@@ -179,7 +199,9 @@ def schematic_line(origin: shapely.Point, terminal: shapely.Point, outline: shap
     # Densify so the line stays straight in the projected CRS when drawn in degrees.
     t = np.linspace(0.0, 1.0, 200)
     lon, lat = inv.transform(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
-    line = shapely.LineString(np.column_stack([lon, lat]))
+    coords = np.column_stack([lon, lat])
+    coords[0] = (origin.x, origin.y)  # exactly the origin, not its projection round trip
+    line = shapely.LineString(coords)
     inside = shapely.intersection(line, outline)
     parts = [g for g in shapely.get_parts(inside) if g.geom_type == "LineString"]
     start = next((p for p in parts if p.distance(origin) < 1e-9), None)
@@ -205,6 +227,11 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     ]
     rows["geometry_kind"] = "schematic"
     rows["drawn"] = [g is not None for g in geoms]
+    # Vertices run outward from Wuhan, so a map can put an arrowhead at the last one.
+    rows["direction"] = [
+        "武汉 Wuhan → " + f"{zh} {en}" if isinstance(zh, str) else None
+        for zh, en in zip(rows["far_end_zh"], rows["far_end_en"], strict=True)
+    ]
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 

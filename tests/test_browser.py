@@ -69,3 +69,30 @@ def test_zooming_in_fetches_a_finer_band(live_server, browser):
         )
     )
     _wait_count(browser, "path.unit-prefecture", 17)
+
+
+def test_plan_layers_show_and_a_click_opens_the_record(live_server, browser, artifacts):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    _wait_count(browser, "path.unit-layout_role", 17)
+    _wait_count(browser, "path.unit-quantum_line", 3)  # the backbone has no published extent: not drawn
+    # 22 of 27 facilities have a location; the other 5 are records without geometry.
+    _wait_count(browser, ".facility-icon", 22)
+    dashes = {
+        p.get_attribute("stroke-dasharray") for p in browser.find_elements(By.CSS_SELECTOR, "path.unit-quantum_line")
+    }
+    assert dashes == {"10 6"}  # schematic lines are drawn dashed
+    assert browser.find_element(By.ID, ids.DETAIL).get_attribute("hidden") is not None
+
+    marker = next(
+        m
+        for m in browser.find_elements(By.CSS_SELECTOR, ".facility-icon")
+        if m.get_attribute("title") == "武汉人工智能计算中心"
+    )
+    marker.click()
+    panel = browser.find_element(By.ID, ids.DETAIL)
+    WebDriverWait(browser, 10).until(lambda d: panel.get_attribute("hidden") is None and "第19条" in panel.text)
+    assert "市州代表点" in panel.text and "[F06]" in panel.text
+    browser.save_screenshot(str(artifacts / "map-facility-detail.png"))
+    browser.find_element(By.ID, ids.DETAIL_CLOSE).click()
+    WebDriverWait(browser, 10).until(lambda d: panel.get_attribute("hidden") is not None)

@@ -94,3 +94,39 @@ def test_component_ids_are_unique():
     walk(app.layout)
     assert len(found) == len(set(found))
     assert {ids.MAP, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(found)
+
+
+def test_detail_panel_shows_the_full_record_with_sources():
+    feature = {
+        "properties": {
+            "name_zh": "武汉人工智能计算中心",
+            "name_en": "Wuhan Artificial Intelligence Computing Center",
+            "category": "computing_centre",
+            "precision": "city",
+            "status": "operating",
+            "capacity_pflops": 100.0,
+            "plan_article": 19,
+            "sources": "[PLAN] 计划 | [F06] Huawei",
+            "note": None,
+        }
+    }
+    table = callbacks.detail_panel(feature)[0]
+    rows = {row.children[0].children: [d.children for d in row.children[1].children] for row in table.children}
+    assert rows["名称"] == ["武汉人工智能计算中心"]
+    assert rows["类别"] == ["计算中心"]
+    assert rows["位置精度"] == ["市州代表点（非实际地址）"]
+    assert rows["算力（PFLOPS）"] == ["100"]
+    assert rows["计划条款"] == ["第19条"]
+    assert rows["来源"] == ["[PLAN] 计划", "[F06] Huawei"]
+    assert "说明" not in rows  # empty values are left out
+
+
+def test_clicked_detail_opens_and_closes(monkeypatch):
+    feature = {"properties": {"name_zh": "甲", "plan_article": 3, "sources": "[PLAN] x"}}
+    layer = callbacks.CLICK_LAYERS[0]
+    inputs = [None] + [feature if i == layer else None for i in callbacks.CLICK_LAYERS]
+    monkeypatch.setattr(callbacks, "ctx", type("Ctx", (), {"triggered": True, "triggered_id": ids.layer_id(layer)}))
+    children, hidden = callbacks.clicked_detail(*inputs)
+    assert hidden is False and children[0].children[0].children[1].children[0].children == "甲"
+    monkeypatch.setattr(callbacks, "ctx", type("Ctx", (), {"triggered": True, "triggered_id": ids.DETAIL_CLOSE}))
+    assert callbacks.clicked_detail(1, *inputs[1:])[1] is True

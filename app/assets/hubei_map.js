@@ -30,8 +30,16 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             el.style.width = m.size + "px";
             el.style.height = m.size + "px";
             el.style.background = m.color;
+            // Markers sharing a position fan out on a ring of fixed screen radius.
+            let dx = 0, dy = 0;
+            if (p.stack_size > 1) {
+                const radius = 8 + 3 * p.stack_size;
+                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
+                dx = radius * Math.cos(angle);
+                dy = radius * Math.sin(angle);
+            }
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
-                                    iconSize: [m.size, m.size]});
+                                    iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
             return L.marker(latlng, {icon: icon, keyboard: true, title: p.name_zh || "",
                                      alt: (p.name_zh || "") + " " + (p.name_en || "")});
         },
