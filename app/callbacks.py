@@ -11,7 +11,15 @@ from app.layout import DETAIL_HINT, layer_url
 from layers import catalogue
 from layers.describe import feature_record, unit_lines
 
-HOVER_LAYERS = ("prefectures", "counties")
+#: Layers of admin units whose hover fills the info panel.
+HOVER_LAYERS = tuple(
+    spec.id
+    for spec in catalogue.catalogue().values()
+    if spec.geometry == "polygon"
+    and spec.builder in ("vector", "units")
+    and spec.group != "context"
+    and spec.id != "province"
+)
 #: Layers whose features open a record when clicked.
 CLICK_LAYERS = tuple(spec.id for spec in catalogue.catalogue().values() if spec.group not in ("context", "boundaries"))
 
@@ -22,8 +30,13 @@ def zoom_urls(zoom: float | None) -> list[str]:
 
 
 def hover_panel(*features: dict[str, Any] | None) -> list[Any]:
-    """Children of the info panel for the most specific hovered unit (county over prefecture)."""
-    feature = next((f for f in reversed(features) if f), None)
+    """Children of the info panel for the unit hovered last (else the top-most hovered layer's)."""
+    triggered = ctx.triggered_id if ctx.triggered else None
+    layer_ids = [ids.layer_id(i) for i in HOVER_LAYERS]
+    if triggered in layer_ids and features[layer_ids.index(triggered)]:
+        feature = features[layer_ids.index(triggered)]
+    else:
+        feature = next((f for f in reversed(features) if f), None)
     lines = unit_lines(feature.get("properties") if feature else None)
     if not lines:
         return [html.Span("将鼠标移到地图上查看名称 · Hover over the map for names")]

@@ -112,9 +112,16 @@ def _cmd_layers(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from app.layout import INITIAL_ZOOM
     from app.web import create_app  # imported here: `units` should not pay for Dash
+    from geo.simplify import band_for_zoom
+    from layers import webdata
 
     app = create_app()
+    band = band_for_zoom(INITIAL_ZOOM).name
+    print(f"Preparing the map layers for the opening view ({band}) ...", flush=True)
+    size = webdata.warm(band)
+    print(f"  {size / 1e6:.1f} MB of layer data ready", flush=True)
     print(f"Hubei digital economy map on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

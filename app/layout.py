@@ -8,7 +8,7 @@ from dash_extensions.javascript import Namespace
 
 from app import ids, settings
 from geo.simplify import band_for_zoom
-from layers import catalogue
+from layers import catalogue, webdata
 from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
 
 _NS = Namespace("hubeiMap", "layer")
@@ -24,7 +24,25 @@ BOUNDARY_NOTE = (
 def layer_url(layer_id: str, zoom: float | None) -> str:
     """URL of a layer's data for the zoom band containing ``zoom`` (None: the initial zoom)."""
     band = band_for_zoom(INITIAL_ZOOM if zoom is None else zoom)
-    return f"{settings.LAYER_URL_PREFIX}/{layer_id}/{band.name}.geojson"
+    return f"{settings.LAYER_URL_PREFIX}/{layer_id}/{band.name}.geojson?v={webdata.data_version()}"
+
+
+#: Map panes stack the catalogue's layers in catalogue order whatever order their data
+#: arrives in; Leaflet's overlay pane is z-index 400 and markers start at 600.
+PANE_BASE_Z = 401
+
+
+def pane_name(layer_id: str) -> str:
+    """Name of the map pane a catalogue layer is drawn in."""
+    return f"pane-{layer_id}"
+
+
+def panes() -> list[dl.Pane]:
+    """One pane per catalogue layer, the first layer lowest."""
+    return [
+        dl.Pane(name=pane_name(layer_id), style={"zIndex": PANE_BASE_Z + i})
+        for i, layer_id in enumerate(catalogue.catalogue())
+    ]
 
 
 def geojson_layer(spec: catalogue.LayerSpec) -> dl.GeoJSON:
@@ -39,6 +57,7 @@ def geojson_layer(spec: catalogue.LayerSpec) -> dl.GeoJSON:
         onEachFeature=_NS("bindTooltip") if interactive else None,
         hideout={"style": path_style, "className": f"unit-{spec.style}"},
         hoverStyle=HOVER_STYLE if interactive and spec.geometry != "point" else None,
+        pane=pane_name(spec.id),
         **extra,
     )
 
@@ -53,7 +72,7 @@ def layers_control() -> dl.LayersControl:
 def map_view() -> dl.Map:
     """The province map: no tiles (works offline), boundaries from our own data."""
     return dl.Map(
-        [layers_control(), dl.ScaleControl(position="bottomleft", imperial=False)],
+        [*panes(), layers_control(), dl.ScaleControl(position="bottomleft", imperial=False)],
         id=ids.MAP,
         bounds=settings.HUBEI_BOUNDS,
         center=settings.HUBEI_CENTER,

@@ -14,7 +14,8 @@ HUBEI_BOUNDS = [[29.0, 108.3], [33.3, 116.2]]
 HUBEI_CENTER = [31.15, 112.25]
 MIN_ZOOM = 5
 MAX_ZOOM = 13
-#: Seconds browsers and proxies may cache a layer response (content is fixed per release).
-LAYER_MAX_AGE_S = 3600
+#: Seconds browsers and proxies may cache a layer response. Layer URLs carry a hash of the
+#: data folder (``?v=``), so a data change is a new URL and old responses never go stale.
+LAYER_MAX_AGE_S = 7 * 24 * 3600
 APP_TITLE_ZH = "湖北省数字经济发展布局图"
 APP_TITLE_EN = "Hubei Digital Economy Map"

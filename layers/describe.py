@@ -21,21 +21,26 @@ KIND_ZH: dict[str, str] = {
 
 
 def unit_lines(properties: Mapping[str, Any] | None, lang: str = "zh") -> list[str]:
-    """Return the lines describing an admin unit: names, kind and code.
+    """Return the lines describing an admin unit: names, kind (or layout role) and code.
 
     Parameters
     ----------
     properties
-        A unit feature's properties (``code, name_zh, name_en, kind``); None gives ``[]``.
+        A unit feature's properties (``code, name_zh, name_en, kind``, or a unit-table
+        layer's ``unit_name_zh, unit_name_en, role``); None gives ``[]``.
     lang
         ``"zh"`` (Chinese first) or ``"en"`` (English first).
 
     """
     if not properties:
         return []
-    zh, en = str(properties.get("name_zh", "")), str(properties.get("name_en", ""))
+    zh = str(properties.get("name_zh") or properties.get("unit_name_zh") or "")
+    en = str(properties.get("name_en") or properties.get("unit_name_en") or "")
     kind_en = str(properties.get("kind", ""))
     kind = KIND_ZH.get(kind_en, kind_en) if lang == "zh" else kind_en
+    role = properties.get("role")
+    if role and not kind:
+        kind = VALUE_TEXT["role"].get(str(role), (str(role), str(role)))[0 if lang == "zh" else 1]
     names = [zh, en] if lang == "zh" else [en, zh]
     code = str(properties.get("code", ""))
     return [n for n in names if n] + [f"{kind} · {code}" if kind else code]

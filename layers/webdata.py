@@ -9,6 +9,7 @@ import functools
 import hashlib
 
 from geo import io, simplify
+from geo.paths import DATA_DIR
 from layers import catalogue, plan
 
 
@@ -34,6 +35,28 @@ def layer_geojson(layer_id: str, band_name: str) -> bytes:
     return io.to_geojson_bytes(gdf, precision=band.decimals)
 
 
+def warm(band_name: str) -> int:
+    """Build and cache every catalogue layer for one zoom band; returns the bytes prepared.
+
+    Run before serving so the first page load does not wait for simplification.
+    """
+    return sum(len(layer_geojson(layer_id, band_name)) for layer_id in catalogue.catalogue())
+
+
 def etag(payload: bytes) -> str:
     """A strong ETag for a response body (quoted SHA-256 prefix)."""
     return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+
+
+@functools.cache
+def data_version() -> str:
+    """A short hash of every file under the data folder, for cache-busting layer URLs.
+
+    Layer responses can then be cached for a long time: when any data file changes,
+    the URLs change with it.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(DATA_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

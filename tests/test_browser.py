@@ -15,7 +15,7 @@ def _count(driver, css: str) -> int:
     return len(driver.find_elements(By.CSS_SELECTOR, css))
 
 
-def _wait_count(driver, css: str, n: int, timeout: float = 30) -> None:
+def _wait_count(driver, css: str, n: int, timeout: float = 60) -> None:
     WebDriverWait(driver, timeout).until(lambda d: _count(d, css) == n, message=f"expected {n} × {css}")
 
 
@@ -57,15 +57,17 @@ def test_zooming_in_fetches_a_finer_band(live_server, browser):
     first = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/prefectures/'))"
     )
-    assert any(n.endswith("/prefectures/z7-8.geojson") for n in first)
+    assert any("/prefectures/z7-8.geojson?v=" in n for n in first)
     zoom_in = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in")
-    container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
-    for _ in range(3):  # 7 -> 10; Leaflet ignores clicks during its zoom animation, so wait it out
+    scale = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-scale-line")
+    for _ in range(3):  # 7 -> 10; Leaflet ignores clicks during its zoom animation, so wait for each zoom to land
+        before = scale.text
         zoom_in.click()
-        WebDriverWait(browser, 10).until(lambda d: "leaflet-zoom-anim" not in container.get_attribute("class"))
+        WebDriverWait(browser, 10).until(lambda d, b=before: scale.text != b)
     WebDriverWait(browser, 20).until(
         lambda d: d.execute_script(
-            "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/prefectures/z9-10.geojson'))"
+            "return performance.getEntriesByType('resource')"
+            ".some(e => e.name.includes('/prefectures/z9-10.geojson?v='))"
         )
     )
     _wait_count(browser, "path.unit-prefecture", 17)

@@ -8,7 +8,7 @@ from app import callbacks, ids
 from app.layout import layer_url
 from app.web import create_app
 from geo.simplify import ZOOM_BANDS
-from layers import catalogue
+from layers import catalogue, webdata
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +65,33 @@ def test_layout_carries_no_geometry():
 def test_zoom_urls_follow_the_band():
     urls = callbacks.zoom_urls(7)
     assert len(urls) == len(catalogue.catalogue())
-    assert all(u.endswith("/z7-8.geojson") for u in urls)
-    assert all(u.endswith("/z11+.geojson") for u in callbacks.zoom_urls(12))
+    version = webdata.data_version()
+    assert all(u.endswith(f"/z7-8.geojson?v={version}") for u in urls)
+    assert all(u.endswith(f"/z11+.geojson?v={version}") for u in callbacks.zoom_urls(12))
     assert callbacks.zoom_urls(None) == [layer_url(i, 7) for i in catalogue.catalogue()]
 
 
-def test_hover_panel_prefers_the_county():
+def _fake_ctx(monkeypatch, triggered_id):
+    monkeypatch.setattr(
+        callbacks, "ctx", type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
+    )
+
+
+def test_hover_panel_shows_the_unit_hovered_last(monkeypatch):
     pref = {"properties": {"code": "420100", "name_zh": "武汉市", "name_en": "Wuhan", "kind": "sub-provincial city"}}
     county = {"properties": {"code": "420106", "name_zh": "武昌区", "name_en": "Wuchang District", "kind": "district"}}
-    children = callbacks.hover_panel(pref, county)
+    layout = {"properties": {"code": "420600", "unit_name_zh": "襄阳市", "unit_name_en": "Xiangyang", "role": "wing"}}
+    layers = list(callbacks.HOVER_LAYERS)
+    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers]
+    _fake_ctx(monkeypatch, ids.layer_id("counties"))
+    children = callbacks.hover_panel(*features)
     assert children[0].children == "武昌区"
     assert [c.children for c in children[1:]] == ["Wuchang District", "市辖区 · 420106"]
-    assert callbacks.hover_panel(pref, None)[0].children == "武汉市"
-    assert "Hover" in callbacks.hover_panel(None, None)[0].children
+    _fake_ctx(monkeypatch, ids.layer_id("layout"))
+    children = callbacks.hover_panel(*features)
+    assert [c.children for c in children] == ["襄阳市", "Xiangyang", "两翼驱动（两翼） · 420600"]
+    _fake_ctx(monkeypatch, None)
+    assert "Hover" in callbacks.hover_panel(*[None] * len(layers))[0].children
 
 
 def test_component_ids_are_unique():
@@ -125,8 +139,21 @@ def test_clicked_detail_opens_and_closes(monkeypatch):
     feature = {"properties": {"name_zh": "甲", "plan_article": 3, "sources": "[PLAN] x"}}
     layer = callbacks.CLICK_LAYERS[0]
     inputs = [None] + [feature if i == layer else None for i in callbacks.CLICK_LAYERS]
-    monkeypatch.setattr(callbacks, "ctx", type("Ctx", (), {"triggered": True, "triggered_id": ids.layer_id(layer)}))
+    _fake_ctx(monkeypatch, ids.layer_id(layer))
     children, hidden = callbacks.clicked_detail(*inputs)
     assert hidden is False and children[0].children[0].children[1].children[0].children == "甲"
-    monkeypatch.setattr(callbacks, "ctx", type("Ctx", (), {"triggered": True, "triggered_id": ids.DETAIL_CLOSE}))
+    _fake_ctx(monkeypatch, ids.DETAIL_CLOSE)
     assert callbacks.clicked_detail(1, *inputs[1:])[1] is True
+
+
+def test_data_version_changes_with_the_data(tmp_path, monkeypatch):
+    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    monkeypatch.setattr(webdata, "DATA_DIR", tmp_path)
+    webdata.data_version.cache_clear()
+    try:
+        first = webdata.data_version()
+        (tmp_path / "a.csv").write_text("x\n2\n", encoding="utf-8")
+        webdata.data_version.cache_clear()
+        assert webdata.data_version() != first and len(first) == 12
+    finally:
+        webdata.data_version.cache_clear()
