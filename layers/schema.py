@@ -66,6 +66,8 @@ OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
 SourceIds = Annotated[list[str], BeforeValidator(_split_ids), Field(min_length=1)]
 Article = Annotated[int, Field(ge=1, le=27)]
 Confidence = Literal["H", "M-H", "M", "L-M", "L"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Status = Literal["planned", "under_construction", "operating", "unknown"]
 OptConfidence = Annotated[Confidence | None, BeforeValidator(_blank_to_none)]
 
 
@@ -166,7 +168,7 @@ FacilityCategory = Literal[
 class FacilityRow(_Sourced):
     """A facility the plan names, with its location precision and sources."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Slug
     name_zh: Text
     name_en: Text
     group: FacilityGroup
@@ -177,7 +179,7 @@ class FacilityRow(_Sourced):
     precision: Literal["site", "district", "city", "unknown"]
     lon: OptFloat = None
     lat: OptFloat = None
-    status: Literal["planned", "under_construction", "operating", "unknown"]
+    status: Status
     status_date: Date = None
     capacity_racks: OptFloat = None
     capacity_pflops: OptFloat = None
@@ -213,13 +215,13 @@ class FacilityRow(_Sourced):
 class QuantumLineRow(_Sourced):
     """A quantum trunk line's Hubei section (article 18); geometry is computed, schematic."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Slug
     name_zh: Text
     name_en: Text
     far_end_zh: OptText = None
     far_end_en: OptText = None
     far_end_code: OptCode = None
-    status: Literal["planned", "under_construction", "operating", "unknown"]
+    status: Status
     in_service_date: Date = None
     length_km: OptFloat = None
     stations: OptFloat = None
