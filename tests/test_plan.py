@@ -16,9 +16,7 @@ from geo.paths import DATA_DIR
 from layers import plan, schema
 from layers.validate import validate_all
 
-PLAN_TEXT = (Path(__file__).resolve().parents[2] / "shared/plan/hubei-digital-economy-plan-2022-2024.txt").read_text(
-    encoding="utf-8"
-)
+PLAN_TEXT = (DATA_DIR / "plan" / "hubei-digital-economy-plan-2022-2024.txt").read_text(encoding="utf-8")
 # The facilities article 19 names, word for word.
 ARTICLE_19 = [
     "中国电信中部大数据中心",
