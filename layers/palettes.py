@@ -152,6 +152,7 @@ def colors(name: str, k: int) -> list[str]:
     ------
     ValueError
         If ``k`` is below 1, or above the palette's size for a qualitative palette.
+
     """
     pal = palette(name)
     if k < 1:
@@ -186,12 +187,12 @@ CVD_MATRICES: dict[str, npt.NDArray[np.float64]] = {
 
 
 def srgb_to_linear(rgb: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """sRGB (0-1) to linear RGB (IEC 61966-2-1)."""
+    """Convert sRGB (0-1) to linear RGB (IEC 61966-2-1)."""
     return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
 
 
 def linear_to_srgb(lin: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Linear RGB to sRGB (0-1), clipped to the gamut."""
+    """Convert linear RGB to sRGB (0-1), clipped to the gamut."""
     lin = np.clip(lin, 0.0, 1.0)
     return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)
 
