@@ -13,6 +13,7 @@ from pathlib import Path
 
 from geo import io
 from geo.paths import DATA_DIR
+from layers import schema
 
 CATALOGUE_FILE = DATA_DIR / "layers" / "catalogue.json"
 GEOMETRY_KINDS = ("polygon", "line", "point")
@@ -67,11 +68,7 @@ _FIELDS = {f.name for f in fields(LayerSpec)}
 
 def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> LayerSpec:
     where = f"entry {position} ({entry.get('id', '?')})"
-    missing = sorted(_FIELDS - entry.keys())
-    unknown = sorted(entry.keys() - _FIELDS)
-    if missing or unknown:
-        parts = ([f"missing keys {missing}"] if missing else []) + ([f"unknown keys {unknown}"] if unknown else [])
-        raise io.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
+    schema.check_entry_keys(entry, _FIELDS, path, position, where)
     if entry["geometry"] not in GEOMETRY_KINDS:
         raise io.DataFileError(
             path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry"

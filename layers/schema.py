@@ -307,6 +307,19 @@ class ActualRow(_Row):
         return self
 
 
+class IndicatorValueRow(_Row):
+    """One unit's value of an indicator, with where it was read."""
+
+    code: Code
+    value: float
+    source_ids: SourceIds
+    confidence: Confidence
+    note: OptText = None
+
+    _code = field_validator("code")(_check_code)
+    _num = field_validator("value")(_finite)
+
+
 #: Row model by name, as referenced from the layer catalogue and ``TABLES``.
 ROW_MODELS: dict[str, type[_Row]] = {
     "source": SourceRow,
@@ -319,6 +332,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "designation": DesignationRow,
     "target": TargetRow,
     "actual": ActualRow,
+    "indicator_value": IndicatorValueRow,
 }
 
 #: Every table shipped in ``data/``: path relative to the data folder -> row model name.
@@ -345,7 +359,19 @@ UNIQUE: dict[str, tuple[str, ...]] = {
     "target": ("target_id",),
     "river_belt": ("river", "code"),
     "metro_circle": ("circle", "member_code"),
+    "indicator_value": ("code",),
 }
+
+
+def check_entry_keys(entry: object, allowed: set[str], path: Path | str, position: int, where: str) -> None:
+    """Raise ``DataFileError`` naming every missing and unknown key of a catalogue entry."""
+    if not isinstance(entry, dict):
+        raise io.DataFileError(path, f"{where}: must be an object with keys {sorted(allowed)}", row=position)
+    missing = sorted(allowed - entry.keys())
+    unknown = sorted(entry.keys() - allowed)
+    if missing or unknown:
+        parts = ([f"missing keys {missing}"] if missing else []) + ([f"unknown keys {unknown}"] if unknown else [])
+        raise io.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
 
 
 def _format_error(err: ValidationError) -> tuple[str, str]:
