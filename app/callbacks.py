@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, ctx, html
+from dash import Dash, Input, Output, State, ctx, html
 
 from app import ids
-from app.layout import DETAIL_HINT, layer_url
+from app.layout import DETAIL_HINT, layer_url, legend_view
 from layers import catalogue
+from layers.choropleth import choropleth
 from layers.describe import feature_record, unit_lines
 
 #: Layers of admin units whose hover fills the info panel.
@@ -29,18 +30,30 @@ def zoom_urls(zoom: float | None) -> list[str]:
     return [layer_url(layer_id, zoom) for layer_id in catalogue.catalogue()]
 
 
-def hover_panel(*features: dict[str, Any] | None) -> list[Any]:
-    """Children of the info panel for the unit hovered last (else the top-most hovered layer's)."""
+def hover_panel(*args: Any) -> list[Any]:
+    """Children of the info panel for the unit hovered last, with the indicator value if mapped.
+
+    ``args`` are the ``hoverData`` of every ``HOVER_LAYERS`` layer, then the choropleth's
+    ``hoverData``, then the choropleth's ``hideout`` (its value labels by unit code).
+    """
+    *features, hideout = args
     triggered = ctx.triggered_id if ctx.triggered else None
-    layer_ids = [ids.layer_id(i) for i in HOVER_LAYERS]
+    layer_ids = [*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH]
     if triggered in layer_ids and features[layer_ids.index(triggered)]:
         feature = features[layer_ids.index(triggered)]
     else:
         feature = next((f for f in reversed(features) if f), None)
-    lines = unit_lines(feature.get("properties") if feature else None)
+    props = feature.get("properties") if feature else None
+    lines = unit_lines(props)
     if not lines:
         return [html.Span("将鼠标移到地图上查看名称 · Hover over the map for names")]
-    return [html.Strong(lines[0]), *[html.Div(line) for line in lines[1:]]]
+    out = [html.Strong(lines[0]), *[html.Div(line) for line in lines[1:]]]
+    if hideout and props and hideout.get("title"):
+        value = (hideout.get("labels") or {}).get(props.get("code"))
+        out.append(
+            html.Div(f"{hideout['title']}：{value if value is not None else '无数据 no data'}", className="hover-value")
+        )
+    return out
 
 
 def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
@@ -70,6 +83,22 @@ def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
     return detail_panel(feature), feature is None
 
 
+def choropleth_view(
+    indicator_id: str | None, scheme: str, k: int, palette: str, zoom: float | None
+) -> tuple[str | None, dict[str, Any], list[Any], bool]:
+    """URL, style payload and legend of the indicator choropleth; whether the class controls apply.
+
+    Returns no URL and an empty payload when no indicator is chosen. Geometry is not
+    sent: the URL is the unit layer already served for the current zoom band.
+    """
+    if not indicator_id:
+        return None, {}, legend_view(None), False
+    chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette)
+    layer = "prefectures" if chosen.indicator.level == "prefecture" else "counties"
+    numeric = chosen.indicator.kind == "numeric"
+    return layer_url(layer, zoom), chosen.hideout(), legend_view(chosen.legend), not numeric
+
+
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
     app.callback(
@@ -78,8 +107,24 @@ def register(app: Dash) -> None:
     )(zoom_urls)
     app.callback(
         Output(ids.INFO, "children"),
-        [Input(ids.layer_id(layer_id), "hoverData") for layer_id in HOVER_LAYERS],
+        [Input(ids.layer_id(layer_id), "hoverData") for layer_id in HOVER_LAYERS]
+        + [Input(ids.CHOROPLETH, "hoverData"), State(ids.CHOROPLETH, "hideout")],
     )(hover_panel)
+    app.callback(
+        [
+            Output(ids.CHOROPLETH, "url"),
+            Output(ids.CHOROPLETH, "hideout"),
+            Output(ids.LEGEND, "children"),
+            Output(ids.SCHEME, "disabled"),
+        ],
+        [
+            Input(ids.INDICATOR, "value"),
+            Input(ids.SCHEME, "value"),
+            Input(ids.CLASSES, "value"),
+            Input(ids.PALETTE, "value"),
+            Input(ids.MAP, "zoom"),
+        ],
+    )(choropleth_view)
     app.callback(
         [Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
         [Input(ids.DETAIL_CLOSE, "n_clicks")]

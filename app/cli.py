@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import signal
 import sys
 from collections.abc import Sequence
@@ -49,9 +50,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {DATA_DIR}", file=sys.stderr)
         return 1
-    from layers import catalogue, schema
+    from layers import catalogue, indicators, schema
 
-    print(f"OK: {len(schema.TABLES)} tables and {len(catalogue.catalogue())} layers in {DATA_DIR} are valid")
+    print(
+        f"OK: {len(schema.TABLES)} tables and {len(catalogue.catalogue())} layers "
+        f"and {len(indicators.catalogue())} indicators in {DATA_DIR} are valid"
+    )
     return 0
 
 
@@ -111,12 +115,92 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from layers import indicators
+
+    if args.action == "list":
+        sys.stdout.write(format_table(indicators.summary_table(args.lang), args.format, "indicators"))
+        return 0
+    if args.action == "show":
+        if not args.target:
+            print("usage: hubei-map indicators show INDICATOR_ID", file=sys.stderr)
+            return 2
+        try:
+            spec = indicators.indicator(args.target)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return 2
+        table = indicators.with_units(spec.id)
+        table["source_ids"] = table["source_ids"].map(lambda ids: ";".join(ids) if isinstance(ids, list) else "")
+        if args.format == "table":
+            print(f"{spec.title(args.lang)} [{spec.unit(args.lang)}] {spec.year} ({spec.level}, {spec.kind})")
+            print(spec.description(args.lang))
+        sys.stdout.write(format_table(table, args.format, "units"))
+        return 0
+    return _cmd_indicators_add(args)
+
+
+def _cmd_indicators_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from layers import user_indicators
+
+    if not args.target or not (args.id and args.title and args.source):
+        print(
+            "usage: hubei-map indicators add FILE.csv --id ID --title TITLE --unit UNIT --year YEAR --source SOURCE",
+            file=sys.stderr,
+        )
+        return 2
+    path = Path(args.target)
+    if not path.is_file():
+        print(f"error: {path}: file not found", file=sys.stderr)
+        return 2
+    size = path.stat().st_size
+    if size > user_indicators.MAX_BYTES:
+        print(
+            f"error: {path}: {size:,} bytes is over the {user_indicators.MAX_BYTES:,}-byte limit for a table",
+            file=sys.stderr,
+        )
+        return 1
+    parsed = user_indicators.parse_table(path.read_bytes(), level=args.level, source_id=f"U-{args.id}", name=str(path))
+    if not parsed.ok:
+        for problem in parsed.problems:
+            print(f"ERROR {problem}", file=sys.stderr)
+        print(f"{len(parsed.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    try:
+        written = user_indicators.register(
+            parsed,
+            indicator_id=args.id,
+            title_zh=args.title,
+            title_en=args.title_en or args.title,
+            unit_zh=args.unit,
+            unit_en=args.unit_en or args.unit,
+            year=args.year,
+            level=args.level,
+            source_title=args.source,
+            source_publisher=args.publisher,
+            source_date=args.source_date,
+            source_url=args.source_url,
+            replace=args.replace,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    assert parsed.values is not None
+    print(f"Added indicator {args.id!r}: {len(parsed.values)} units joined on {parsed.join} ({parsed.encoding})")
+    for item in written:
+        print(f"  wrote {item}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from app.layout import INITIAL_ZOOM
     from app.web import create_app  # imported here: `units` should not pay for Dash
     from geo.simplify import band_for_zoom
     from layers import webdata
 
+    faulthandler.enable()  # a crash in native code (GEOS, GDAL) leaves a traceback in the log
     app = create_app()
     band = band_for_zoom(INITIAL_ZOOM).name
     print(f"Preparing the map layers for the opening view ({band}) ...", flush=True)
@@ -147,6 +231,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_layers.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
     p_layers.add_argument("--lang", choices=("zh", "en"), default="zh", help="title language (default: zh)")
     p_layers.set_defaults(func=_cmd_layers)
+    p_ind = sub.add_parser("indicators", help="list indicators, show one, or add your own table")
+    p_ind.add_argument("action", nargs="?", choices=("list", "show", "add"), default="list")
+    p_ind.add_argument("target", nargs="?", help="the indicator to show, or the CSV file to add")
+    p_ind.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
+    p_ind.add_argument("--lang", choices=("zh", "en"), default="zh", help="title language (default: zh)")
+    p_ind.add_argument("--id", help="add: the new indicator's id (lower-case, digits, _)")
+    p_ind.add_argument("--title", help="add: title (Chinese)")
+    p_ind.add_argument("--title-en", help="add: title in English (default: the title)")
+    p_ind.add_argument("--unit", default="", help="add: unit (Chinese), e.g. 亿元")
+    p_ind.add_argument("--unit-en", help="add: unit in English")
+    p_ind.add_argument("--year", default="", help="add: data year or date")
+    p_ind.add_argument("--level", choices=("prefecture", "county"), default="prefecture", help="add: unit level")
+    p_ind.add_argument("--source", help="add: the source's title (required)")
+    p_ind.add_argument("--publisher", help="add: the source's publisher")
+    p_ind.add_argument("--source-date", help="add: the source's date, YYYY-MM-DD")
+    p_ind.add_argument("--source-url", help="add: the source's address")
+    p_ind.add_argument("--replace", action="store_true", help="add: overwrite an indicator with the same id")
+    p_ind.set_defaults(func=_cmd_indicators)
     p_serve = sub.add_parser("serve", help="start the web map")
     p_serve.add_argument(
         "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"
@@ -162,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubei-map`` console script."""
     args = build_parser().parse_args(argv)
-    if hasattr(signal, "SIGPIPE"):  # `hubei-map layers show x | head` should end quietly
+    if args.command != "serve" and hasattr(signal, "SIGPIPE"):
+        # `hubei-map layers show x | head` should end quietly. Never for the server: there a
+        # browser that drops a connection mid-response would kill the whole process.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return int(args.func(args))

@@ -12,3 +12,12 @@ DETAIL_CLOSE = "feature-detail-close"
 def layer_id(layer: str) -> str:
     """Component id of a catalogue layer's GeoJSON component."""
     return f"layer-{layer}"
+
+
+CHOROPLETH = "choropleth"
+INDICATOR = "indicator-select"
+SCHEME = "scheme-select"
+CLASSES = "classes-select"
+PALETTE = "palette-select"
+LEGEND = "legend"
+CONTROLS = "choropleth-controls"

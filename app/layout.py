@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dash_leaflet as dl
-from dash import html
+from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from app import ids, settings
 from geo.simplify import band_for_zoom
-from layers import catalogue, webdata
+from layers import catalogue, classify, indicators, palettes, webdata
+from layers.choropleth import Legend
 from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
 
 _NS = Namespace("hubeiMap", "layer")
@@ -28,8 +29,12 @@ def layer_url(layer_id: str, zoom: float | None) -> str:
 
 
 #: Map panes stack the catalogue's layers in catalogue order whatever order their data
-#: arrives in; Leaflet's overlay pane is z-index 400 and markers start at 600.
+#: arrives in; Leaflet's overlay pane is z-index 400 and markers start at 600. Panes are
+#: two apart so the choropleth can sit just above the layout layer.
 PANE_BASE_Z = 401
+#: The catalogue layer the indicator choropleth is drawn just above.
+CHOROPLETH_ABOVE = "layout"
+CHOROPLETH_PANE = "pane-choropleth"
 
 
 def pane_name(layer_id: str) -> str:
@@ -38,11 +43,89 @@ def pane_name(layer_id: str) -> str:
 
 
 def panes() -> list[dl.Pane]:
-    """One pane per catalogue layer, the first layer lowest."""
-    return [
-        dl.Pane(name=pane_name(layer_id), style={"zIndex": PANE_BASE_Z + i})
-        for i, layer_id in enumerate(catalogue.catalogue())
+    """One pane per catalogue layer, the first layer lowest, and the choropleth's pane."""
+    order = list(catalogue.catalogue())
+    out = [dl.Pane(name=pane_name(layer_id), style={"zIndex": PANE_BASE_Z + 2 * i}) for i, layer_id in enumerate(order)]
+    above = order.index(CHOROPLETH_ABOVE) if CHOROPLETH_ABOVE in order else len(order)
+    out.append(dl.Pane(name=CHOROPLETH_PANE, style={"zIndex": PANE_BASE_Z + 2 * above + 1}))
+    return out
+
+
+def choropleth_layer() -> dl.GeoJSON:
+    """The indicator choropleth: unit polygons by URL, coloured from ``hideout`` (empty until chosen)."""
+    return dl.GeoJSON(
+        id=ids.CHOROPLETH,
+        url=None,
+        style=_NS("choropleth"),
+        onEachFeature=_NS("bindTooltip"),
+        hideout={},
+        hoverStyle=HOVER_STYLE,
+        pane=CHOROPLETH_PANE,
+    )
+
+
+def _option(label_zh: str, label_en: str, value: str) -> dict[str, str]:
+    return {"label": f"{label_zh} · {label_en}", "value": value}
+
+
+def indicator_options() -> list[dict[str, str]]:
+    """Dropdown options: every catalogue indicator, prefecture level first."""
+    specs = sorted(indicators.catalogue().values(), key=lambda s: s.level != "prefecture")
+    level_zh = {"prefecture": "市州", "county": "县级"}
+    return [{"label": f"{s.title_zh} · {s.title_en}（{level_zh[s.level]}）", "value": s.id} for s in specs]
+
+
+def controls() -> html.Section:
+    """Indicator, scheme, class count and palette pickers (keyboard-usable dropdowns)."""
+    schemes = [_option(zh, en, key) for key, (_, zh, en) in classify.SCHEMES.items() if key != "user_defined"]
+    pals = [_option(p.title_zh, p.title_en, p.name) for p in palettes.PALETTES.values() if p.kind != "qualitative"]
+    return html.Section(
+        [
+            html.H2("指标专题图 · Indicator map"),
+            html.Label("指标 Indicator", htmlFor=ids.INDICATOR),
+            dcc.Dropdown(id=ids.INDICATOR, options=indicator_options(), value=None, placeholder="选择指标 Choose…"),
+            html.Label("分级方法 Classification", htmlFor=ids.SCHEME),
+            dcc.Dropdown(id=ids.SCHEME, options=schemes, value=classify.DEFAULT_SCHEME, clearable=False),
+            html.Label("分级数 Classes", htmlFor=ids.CLASSES),
+            dcc.Dropdown(
+                id=ids.CLASSES,
+                options=[{"label": str(k), "value": k} for k in range(classify.K_RANGE[0], classify.K_RANGE[1] + 1)],
+                value=classify.DEFAULT_K,
+                clearable=False,
+            ),
+            html.Label("配色 Palette (colour-blind safe)", htmlFor=ids.PALETTE),
+            dcc.Dropdown(id=ids.PALETTE, options=pals, value=palettes.DEFAULT_SEQUENTIAL, clearable=False),
+            html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": "图例 Legend"}),
+        ],
+        id=ids.CONTROLS,
+    )
+
+
+def legend_view(legend: Legend | None) -> list[html.Div | html.P | html.Table]:
+    """The legend as components: title, subtitle, one row per class with its count, note, source."""
+    if legend is None:
+        return [html.P("未选择指标 · No indicator chosen", className="legend-empty")]
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    html.Span(className="swatch" + (" no-data" if e.no_data else ""), style={"background": e.color})
+                ),
+                html.Td(e.label, className="legend-label"),
+                html.Td(f"{e.count}", className="legend-count"),
+            ]
+        )
+        for e in legend.entries
     ]
+    out: list[html.Div | html.P | html.Table] = [
+        html.Div(legend.title, className="legend-title"),
+        html.Div(legend.subtitle, className="legend-subtitle"),
+        html.Table(rows, className="legend-table"),
+    ]
+    if legend.note:
+        out.append(html.P(legend.note, className="legend-note"))
+    out.append(html.P(legend.source, className="legend-source"))
+    return out
 
 
 def geojson_layer(spec: catalogue.LayerSpec) -> dl.GeoJSON:
@@ -72,14 +155,14 @@ def layers_control() -> dl.LayersControl:
 def map_view() -> dl.Map:
     """The province map: no tiles (works offline), boundaries from our own data."""
     return dl.Map(
-        [*panes(), layers_control(), dl.ScaleControl(position="bottomleft", imperial=False)],
+        [*panes(), layers_control(), choropleth_layer(), dl.ScaleControl(position="bottomleft", imperial=False)],
         id=ids.MAP,
         bounds=settings.HUBEI_BOUNDS,
         center=settings.HUBEI_CENTER,
         zoom=INITIAL_ZOOM,
         minZoom=settings.MIN_ZOOM,
         maxZoom=settings.MAX_ZOOM,
-        style={"flex": "1", "background": MAP_BACKGROUND},
+        style={"height": "100%", "background": MAP_BACKGROUND},
         keyboard=True,
     )
 
@@ -96,21 +179,35 @@ def page() -> html.Div:
     return html.Div(
         [
             header(),
-            map_view(),
-            html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
-            html.Aside(
+            html.Main(
                 [
-                    html.Button(
-                        "×", id=ids.DETAIL_CLOSE, title="关闭 Close", **{"aria-label": "关闭详情 Close details"}
+                    controls(),
+                    html.Div(
+                        [
+                            map_view(),
+                            html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
+                            html.Aside(
+                                [
+                                    html.Button(
+                                        "×",
+                                        id=ids.DETAIL_CLOSE,
+                                        title="关闭 Close",
+                                        **{"aria-label": "关闭详情 Close details"},
+                                    ),
+                                    html.Div(html.P(DETAIL_HINT), id=ids.DETAIL_BODY),
+                                ],
+                                id=ids.DETAIL,
+                                hidden=True,
+                                role="region",
+                                **{"aria-label": "要素详情 Feature details", "aria-live": "polite"},
+                            ),
+                            html.Div(BOUNDARY_NOTE, id=ids.SOURCES),
+                        ],
+                        id="map-wrap",
                     ),
-                    html.Div(html.P(DETAIL_HINT), id=ids.DETAIL_BODY),
                 ],
-                id=ids.DETAIL,
-                hidden=True,
-                role="region",
-                **{"aria-label": "要素详情 Feature details", "aria-live": "polite"},
+                id="main",
             ),
-            html.Div(BOUNDARY_NOTE, id=ids.SOURCES),
         ],
         id="page",
     )

@@ -207,6 +207,11 @@ def classify(
     counts = [int(c) for c in cls.counts]
     lower = float(present.min())
     integral = bool(np.all(np.equal(np.mod(present, 1), 0)))
+    if integral and scheme != "user_defined":
+        # With whole-number data a class such as (0, 0.4] can hold no value at all: drop it.
+        lows = [math.ceil(lower)] + [math.floor(u) + 1 for u in uppers[:-1]]
+        keep = [i for i, u in enumerate(uppers) if math.floor(u) >= lows[i]]
+        uppers, counts = [uppers[i] for i in keep], [counts[i] for i in keep]
     labels = range_labels(lower, uppers, integral=integral)
     color_list = palettes.colors(palette, len(uppers))
     lowers = [lower, *uppers[:-1]]

@@ -4,7 +4,7 @@ Ramps are ColorBrewer schemes that ColorBrewer marks colour-blind safe, and the
 perceptually uniform viridis and cividis; categories use the Okabe-Ito palette. The
 anchor colours are ColorBrewer's (as shipped in matplotlib's ``_cm.datad``) and
 matplotlib's viridis/cividis sampled at nine even steps; ``tests/test_palettes.py``
-checks them against matplotlib. No-data is a light grey with a hatch on the map, never
+checks them against matplotlib. No-data is a neutral grey, never
 a ramp colour.
 """
 
@@ -121,7 +121,7 @@ PALETTES: dict[str, Palette] = {
     )
 }
 DEFAULT_SEQUENTIAL = "blues"
-#: Fill of units without data (the map adds a hatch; the legend shows the same swatch).
+#: Fill of units without data: a neutral grey outside every ramp; the legend shows the same swatch.
 NO_DATA_COLOR = "#d9d9d9"
 
 

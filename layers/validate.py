@@ -122,6 +122,35 @@ def check_points_in_units(facilities: gpd.GeoDataFrame, path: str = "layers/faci
     return problems
 
 
+def check_indicators(known_sources: set[str]) -> list[Problem]:
+    """Every indicator's catalogue entry and table: keys, codes at its level, numbers, sources."""
+    from layers import indicators
+
+    try:
+        specs = indicators.catalogue()
+    except io.DataFileError as err:
+        return [_problem(err)]
+    problems: list[Problem] = []
+    for spec in specs.values():
+        where = spec.data or "indicators/catalogue.json"
+        missing = sorted(set(spec.source_ids) - known_sources)
+        if missing:
+            problems.append(
+                Problem("indicators/catalogue.json", f"{spec.id}: unknown source id(s) {missing}", field="source_ids")
+            )
+        try:
+            vals = indicators.values(spec.id)
+        except io.DataFileError as err:
+            problems.append(_problem(err))
+            continue
+        except (KeyError, ValueError) as err:
+            problems.append(Problem(where, f"indicator {spec.id!r} does not compute: {err}"))
+            continue
+        bad = vals["source_ids"].map(lambda ids: bool(set(ids) - known_sources))
+        problems += _rows_where(where, vals, bad, "source_ids", _unknown_ids(known_sources))
+    return problems
+
+
 def _problem(err: io.DataFileError) -> Problem:
     path = err.path.relative_to(DATA_DIR) if err.path.is_relative_to(DATA_DIR) else err.path
     return Problem(str(path), err.reason, err.row, err.field)
@@ -148,6 +177,7 @@ def validate_all() -> list[Problem]:
         specs = catalogue.catalogue()
     except io.DataFileError as err:
         return [*problems, _problem(err)]
+    problems += check_indicators(set(tables["sources.csv"]["source_id"]))
     for spec in specs.values():
         try:
             plan.layer_data(spec.id)

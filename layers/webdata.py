@@ -7,14 +7,31 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 
 from geo import io, simplify
 from geo.paths import DATA_DIR
 from layers import catalogue, plan
 
+#: One lock around building a layer: the web server is threaded, and building runs GEOS
+#: and GDAL (in-memory writes) that gain nothing from running twice at once.
+_BUILD_LOCK = threading.Lock()
+
+
+def layer_geojson(layer_id: str, band_name: str) -> bytes:
+    """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name`` (built once, then cached).
+
+    Raises
+    ------
+    KeyError
+        For an unknown layer or band (the message lists the valid ones).
+    """
+    with _BUILD_LOCK:
+        return _layer_geojson(layer_id, band_name)
+
 
 @functools.lru_cache(maxsize=64)
-def layer_geojson(layer_id: str, band_name: str) -> bytes:
+def _layer_geojson(layer_id: str, band_name: str) -> bytes:
     """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name``.
 
     Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,

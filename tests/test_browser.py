@@ -98,3 +98,36 @@ def test_plan_layers_show_and_a_click_opens_the_record(live_server, browser, art
     browser.save_screenshot(str(artifacts / "map-facility-detail.png"))
     browser.find_element(By.ID, ids.DETAIL_CLOSE).click()
     WebDriverWait(browser, 10).until(lambda d: panel.get_attribute("hidden") is not None)
+
+
+def _choose(browser, dropdown_id: str, value: str) -> None:
+    """Pick a value in a Dash 4 dropdown as a user does: open it, click the option."""
+    browser.find_element(By.ID, dropdown_id).click()
+    option = WebDriverWait(browser, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, f'[role=option]:has(input[value="{value}"])'))
+    )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
+    option.click()
+
+
+def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server, browser, artifacts):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    assert _count(browser, "path.choropleth-unit") == 0
+    _choose(browser, ids.INDICATOR, "gdp_2023")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    assert _count(browser, "path.choropleth-unit.no-data") == 1  # Enshi: no GDP in the sources
+    legend = browser.find_element(By.ID, ids.LEGEND)
+    WebDriverWait(browser, 10).until(lambda d: "地区生产总值（2023年，当年价格）" in legend.text)
+    assert "分位数，5 类" in legend.text and "无数据" in legend.text and "来源" in legend.text
+    fills = {p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")}
+    assert len(fills) == 6  # five classes and the no-data grey
+    browser.save_screenshot(str(artifacts / "map-choropleth-gdp.png"))
+
+    _choose(browser, ids.CLASSES, "3")
+    WebDriverWait(browser, 10).until(lambda d: "分位数，3 类" in legend.text)
+    fills = {p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")}
+    assert len(fills) == 4
+    _choose(browser, ids.INDICATOR, "layout_role")
+    WebDriverWait(browser, 10).until(lambda d: "发展布局角色" in legend.text)
+    assert browser.find_element(By.ID, ids.SCHEME).get_attribute("disabled") is not None

@@ -82,7 +82,7 @@ def test_hover_panel_shows_the_unit_hovered_last(monkeypatch):
     county = {"properties": {"code": "420106", "name_zh": "武昌区", "name_en": "Wuchang District", "kind": "district"}}
     layout = {"properties": {"code": "420600", "unit_name_zh": "襄阳市", "unit_name_en": "Xiangyang", "role": "wing"}}
     layers = list(callbacks.HOVER_LAYERS)
-    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers]
+    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers] + [None, {}]
     _fake_ctx(monkeypatch, ids.layer_id("counties"))
     children = callbacks.hover_panel(*features)
     assert children[0].children == "武昌区"
@@ -91,7 +91,14 @@ def test_hover_panel_shows_the_unit_hovered_last(monkeypatch):
     children = callbacks.hover_panel(*features)
     assert [c.children for c in children] == ["襄阳市", "Xiangyang", "两翼驱动（两翼） · 420600"]
     _fake_ctx(monkeypatch, None)
-    assert "Hover" in callbacks.hover_panel(*[None] * len(layers))[0].children
+    assert "Hover" in callbacks.hover_panel(*[None] * (len(layers) + 1), {})[0].children
+    # With an indicator mapped, the panel adds its value (or says there is none).
+    hideout = {"title": "GDP", "labels": {"420100": "20,012 亿元"}}
+    _fake_ctx(monkeypatch, ids.CHOROPLETH)
+    children = callbacks.hover_panel(*[None] * len(layers), pref, hideout)
+    assert children[-1].children == "GDP：20,012 亿元"
+    children = callbacks.hover_panel(*[None] * len(layers), layout, hideout)
+    assert children[-1].children == "GDP：无数据 no data"
 
 
 def test_component_ids_are_unique():

@@ -20,6 +20,18 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             }
             return Object.assign(base, {className: hideout.className || ""});
         },
+        choropleth: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            const code = feature && feature.properties && feature.properties.code;
+            const colour = h.colors && h.colors[code];
+            return {
+                color: "#4d4d4d", weight: 0.8, opacity: 1,
+                fillColor: colour || h.noData || "#d9d9d9",
+                fillOpacity: colour ? 0.9 : 0.55,
+                dashArray: colour ? null : "2 3",
+                className: "choropleth-unit" + (colour ? "" : " no-data")
+            };
+        },
         pointToLayer: function (feature, latlng, context) {
             const hideout = (context && context.hideout) || {};
             const m = (hideout.style && hideout.style.marker) || {shape: "circle", color: "#333", size: 12};
