@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, html
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from app import ids
-from app.layout import DETAIL_HINT, layer_url, legend_view
-from layers import catalogue
+from app.layout import DETAIL_HINT, indicator_options, layer_url, legend_view
+from geo import boundaries
+from layers import catalogue, indicators, user_indicators
 from layers.choropleth import choropleth
 from layers.describe import feature_record, unit_lines
 
@@ -83,20 +86,108 @@ def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
     return detail_panel(feature), feature is None
 
 
+def _user_spec(indicator_id: str, stored: dict[str, Any]) -> tuple[indicators.IndicatorSpec, pd.DataFrame]:
+    meta = stored["meta"]
+    spec = indicators.IndicatorSpec(
+        id=indicator_id,
+        title_zh=meta["title"],
+        title_en=meta["title"],
+        unit_zh=meta["unit"],
+        unit_en=meta["unit"],
+        year="",
+        level=meta["level"],
+        kind="numeric",
+        data=None,
+        derived=None,
+        formula_zh=None,
+        formula_en=None,
+        source_ids=(f"用户上传 uploaded: {meta['filename']}",),
+        licence="unknown",
+        confidence="L",
+        description_zh="本会话上传的指标",
+        description_en="Indicator uploaded in this session",
+    )
+    frame = pd.DataFrame(stored["values"], columns=list(indicators.VALUE_COLUMNS))
+    return spec, frame
+
+
 def choropleth_view(
-    indicator_id: str | None, scheme: str, k: int, palette: str, zoom: float | None
+    indicator_id: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    zoom: float | None,
+    uploaded: dict[str, Any] | None = None,
 ) -> tuple[str | None, dict[str, Any], list[Any], bool]:
     """URL, style payload and legend of the indicator choropleth; whether the class controls apply.
 
     Returns no URL and an empty payload when no indicator is chosen. Geometry is not
-    sent: the URL is the unit layer already served for the current zoom band.
+    sent: the URL is the unit layer already served for the current zoom band. Indicators
+    uploaded in this session come from ``uploaded`` (the session store).
     """
     if not indicator_id:
         return None, {}, legend_view(None), False
-    chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette)
+    if uploaded and indicator_id in uploaded:
+        spec, frame = _user_spec(indicator_id, uploaded[indicator_id])
+        chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette, values=frame, spec=spec)
+    else:
+        chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette)
     layer = "prefectures" if chosen.indicator.level == "prefecture" else "counties"
     numeric = chosen.indicator.kind == "numeric"
     return layer_url(layer, zoom), chosen.hideout(), legend_view(chosen.legend), not numeric
+
+
+def upload_indicator(
+    contents: str | None, filename: str | None, title: str | None, unit: str | None, level: str, store: dict[str, Any]
+) -> tuple[dict[str, Any], list[Any], Any, Any]:
+    """Check an uploaded CSV; if every row joins, keep it in the session store and select it.
+
+    Returns the new store, the result message, the indicator options and the indicator to
+    select (options and selection unchanged on error). Options and selection change
+    together so the dropdown never holds a value it has no option for.
+    """
+    if not contents:
+        return store, [], no_update, no_update
+    name = filename or "upload.csv"
+    try:
+        content = base64.b64decode(contents.split(",", 1)[1])
+    except (IndexError, ValueError):
+        return (
+            store,
+            [html.P(f"{name}: 无法读取 could not read the file", className="upload-error")],
+            no_update,
+            no_update,
+        )
+    parsed = user_indicators.parse_table(content, level=level, source_id="USER", name=name)
+    if not parsed.ok or parsed.values is None:
+        items = [html.Li(p) for p in parsed.problems[:20]]
+        more = len(parsed.problems) - len(items)
+        if more > 0:
+            items.append(html.Li(f"… {more} more"))
+        head = f"未添加：{len(parsed.problems)} 处问题 · Not added: {len(parsed.problems)} problem(s)"
+        return store, [html.P(head, className="upload-error"), html.Ul(items)], no_update, no_update
+    indicator_id = f"upload_{len(store or {}) + 1}"
+    values = parsed.values.assign(source_ids=[["USER"]] * len(parsed.values))
+    entry = {
+        "meta": {"title": title or name, "unit": unit or "", "level": level, "filename": name},
+        "values": values.to_dict(orient="records"),
+    }
+    new_store = {**(store or {}), indicator_id: entry}
+    total = len(boundaries.units(level))
+    join_zh = "代码" if parsed.join == "code" else "名称"
+    message = (
+        f"已添加“{entry['meta']['title']}”：{len(values)}/{total} 个单位（按{join_zh}匹配）"
+        f" · Added: {len(values)} of {total} units joined on {parsed.join}"
+    )
+    return new_store, [html.P(message, className="upload-ok")], indicator_choices(new_store), indicator_id
+
+
+def indicator_choices(store: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Dropdown options: the catalogue's indicators, then those uploaded in this session."""
+    uploaded = [
+        {"label": f"{entry['meta']['title']}（上传 uploaded）", "value": key} for key, entry in (store or {}).items()
+    ]
+    return indicator_options() + uploaded
 
 
 def register(app: Dash) -> None:
@@ -124,7 +215,27 @@ def register(app: Dash) -> None:
             Input(ids.PALETTE, "value"),
             Input(ids.MAP, "zoom"),
         ],
+        State(ids.USER_INDICATORS, "data"),
     )(choropleth_view)
+    app.callback(
+        [
+            Output(ids.USER_INDICATORS, "data"),
+            Output(ids.UPLOAD_RESULT, "children"),
+            Output(ids.INDICATOR, "options", allow_duplicate=True),
+            Output(ids.INDICATOR, "value"),
+        ],
+        Input(ids.UPLOAD, "contents"),
+        [
+            State(ids.UPLOAD, "filename"),
+            State(ids.UPLOAD_TITLE, "value"),
+            State(ids.UPLOAD_UNIT, "value"),
+            State(ids.UPLOAD_LEVEL, "value"),
+            State(ids.USER_INDICATORS, "data"),
+        ],
+        prevent_initial_call=True,
+    )(upload_indicator)
+    # On page load: the catalogue plus what this session uploaded before a reload.
+    app.callback(Output(ids.INDICATOR, "options"), Input(ids.USER_INDICATORS, "data"))(indicator_choices)
     app.callback(
         [Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
         [Input(ids.DETAIL_CLOSE, "n_clicks")]

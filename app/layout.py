@@ -8,7 +8,7 @@ from dash_extensions.javascript import Namespace
 
 from app import ids, settings
 from geo.simplify import band_for_zoom
-from layers import catalogue, classify, indicators, palettes, webdata
+from layers import catalogue, classify, indicators, palettes, user_indicators, webdata
 from layers.choropleth import Legend
 from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
 
@@ -96,8 +96,45 @@ def controls() -> html.Section:
             html.Label("配色 Palette (colour-blind safe)", htmlFor=ids.PALETTE),
             dcc.Dropdown(id=ids.PALETTE, options=pals, value=palettes.DEFAULT_SEQUENTIAL, clearable=False),
             html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": "图例 Legend"}),
+            upload_panel(),
         ],
         id=ids.CONTROLS,
+    )
+
+
+def upload_panel() -> html.Details:
+    """Bring your own indicator: a CSV (code or Chinese name, value) checked before it is mapped."""
+    return html.Details(
+        [
+            html.Summary("添加自己的指标 · Add your own indicator"),
+            html.P(
+                "CSV（UTF-8 或 GBK）：列 code（6位代码）或 name（中文名），以及 value。仅在本浏览器会话中使用。"
+                " · CSV (UTF-8 or GBK) with a 'code' or 'name' column and a 'value' column;"
+                " kept in this browser session only.",
+                className="upload-help",
+            ),
+            html.Label("标题 Title", htmlFor=ids.UPLOAD_TITLE),
+            dcc.Input(id=ids.UPLOAD_TITLE, type="text", placeholder="例如 研发投入 2023", debounce=True),
+            html.Label("单位 Unit", htmlFor=ids.UPLOAD_UNIT),
+            dcc.Input(id=ids.UPLOAD_UNIT, type="text", placeholder="例如 亿元", debounce=True),
+            html.Label("层级 Level", htmlFor=ids.UPLOAD_LEVEL),
+            dcc.Dropdown(
+                id=ids.UPLOAD_LEVEL,
+                options=[_option("市州", "Prefecture", "prefecture"), _option("县级", "County", "county")],
+                value="prefecture",
+                clearable=False,
+            ),
+            dcc.Upload(
+                html.Div("拖放或点击选择 CSV 文件 · Drop or choose a CSV file"),
+                id=ids.UPLOAD,
+                accept=".csv,text/csv",
+                max_size=user_indicators.MAX_BYTES,
+                className="upload-box",
+            ),
+            html.Div(id=ids.UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
+            dcc.Store(id=ids.USER_INDICATORS, storage_type="session", data={}),
+        ],
+        className="upload",
     )
 
 

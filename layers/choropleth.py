@@ -59,16 +59,22 @@ class Choropleth:
 
 
 def short_sources(ids: list[str] | tuple[str, ...], lang: str = "zh", limit: int = 3) -> str:
-    """A one-line source note: the first ``limit`` sources by title (or publisher) and date."""
+    """A one-line source note: the first ``limit`` sources by title (or publisher) and date.
+
+    An id that is not in the source register (e.g. a user's upload) is shown as written.
+    """
     register = plan.sources()
-    known = [i for i in dict.fromkeys(ids) if i in register.index]
+    unique = list(dict.fromkeys(ids))
     parts = []
-    for i in known[:limit]:
+    for i in unique[:limit]:
+        if i not in register.index:
+            parts.append(i)
+            continue
         row = register.loc[i]
         name = row["title"] if isinstance(row["title"], str) and row["title"] else row["publisher"]
         when = f" ({row['date']})" if isinstance(row["date"], str) and row["date"] else ""
         parts.append(f"{name}{when}")
-    rest = len(known) - limit
+    rest = len(unique) - limit
     if rest > 0:
         parts.append(f"等 {rest} 项" if lang == "zh" else f"and {rest} more")
     prefix = "来源：" if lang == "zh" else "Sources: "

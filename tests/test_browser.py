@@ -131,3 +131,22 @@ def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server
     _choose(browser, ids.INDICATOR, "layout_role")
     WebDriverWait(browser, 10).until(lambda d: "发展布局角色" in legend.text)
     assert browser.find_element(By.ID, ids.SCHEME).get_attribute("disabled") is not None
+
+
+def test_a_person_uploads_a_csv_and_maps_it(live_server, browser, artifacts, tmp_path):
+    table = tmp_path / "my-indicator.csv"
+    table.write_text("name,value\n武汉市,10\n襄阳市,4\n宜昌市,6\n荆州,2\n", encoding="utf-8")
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    browser.find_element(By.CSS_SELECTOR, ".upload summary").click()
+    title = browser.find_element(By.ID, ids.UPLOAD_TITLE)
+    title.send_keys("我的指标")
+    browser.find_element(By.ID, ids.UPLOAD_UNIT).send_keys("个")
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD} input[type=file]").send_keys(str(table))
+    result = browser.find_element(By.ID, ids.UPLOAD_RESULT)
+    WebDriverWait(browser, 15).until(lambda d: "4/17" in result.text)
+    _wait_count(browser, "path.choropleth-unit", 17)
+    assert _count(browser, "path.choropleth-unit.no-data") == 13
+    legend = browser.find_element(By.ID, ids.LEGEND)
+    WebDriverWait(browser, 10).until(lambda d: "我的指标" in legend.text and "my-indicator.csv" in legend.text)
+    browser.save_screenshot(str(artifacts / "map-uploaded-indicator.png"))

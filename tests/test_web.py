@@ -164,3 +164,41 @@ def test_data_version_changes_with_the_data(tmp_path, monkeypatch):
         assert webdata.data_version() != first and len(first) == 12
     finally:
         webdata.data_version.cache_clear()
+
+
+def _data_url(text: str, encoding: str = "utf-8") -> str:
+    import base64
+
+    return "data:text/csv;base64," + base64.b64encode(text.encode(encoding)).decode()
+
+
+def test_upload_keeps_a_valid_table_in_the_session_and_selects_it():
+    store, message, options, selected = callbacks.upload_indicator(
+        _data_url("名称,数值\n武汉市,5\n宜昌市,2\n襄阳,3\n", "gbk"), "rd.csv", "研发投入", "亿元", "prefecture", {}
+    )
+    assert selected == "upload_1" and set(store) == {"upload_1"}
+    assert options == callbacks.indicator_choices(store)
+    assert "3/17" in message[0].children and "joined on name" in message[0].children
+    options = callbacks.indicator_choices(store)
+    assert options[-1] == {"label": "研发投入（上传 uploaded）", "value": "upload_1"}
+    url, hideout, legend, disabled = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
+    assert "/prefectures/" in url and len(hideout["colors"]) == 3 and disabled is False
+    texts = [getattr(c, "children", None) for c in legend]
+    assert texts[0] == "研发投入" and any("用户上传 uploaded: rd.csv" in str(t) for t in texts)
+
+
+def test_upload_of_a_bad_table_is_refused_with_the_reasons():
+    before = {"upload_1": {"meta": {}, "values": []}}
+    store, message, options, selected = callbacks.upload_indicator(
+        _data_url("code,value\n420100,x\n999999,1\n"), "bad.csv", None, None, "prefecture", before
+    )
+    assert store is before and selected is callbacks.no_update and options is callbacks.no_update
+    assert "2 problem(s)" in message[0].children
+    items = [li.children for li in message[1].children]
+    assert "bad.csv, row 1, field 'value': 'x' is not a finite number" in items
+    assert "bad.csv, row 2, field 'code': '999999' is not a prefecture-level Hubei code" in items
+
+
+def test_choropleth_view_without_an_indicator_sends_nothing():
+    url, hideout, _legend, disabled = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
+    assert url is None and hideout == {} and disabled is False
