@@ -24,6 +24,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 EXTRAS = {"serve": "", "test": "[test,dev]"}
+#: Which installs satisfy a command: the test install includes everything serve needs.
+SATISFIES = {"serve": ("serve", "test"), "test": ("test",)}
 BROWSER_HELP = """\
 The browser tests need Chromium and its driver from Debian:
     sudo apt-get update && sudo apt-get install -y chromium chromium-driver fonts-noto-cjk
@@ -32,23 +34,24 @@ To run everything else meanwhile: python3 dev.py test -m "not browser"
 """
 
 
-def ensure_env(extras: str) -> None:
-    """Create ``.venv`` and install the project (editable) with ``extras`` when needed."""
+def ensure_env(command: str) -> None:
+    """Create ``.venv`` and install the project (editable) with what ``command`` needs, when needed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()[:16]
-    stamp = VENV / f".installed-{digest}"
-    if stamp.exists():
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    if any((VENV / f".installed-{digest}-{done}").exists() for done in SATISFIES[command]):
         return
+    extras = EXTRAS[command]
     print(f"Installing hubei-digital-map{extras} and its dependencies (first run takes a few minutes) ...", flush=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}"], check=True)
     for old in VENV.glob(".installed-*"):
-        old.unlink()
-    stamp.touch()
+        if not old.name.startswith(f".installed-{digest}-"):
+            old.unlink()
+    (VENV / f".installed-{digest}-{command}").touch()
 
 
 def browser_available() -> bool:
@@ -64,7 +67,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
-    ensure_env(EXTRAS[command])
+    ensure_env(command)
     if command == "serve":
         return subprocess.call([BIN / "hubei-map", "serve", *rest], cwd=ROOT)
     deselecting_browser = "not browser" in " ".join(rest)

@@ -128,7 +128,8 @@ def upload_panel() -> html.Details:
                 html.Div("拖放或点击选择 CSV 文件 · Drop or choose a CSV file"),
                 id=ids.UPLOAD,
                 accept=".csv,text/csv",
-                max_size=user_indicators.MAX_BYTES,
+                max_size=10
+                * user_indicators.MAX_BYTES,  # larger files reach the parser, which says why it refuses them
                 className="upload-box",
             ),
             html.Div(id=ids.UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
