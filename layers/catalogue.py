@@ -7,7 +7,6 @@ reported by name, with the entry's position, so a typo cannot pass silently.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -78,25 +77,14 @@ def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> Lay
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, LayerSpec]:
-    """Read and validate a catalogue file. Returns specs by id, in file order.
+    """Read and validate a layer catalogue file. Returns specs by id, in file order.
 
     Raises
     ------
     io.DataFileError
         For unreadable JSON, missing or unknown keys, a bad geometry kind, or a duplicate id.
-
     """
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise io.DataFileError(path, f"cannot read the layer catalogue ({exc})") from exc
-    specs: dict[str, LayerSpec] = {}
-    for position, entry in enumerate(raw.get("layers", []), start=1):
-        spec = _spec_from_entry(entry, position, Path(path))
-        if spec.id in specs:
-            raise io.DataFileError(path, f"duplicate layer id {spec.id!r}", row=position, field="id")
-        specs[spec.id] = spec
-    return specs
+    return schema.read_catalogue(path, "layers", _spec_from_entry, "layer")
 
 
 @functools.cache

@@ -8,7 +8,6 @@ or the plan layers, with their formula in the catalogue.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -104,17 +103,7 @@ def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> I
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, IndicatorSpec]:
     """Read and validate an indicator catalogue. Returns specs by id, in file order."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise io.DataFileError(path, f"cannot read the indicator catalogue ({exc})") from exc
-    specs: dict[str, IndicatorSpec] = {}
-    for position, entry in enumerate(raw.get("indicators", []), start=1):
-        spec = spec_from_entry(entry, position, path)
-        if spec.id in specs:
-            raise io.DataFileError(path, f"duplicate indicator id {spec.id!r}", row=position, field="id")
-        specs[spec.id] = spec
-    return specs
+    return schema.read_catalogue(path, "indicators", spec_from_entry, "indicator")
 
 
 @functools.cache

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import io
 
+T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CODE = re.compile(r"^\d{6}$")
 _SOURCE_ID = re.compile(r"^[A-Z][A-Za-z0-9_-]*$")
@@ -361,6 +364,33 @@ UNIQUE: dict[str, tuple[str, ...]] = {
     "metro_circle": ("circle", "member_code"),
     "indicator_value": ("code",),
 }
+
+
+def read_catalogue(
+    path: Path | str, key: str, build: Callable[[dict[str, Any], int, Path], T], noun: str
+) -> dict[str, T]:
+    """Read a JSON catalogue ``{key: [entry, ...]}``, building each entry with ``build``.
+
+    Returns the built specs by their ``id``, in file order.
+
+    Raises
+    ------
+    geo.io.DataFileError
+        For unreadable JSON, an entry ``build`` rejects, or a duplicate id (named with its position).
+    """
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise io.DataFileError(p, f"cannot read the {noun} catalogue ({exc})") from exc
+    specs: dict[str, T] = {}
+    for position, entry in enumerate(raw.get(key, []), start=1):
+        spec = build(entry, position, p)
+        spec_id = spec.id  # type: ignore[attr-defined]
+        if spec_id in specs:
+            raise io.DataFileError(p, f"duplicate {noun} id {spec_id!r}", row=position, field="id")
+        specs[spec_id] = spec
+    return specs
 
 
 def check_entry_keys(entry: object, allowed: set[str], path: Path | str, position: int, where: str) -> None:
