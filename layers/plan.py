@@ -258,6 +258,21 @@ def _layer_frame(layer_id: str) -> gpd.GeoDataFrame:
     return frame
 
 
+def feature_ids(layer_id: str, frame: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """Stable, unique ids of a layer's features (for GeoJSON ``id`` and OGC API item URLs).
+
+    The ``id`` column where the data has one, else the admin ``code``, else the column
+    the layer is dissolved by (e.g. ``circle``); they do not change when rows are reordered.
+    """
+    spec = catalogue.layer(layer_id)
+    frame = layer_data(layer_id) if frame is None else frame
+    dissolve = spec.options.get("dissolve_by")
+    for column in ("id", "code", dissolve):
+        if isinstance(column, str) and column in frame and frame[column].is_unique and frame[column].notna().all():
+            return frame[column].astype(str)
+    raise ValueError(f"layer {layer_id!r} has no unique id column (id, code or its dissolve key)")
+
+
 def layer_data(layer_id: str) -> gpd.GeoDataFrame:
     """Return a copy of a catalogue layer's features (EPSG:4326), built and validated once.
 
