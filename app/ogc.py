@@ -1,0 +1,275 @@
+"""A read-only OGC API - Features service (Part 1 Core + GeoJSON) over the layer catalogue.
+
+Each catalogue layer with features is a collection; its items are the layer's features
+in WGS-84 longitude/latitude, with the ids of ``layers.plan.feature_ids``. The layers are
+built once (``layers.plan``) and indexed once here; a request only filters and pages.
+See https://docs.ogc.org/is/17-069r4/17-069r4.html.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import threading
+from typing import Any, NamedTuple
+from urllib.parse import urlencode
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from flask import Blueprint, Flask, Response, request, url_for
+
+from app import settings
+from geo import io
+from layers import catalogue, plan
+
+OGC_PREFIX = "/ogc"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+)
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+#: Seconds browsers and proxies may cache a successful response.
+MAX_AGE_S = 3600
+#: Values of the ``f`` parameter this service answers; anything else is a 400.
+FORMATS = ("json", "geojson")
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+
+blueprint = Blueprint("ogc", __name__, url_prefix=OGC_PREFIX)
+_LOCK = threading.Lock()
+
+
+class OgcError(Exception):
+    """A request the service refuses: an HTTP status, an OGC exception code and a message."""
+
+    def __init__(self, status: int, code: str, description: str):
+        super().__init__(description)
+        self.status, self.code, self.description = status, code, description
+
+
+class Collection(NamedTuple):
+    """A layer as served: its spec, features (with a built spatial index) and feature ids."""
+
+    spec: catalogue.LayerSpec
+    frame: gpd.GeoDataFrame
+    ids: np.ndarray
+
+
+@functools.cache
+def _collection(layer_id: str) -> Collection:
+    frame = plan.layer_data(layer_id)
+    frame.sindex  # noqa: B018  (build the spatial index once, not per request)
+    return Collection(catalogue.layer(layer_id), frame, plan.feature_ids(layer_id, frame).to_numpy())
+
+
+def collection(layer_id: str) -> Collection:
+    """The served layer ``layer_id`` (built once); OgcError 404 for an unknown or empty layer."""
+    if layer_id not in catalogue.catalogue():
+        raise OgcError(404, "NotFound", f"no collection {layer_id!r}; known: {sorted(catalogue.catalogue())}")
+    with _LOCK:
+        found = _collection(layer_id)
+    if found.frame.empty:
+        raise OgcError(404, "NotFound", f"collection {layer_id!r} has no features")
+    return found
+
+
+def collection_ids() -> list[str]:
+    """Ids of the catalogue layers that have features, in catalogue order."""
+    with _LOCK:
+        return [i for i in catalogue.catalogue() if not _collection(i).frame.empty]
+
+
+def _json(body: dict[str, Any], mimetype: str = JSON, status: int = 200) -> Response:
+    headers = {"Cache-Control": f"public, max-age={MAX_AGE_S}"} if status == 200 else {}
+    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=mimetype, headers=headers)
+
+
+def _link(href: str, rel: str, mimetype: str, title: str) -> dict[str, str]:
+    return {"href": href, "rel": rel, "type": mimetype, "title": title}
+
+
+def _int_param(name: str, default: int, minimum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value: int | None = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise OgcError(400, "InvalidParameterValue", f"{name} must be an integer >= {minimum}, got {raw!r}")
+    return value
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    """Parse ``minLon,minLat,maxLon,maxLat`` (CRS84); OgcError 400 says what must be true."""
+    message = f"bbox must be 4 numbers minLon,minLat,maxLon,maxLat (CRS84 degrees, min <= max), got {raw!r}"
+    try:
+        x0, y0, x1, y1 = (float(v) for v in raw.split(","))
+    except ValueError:
+        raise OgcError(400, "InvalidParameterValue", message) from None
+    if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):  # also false for NaN
+        raise OgcError(400, "InvalidParameterValue", message)
+    return x0, y0, x1, y1
+
+
+def extent_bbox(frame: gpd.GeoDataFrame) -> list[float] | None:
+    """The features' bounds (missing geometries ignored), widened to whole millionths of a degree.
+
+    None if no feature has a geometry.
+    """
+    x0, y0, x1, y1 = frame.geometry.values[~frame.geometry.isna().to_numpy()].total_bounds
+    if math.isnan(x0):
+        return None
+    return [
+        math.floor(x0 * 1e6) / 1e6,
+        math.floor(y0 * 1e6) / 1e6,
+        math.ceil(x1 * 1e6) / 1e6,
+        math.ceil(y1 * 1e6) / 1e6,
+    ]
+
+
+def to_features(frame: gpd.GeoDataFrame, ids: np.ndarray) -> list[dict[str, Any]]:
+    """GeoJSON Features of ``frame`` (RFC 7946, 6 decimals) carrying ``ids``; a missing geometry is null."""
+    written = json.loads(io.to_geojson_bytes(frame))["features"]
+    return [
+        {"type": "Feature", "id": fid, "geometry": f["geometry"], "properties": f["properties"]}
+        for fid, f in zip(ids.tolist(), written, strict=True)
+    ]
+
+
+def _url(endpoint: str, query: dict[str, str] | None = None, **values: str) -> str:
+    base = url_for(endpoint, _external=True, **values)
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def _collection_json(found: Collection) -> dict[str, Any]:
+    spec, bbox = found.spec, extent_bbox(found.frame)
+    return {
+        "id": spec.id,
+        "title": f"{spec.title_zh} · {spec.title_en}",
+        "description": f"{spec.description_en}\n\n{spec.description_zh}",
+        **({"extent": {"spatial": {"bbox": [bbox], "crs": CRS84}}} if bbox else {}),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "links": [
+            _link(_url("ogc.collection_page", collection_id=spec.id), "self", JSON, "this collection"),
+            _link(_url("ogc.items", collection_id=spec.id), "items", GEOJSON, f"features of {spec.title_en}"),
+        ],
+    }
+
+
+@blueprint.errorhandler(OgcError)
+def _refuse(error: OgcError) -> Response:
+    return _json({"code": error.code, "description": error.description}, status=error.status)
+
+
+@blueprint.before_request
+def _only_json() -> None:
+    fmt = request.args.get("f")
+    if fmt is not None and fmt not in FORMATS:
+        raise OgcError(400, "InvalidParameterValue", f"only JSON is offered: f must be one of {FORMATS}, got {fmt!r}")
+
+
+@blueprint.route("/")
+def landing() -> Response:
+    """Landing page: the service's title and links to conformance and collections."""
+    return _json(
+        {
+            "title": f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
+            "description": "OGC API - Features (read-only) serving the layers of the Hubei digital-economy map "
+            "in WGS-84 longitude/latitude. 湖北省数字经济发展布局图的图层要素服务。",
+            "links": [
+                _link(_url("ogc.landing"), "self", JSON, "this document"),
+                _link(_url("ogc.conformance"), "conformance", JSON, "conformance classes implemented"),
+                _link(_url("ogc.collections"), "data", JSON, "feature collections"),
+            ],
+        }
+    )
+
+
+@blueprint.route("/conformance")
+def conformance() -> Response:
+    """The conformance classes implemented."""
+    return _json({"conformsTo": list(CONFORMANCE)})
+
+
+@blueprint.route("/collections")
+def collections() -> Response:
+    """Every catalogue layer that has features, as a collection."""
+    return _json(
+        {
+            "links": [_link(_url("ogc.collections"), "self", JSON, "feature collections")],
+            "collections": [_collection_json(collection(i)) for i in collection_ids()],
+        }
+    )
+
+
+@blueprint.route("/collections/<collection_id>")
+def collection_page(collection_id: str) -> Response:
+    """One collection's description."""
+    return _json(_collection_json(collection(collection_id)))
+
+
+@blueprint.route("/collections/<collection_id>/items")
+def items(collection_id: str) -> Response:
+    """A page of a collection's features, optionally those intersecting ``bbox``."""
+    found = collection(collection_id)
+    limit = min(_int_param("limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+    offset = _int_param("offset", 0, 0)
+    bbox = request.args.get("bbox")
+    if bbox is None:
+        matched = np.arange(len(found.frame))
+    else:
+        box = shapely.box(*parse_bbox(bbox))
+        matched = np.sort(found.frame.sindex.query(box, predicate="intersects"))
+    page = matched[offset : offset + limit]
+    query = request.args.to_dict()
+    links = [_link(_url("ogc.items", query, collection_id=collection_id), "self", GEOJSON, "this page")]
+    if offset + limit < len(matched):
+        query_next = {**query, "limit": str(limit), "offset": str(offset + limit)}
+        links.append(_link(_url("ogc.items", query_next, collection_id=collection_id), "next", GEOJSON, "next page"))
+    if offset > 0:
+        query_prev = {**query, "limit": str(limit), "offset": str(max(offset - limit, 0))}
+        links.append(_link(_url("ogc.items", query_prev, collection_id=collection_id), "prev", GEOJSON, "previous"))
+    links.append(_link(_url("ogc.collection_page", collection_id=collection_id), "collection", JSON, "collection"))
+    body = {
+        "type": "FeatureCollection",
+        "features": to_features(found.frame.iloc[page], found.ids[page]),
+        "numberMatched": len(matched),
+        "numberReturned": len(page),
+        "timeStamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "links": links,
+    }
+    return _json(body, GEOJSON)
+
+
+@blueprint.route("/collections/<collection_id>/items/<feature_id>")
+def item(collection_id: str, feature_id: str) -> Response:
+    """One feature by its id."""
+    found = collection(collection_id)
+    position = np.flatnonzero(found.ids == feature_id)
+    if position.size == 0:
+        raise OgcError(404, "NotFound", f"no feature {feature_id!r} in collection {collection_id!r}")
+    feature = to_features(found.frame.iloc[position], found.ids[position])[0]
+    feature["links"] = [
+        _link(_url("ogc.item", collection_id=collection_id, feature_id=feature_id), "self", GEOJSON, "this feature"),
+        _link(_url("ogc.collection_page", collection_id=collection_id), "collection", JSON, "collection"),
+    ]
+    return _json(feature, GEOJSON)
+
+
+@blueprint.route("/<path:rest>")
+def unknown(rest: str) -> Response:
+    """Any other path under the prefix: a JSON 404 (not the map page's catch-all)."""
+    raise OgcError(404, "NotFound", f"no resource {OGC_PREFIX}/{rest}; start at {OGC_PREFIX}/")
+
+
+def register(server: Flask) -> None:
+    """Mount the service on ``server`` under ``OGC_PREFIX``."""
+    server.register_blueprint(blueprint)
