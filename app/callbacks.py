@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids
-from app.layout import DETAIL_HINT, indicator_options, layer_url, legend_view
+from app import export, ids
+from app.layout import DETAIL_HINT, indicator_options, layer_ids_for_overlays, layer_url, legend_view
 from geo import boundaries
 from layers import catalogue, indicators, user_indicators
 from layers.choropleth import choropleth
@@ -190,6 +192,43 @@ def indicator_choices(store: dict[str, Any] | None) -> list[dict[str, str]]:
     return indicator_options() + uploaded
 
 
+def download_layers(
+    n_clicks: int,
+    overlays: list[str] | None,
+    fmt: str,
+    crs_choice: str,
+    only_view: list[str] | None,
+    bounds: list[list[float]] | None,
+) -> tuple[Any, list[Any]]:
+    """Export the layers switched on (optionally only the current view) and send them as one file.
+
+    Uses ``app.export.export_layers``, the CLI's exporter, so the files are the same as
+    ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
+    formats are zipped.
+    """
+    layer_ids = layer_ids_for_overlays(overlays)
+    if not n_clicks or not layer_ids:
+        return no_update, [html.P("没有打开的图层 · No layer is switched on", className="upload-error")]
+    bbox = None
+    if only_view and "view" in only_view and bounds:
+        (south, west), (north, east) = bounds
+        bbox = (west, south, east, north)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
+        try:
+            written = export.export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox)
+        except export.ExportError as exc:
+            return no_update, [html.P(str(exc), className="upload-error")]
+        count = sum(w.features for w in written)
+        if fmt == "gpkg":
+            payload = dcc.send_bytes(written[0].path.read_bytes(), written[0].path.name)
+        else:
+            label = written[0].crs if written else "EPSG-4326"
+            payload = dcc.send_bytes(export.as_zip_bytes(written), f"hubei-layers_{fmt}_{label}.zip")
+    message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素 · Exported {len(layer_ids)} layers, {count} features"
+    return payload, [html.P(message, className="upload-ok")]
+
+
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
     app.callback(
@@ -234,6 +273,18 @@ def register(app: Dash) -> None:
         ],
         prevent_initial_call=True,
     )(upload_indicator)
+    app.callback(
+        [Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children")],
+        Input(ids.DOWNLOAD_BUTTON, "n_clicks"),
+        [
+            State(ids.LAYERS_CONTROL, "overlays"),
+            State(ids.DOWNLOAD_FORMAT, "value"),
+            State(ids.DOWNLOAD_CRS, "value"),
+            State(ids.DOWNLOAD_VIEW, "value"),
+            State(ids.MAP, "bounds"),
+        ],
+        prevent_initial_call=True,
+    )(download_layers)
     # On page load: the catalogue plus what this session uploaded before a reload.
     app.callback(Output(ids.INDICATOR, "options"), Input(ids.USER_INDICATORS, "data"))(indicator_choices)
     app.callback(

@@ -96,9 +96,64 @@ def controls() -> html.Section:
             html.Label("配色 Palette (colour-blind safe)", htmlFor=ids.PALETTE),
             dcc.Dropdown(id=ids.PALETTE, options=pals, value=palettes.DEFAULT_SEQUENTIAL, clearable=False),
             html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": "图例 Legend"}),
+            download_panel(),
             upload_panel(),
         ],
         id=ids.CONTROLS,
+    )
+
+
+#: Download choices shown in the app (the CLI offers the same and a few more).
+DOWNLOAD_FORMATS = [
+    ("geojson", "GeoJSON（WGS-84）", "GeoJSON (WGS-84)"),
+    ("gpkg", "GeoPackage（单文件）", "GeoPackage (one file)"),
+    ("shp", "Shapefile（zip）", "Shapefile (zipped)"),
+    ("csv", "CSV 属性表", "CSV attributes"),
+]
+DOWNLOAD_CRS = [
+    ("wgs84", "WGS-84 经纬度", "WGS-84 lon/lat"),
+    ("cgcs2000", "CGCS2000 经纬度", "CGCS2000 lon/lat"),
+    ("cgcs2000-gk", "CGCS2000 高斯-克吕格3度带", "CGCS2000 Gauss-Kruger 3° zone"),
+    ("webmercator", "Web 墨卡托", "Web Mercator"),
+    ("gcj02", "GCJ-02（高德，仅供叠加）", "GCJ-02 (Amap overlay only)"),
+]
+
+
+def layer_ids_for_overlays(names: list[str] | None) -> list[str]:
+    """Catalogue ids of the layers switched on in the layer control (by their overlay names)."""
+    by_name = {f"{s.title_zh} {s.title_en}": s.id for s in catalogue.catalogue().values()}
+    return [by_name[n] for n in names or [] if n in by_name]
+
+
+def download_panel() -> html.Section:
+    """Download the layers now switched on, in a chosen format and CRS (same files as the CLI)."""
+    return html.Section(
+        [
+            html.H2("下载图层 · Download layers"),
+            html.Label("格式 Format", htmlFor=ids.DOWNLOAD_FORMAT),
+            dcc.Dropdown(
+                id=ids.DOWNLOAD_FORMAT,
+                options=[_option(zh, en, key) for key, zh, en in DOWNLOAD_FORMATS],
+                value="geojson",
+                clearable=False,
+            ),
+            html.Label("坐标系 CRS", htmlFor=ids.DOWNLOAD_CRS),
+            dcc.Dropdown(
+                id=ids.DOWNLOAD_CRS,
+                options=[_option(zh, en, key) for key, zh, en in DOWNLOAD_CRS],
+                value="wgs84",
+                clearable=False,
+            ),
+            dcc.Checklist(
+                id=ids.DOWNLOAD_VIEW,
+                options=[{"label": " 仅当前视图范围 · only the current view", "value": "view"}],
+                value=[],
+            ),
+            html.Button("下载 Download", id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="download-button"),
+            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **{"aria-live": "polite"}),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        className="download",
     )
 
 

@@ -150,3 +150,17 @@ def test_a_person_uploads_a_csv_and_maps_it(live_server, browser, artifacts, tmp
     legend = browser.find_element(By.ID, ids.LEGEND)
     WebDriverWait(browser, 10).until(lambda d: "我的指标" in legend.text and "my-indicator.csv" in legend.text)
     browser.save_screenshot(str(artifacts / "map-uploaded-indicator.png"))
+
+
+def test_download_button_saves_the_layers_switched_on(live_server, browser, tmp_path):
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    _choose(browser, ids.DOWNLOAD_FORMAT, "gpkg")
+    browser.find_element(By.ID, ids.DOWNLOAD_BUTTON).click()
+    WebDriverWait(browser, 60).until(lambda d: (tmp_path / "hubei-layers.gpkg").exists())
+    import pyogrio
+
+    layers = {name for name, _ in pyogrio.list_layers(tmp_path / "hubei-layers.gpkg")}
+    # the layers switched on by default, plus the indicator and target tables
+    assert {"prefectures", "layout", "computing", "quantum_lines"} <= layers and "counties" not in layers

@@ -202,3 +202,34 @@ def test_upload_of_a_bad_table_is_refused_with_the_reasons():
 def test_choropleth_view_without_an_indicator_sends_nothing():
     url, hideout, _legend, disabled = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
     assert url is None and hideout == {} and disabled is False
+
+
+def test_download_matches_the_cli_export(tmp_path):
+    import base64
+    import io as _io
+    import json as _json
+    import zipfile
+
+    from app import export
+
+    names = ["市州边界 Prefecture-level units", "枢纽与网络节点 Hubs and network nodes", "not a layer"]
+    payload, status = callbacks.download_layers(1, names, "geojson", "wgs84", [], None)
+    assert payload["filename"] == "hubei-layers_geojson_EPSG-4326.zip"
+    assert "2 个图层" in status[0].children and "22 个要素" in status[0].children
+    archive = zipfile.ZipFile(_io.BytesIO(base64.b64decode(payload["content"])))
+    cli = export.export_layers(["prefectures", "hubs"], "geojson", tmp_path)
+    for item in cli:
+        app_doc = _json.loads(archive.read(item.path.name))
+        cli_doc = _json.loads(item.path.read_text(encoding="utf-8"))
+        app_doc["metadata"].pop("exported_at"), cli_doc["metadata"].pop("exported_at")
+        assert app_doc == cli_doc
+
+
+def test_download_of_the_current_view_and_in_a_projected_crs():
+    names = ["县级边界 County-level units"]
+    bounds = [[30.3, 114.0], [30.9, 114.7]]  # around central Wuhan: [[south, west], [north, east]]
+    payload, status = callbacks.download_layers(1, names, "gpkg", "cgcs2000-gk", ["view"], bounds)
+    assert payload["filename"] == "hubei-layers.gpkg"
+    assert "1 个图层" in status[0].children
+    nothing, status = callbacks.download_layers(1, [], "gpkg", "wgs84", [], None)
+    assert nothing is callbacks.no_update and "No layer" in status[0].children
