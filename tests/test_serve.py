@@ -26,3 +26,19 @@ def test_server_survives_clients_that_hang_up_mid_response(live_server):
         time.sleep(0.2)
     with urllib.request.urlopen(f"{live_server}/healthz", timeout=10) as response:
         assert response.status == 200
+
+
+def test_gdal_ogc_api_client_reads_every_collection(live_server):
+    """GDAL's OAPIF driver (what QGIS uses for OGC API - Features) lists and reads the layers."""
+    import pyogrio
+
+    from layers import catalogue, plan
+
+    source = f"OAPIF:{live_server}/ogc/"
+    listed = {name for name, _ in pyogrio.list_layers(source)}
+    assert listed == set(catalogue.catalogue())
+    counties = pyogrio.read_dataframe(source, layer="counties")
+    assert len(counties) == 103 and counties.crs.to_epsg() == 4326
+    assert "武昌区" in set(counties["name_zh"])
+    computing = pyogrio.read_dataframe(source, layer="computing")
+    assert len(computing) == len(plan.layer_data("computing"))
