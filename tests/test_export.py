@@ -220,3 +220,21 @@ def test_cli_export_reports_progress_and_errors(tmp_path):
         text=True,
     )
     assert unwritable.returncode != 0 and "/proc/hubei.gpkg" in unwritable.stderr
+
+
+@pytest.mark.parametrize("choice", sorted(export.CRS_CHOICES))
+def test_every_crs_choice_round_trips(tmp_path, choice):
+    written = export.export_layers(["prefectures", "hubs"], "gpkg", tmp_path / "x.gpkg", crs_choice=choice)
+    path = written[0].path
+    for layer_id in ("prefectures", "hubs"):
+        read = pyogrio.read_dataframe(path, layer=layer_id)
+        expected = _expected(layer_id)
+        if choice == "gcj02":
+            assert path.name == "x_GCJ-02.gpkg" and written[0].crs == "GCJ-02"
+            back = crs.geometry_gcj02_to_wgs84(read.geometry.values)
+            read = read.set_geometry(gpd.GeoSeries(back, crs=4326))
+        else:
+            assert f"EPSG-{read.crs.to_epsg()}" == written[0].crs  # one CRS for the whole file
+            if choice == "cgcs2000-gk":
+                assert written[0].crs == "EPSG-4546"  # the zone of the exported data's centre (~112.3°E)
+        _same_geometry(read, expected, 1e-6)
