@@ -39,6 +39,7 @@ MAX_AGE_S = 3600
 FORMATS = ("json", "geojson")
 JSON = "application/json"
 GEOJSON = "application/geo+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 
 blueprint = Blueprint("ogc", __name__, url_prefix=OGC_PREFIX)
 _LOCK = threading.Lock()
@@ -188,9 +189,59 @@ def landing() -> Response:
                 _link(_url("ogc.landing"), "self", JSON, "this document"),
                 _link(_url("ogc.conformance"), "conformance", JSON, "conformance classes implemented"),
                 _link(_url("ogc.collections"), "data", JSON, "feature collections"),
+                _link(_url("ogc.api"), "service-desc", OPENAPI, "the API definition (OpenAPI 3.0)"),
             ],
         }
     )
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any], where: str = "query") -> dict[str, Any]:
+    return {"name": name, "in": where, "required": where == "path", "description": description, "schema": schema}
+
+
+@blueprint.route("/api")
+def api() -> Response:
+    """The API definition (OpenAPI 3.0): the paths and parameters this service answers."""
+    collection_id = _parameter("collectionId", "a layer id", {"type": "string", "enum": collection_ids()}, "path")
+    ok = {"200": {"description": "OK"}, "400": {"description": "bad parameter"}, "404": {"description": "not found"}}
+    body = {
+        "openapi": "3.0.3",
+        "info": {"title": f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", "version": "1.0"},
+        "paths": {
+            "/": {"get": {"summary": "landing page", "responses": ok}},
+            "/conformance": {"get": {"summary": "conformance classes", "responses": ok}},
+            "/collections": {"get": {"summary": "feature collections", "responses": ok}},
+            "/collections/{collectionId}": {
+                "get": {"summary": "one collection", "parameters": [collection_id], "responses": ok}
+            },
+            "/collections/{collectionId}/items": {
+                "get": {
+                    "summary": "features of a collection, in pages",
+                    "parameters": [
+                        collection_id,
+                        _parameter(
+                            "limit", "features per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
+                        ),
+                        _parameter("offset", "features to skip", {"type": "integer", "minimum": 0}),
+                        _parameter(
+                            "bbox",
+                            "min lon, min lat, max lon, max lat (CRS84)",
+                            {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+                        ),
+                    ],
+                    "responses": ok,
+                }
+            },
+            "/collections/{collectionId}/items/{featureId}": {
+                "get": {
+                    "summary": "one feature",
+                    "parameters": [collection_id, _parameter("featureId", "a feature id", {"type": "string"}, "path")],
+                    "responses": ok,
+                }
+            },
+        },
+    }
+    return _json(body, mimetype=OPENAPI)
 
 
 @blueprint.route("/conformance")

@@ -222,3 +222,23 @@ def test_gdal_reads_the_items_response(client, tmp_path):
     assert frame.crs.equals("EPSG:4326")
     assert sorted(frame["code"]) == sorted(plan.feature_ids("prefectures"))
     assert frame.geometry.is_valid.all()
+
+
+def test_service_description_lists_every_path(client):
+    landing = client.get("/ogc/").json
+    desc = next(link for link in landing["links"] if link["rel"] == "service-desc")
+    assert desc["type"].startswith("application/vnd.oai.openapi+json")
+    response = client.get(_path(desc["href"]))
+    assert response.status_code == 200 and response.mimetype == "application/vnd.oai.openapi+json"
+    api = response.json
+    assert api["openapi"].startswith("3.0")
+    assert set(api["paths"]) == {
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/{collectionId}",
+        "/collections/{collectionId}/items",
+        "/collections/{collectionId}/items/{featureId}",
+    }
+    items = api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    assert {p["name"] for p in items} == {"collectionId", "limit", "offset", "bbox"}
