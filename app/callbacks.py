@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import export, ids
 from app.layout import DETAIL_HINT, indicator_options, layer_ids_for_overlays, layer_url, legend_view
 from geo import boundaries
 from layers import catalogue, indicators, user_indicators
 from layers.choropleth import choropleth
-from layers.describe import feature_record, unit_lines
+from layers.describe import VALUE_TEXT, feature_record, unit_lines
+from layers.search import search
 
 #: Layers of admin units whose hover fills the info panel.
 HOVER_LAYERS = tuple(
@@ -229,6 +230,42 @@ def download_layers(
     return payload, [html.P(message, className="upload-ok")]
 
 
+def _hit_kind(detail: str) -> str:
+    """Chinese name of a hit's level or facility category."""
+    levels = {"prefecture": "市州", "county": "县级", "province": "省"}
+    return levels.get(detail) or VALUE_TEXT["category"].get(detail, (detail, detail))[0]
+
+
+def search_results(query: str | None) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Result buttons and their records for a search (at most 10; empty query: nothing)."""
+    hits = search(query or "")
+    if query and not hits:
+        return [html.Li("无结果 · No match", className="search-empty")], []
+    items = [
+        html.Li(
+            html.Button(
+                f"{h['name_zh']} · {h['name_en']}（{_hit_kind(str(h['detail']))}）",
+                id={"type": ids.SEARCH_HIT, "index": i},
+                n_clicks=0,
+                className="search-hit",
+            )
+        )
+        for i, h in enumerate(hits)
+    ]
+    return items, hits
+
+
+def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]]) -> Any:
+    """The map viewport for the result clicked: fly to its bounds."""
+    triggered = ctx.triggered_id if ctx.triggered else None
+    if not isinstance(triggered, dict) or not any(clicks):
+        return no_update
+    index = int(triggered["index"])
+    if index >= len(hits):
+        return no_update
+    return {"bounds": hits[index]["bounds"], "transition": "flyToBounds"}
+
+
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
     app.callback(
@@ -285,6 +322,17 @@ def register(app: Dash) -> None:
         ],
         prevent_initial_call=True,
     )(download_layers)
+    app.callback(
+        [Output(ids.SEARCH_RESULTS, "children"), Output(ids.SEARCH_HITS, "data")],
+        Input(ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )(search_results)
+    app.callback(
+        Output(ids.MAP, "viewport"),
+        Input({"type": ids.SEARCH_HIT, "index": ALL}, "n_clicks"),
+        State(ids.SEARCH_HITS, "data"),
+        prevent_initial_call=True,
+    )(fly_to_hit)
     # On page load: the catalogue plus what this session uploaded before a reload.
     app.callback(Output(ids.INDICATOR, "options"), Input(ids.USER_INDICATORS, "data"))(indicator_choices)
     app.callback(

@@ -33,3 +33,7 @@ DOWNLOAD_VIEW = "download-view"
 DOWNLOAD_BUTTON = "download-button"
 DOWNLOAD = "download"
 DOWNLOAD_STATUS = "download-status"
+SEARCH = "search-input"
+SEARCH_RESULTS = "search-results"
+SEARCH_HITS = "search-hits"
+SEARCH_HIT = "search-hit"  # pattern-matching id type of each result button

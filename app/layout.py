@@ -81,6 +81,7 @@ def controls() -> html.Section:
     pals = [_option(p.title_zh, p.title_en, p.name) for p in palettes.PALETTES.values() if p.kind != "qualitative"]
     return html.Section(
         [
+            search_box(),
             html.H2("指标专题图 · Indicator map"),
             html.Label("指标 Indicator", htmlFor=ids.INDICATOR),
             dcc.Dropdown(id=ids.INDICATOR, options=indicator_options(), value=None, placeholder="选择指标 Choose…"),
@@ -100,6 +101,25 @@ def controls() -> html.Section:
             upload_panel(),
         ],
         id=ids.CONTROLS,
+    )
+
+
+def search_box() -> html.Div:
+    """Find a unit or facility by Chinese, English or pinyin name (Enter to search), then fly to it."""
+    return html.Div(
+        [
+            html.Label("搜索 Search", htmlFor=ids.SEARCH),
+            dcc.Input(
+                id=ids.SEARCH,
+                type="search",
+                debounce=True,
+                placeholder="市州、区县或设施 · unit or facility",
+                autoComplete="off",
+            ),
+            html.Ul(id=ids.SEARCH_RESULTS, className="search-results", role="listbox"),
+            dcc.Store(id=ids.SEARCH_HITS, data=[]),
+        ],
+        className="search",
     )
 
 

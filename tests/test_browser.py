@@ -164,3 +164,23 @@ def test_download_button_saves_the_layers_switched_on(live_server, browser, tmp_
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "hubei-layers.gpkg")}
     # the layers switched on by default, plus the indicator and target tables
     assert {"prefectures", "layout", "computing", "quantum_lines"} <= layers and "counties" not in layers
+
+
+def test_search_flies_to_the_unit(live_server, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    scale = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-scale-line").text
+    box = browser.find_element(By.ID, ids.SEARCH)
+    box.send_keys("wuchang", Keys.ENTER)
+    hit = WebDriverWait(browser, 10).until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".search-hit")))
+    assert hit.text.startswith("武昌区 · Wuchang District")
+    hit.click()
+
+    def at_district_scale(driver) -> bool:  # the fly-to has landed: a few km, or metres
+        value, unit = driver.find_element(By.CSS_SELECTOR, ".leaflet-control-scale-line").text.split()
+        return unit == "m" or int(value) <= 10
+
+    assert scale == "100 km"  # the province view
+    WebDriverWait(browser, 20).until(at_district_scale)

@@ -233,3 +233,14 @@ def test_download_of_the_current_view_and_in_a_projected_crs():
     assert "1 个图层" in status[0].children
     nothing, status = callbacks.download_layers(1, [], "gpkg", "wgs84", [], None)
     assert nothing is callbacks.no_update and "No layer" in status[0].children
+
+
+def test_search_results_and_fly_to(monkeypatch):
+    items, hits = callbacks.search_results("wuchang")
+    assert hits[0]["name_zh"] == "武昌区"
+    assert items[0].children.children == "武昌区 · Wuchang District（县级）"
+    assert callbacks.search_results("zzzz")[0][0].children == "无结果 · No match"
+    _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
+    assert callbacks.fly_to_hit([1], hits) == {"bounds": hits[0]["bounds"], "transition": "flyToBounds"}
+    _fake_ctx(monkeypatch, None)
+    assert callbacks.fly_to_hit([0], hits) is callbacks.no_update
