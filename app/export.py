@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io as _io
 import json
 import re
@@ -43,11 +44,11 @@ FORMATS: dict[str, str] = {
 #: CRS choices by name: an EPSG code, "gk" (the CGCS2000 Gauss-Kruger zone for the data's
 #: centre), or "gcj02" (Amap/Gaode's obfuscated datum, on explicit request only).
 CRS_CHOICES: dict[str, int | str] = {
-    "wgs84": 4326,
-    "cgcs2000": 4490,
+    "wgs84": crs.WGS84.to_epsg(),
+    "cgcs2000": crs.CGCS2000.to_epsg(),
     "cgcs2000-gk": "gk",
     **{f"epsg:{code}": code for code in crs.CGCS2000_GK_ZONES},
-    "webmercator": 3857,
+    "webmercator": crs.WEB_MERCATOR.to_epsg(),
     "gcj02": "gcj02",
 }
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -127,7 +128,7 @@ def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, s
 def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
     """The metadata block of an exported layer: what it is, where it comes from, when."""
     spec = catalogue.layer(layer_id)
-    boundary = json.loads((boundaries.BOUNDARIES_DIR / "build-info.json").read_text(encoding="utf-8"))
+    boundary = _boundary_build_info()
     return {
         "layer": spec.id,
         "title_zh": spec.title_zh,
@@ -145,6 +146,12 @@ def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "tool": f"{TOOL} {_version()}",
     }
+
+
+@functools.cache
+def _boundary_build_info() -> dict[str, Any]:
+    """The boundary build record (read once per process)."""
+    return dict(json.loads((boundaries.BOUNDARIES_DIR / "build-info.json").read_text(encoding="utf-8")))
 
 
 def _version() -> str:

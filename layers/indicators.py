@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from geo import boundaries, io
@@ -245,14 +244,3 @@ def summary_table(lang: str = "zh") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def numeric_ids() -> list[str]:
-    """Ids of the numeric indicators."""
-    return [s.id for s in catalogue().values() if s.kind == "numeric"]
-
-
-def values_in_range(frame: pd.DataFrame) -> np.ndarray:
-    """Mask of rows whose value is a finite number (for checks and classification)."""
-    v = pd.to_numeric(frame["value"], errors="coerce")
-    return np.isfinite(v.to_numpy(dtype=float))

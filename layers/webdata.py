@@ -36,13 +36,7 @@ def _layer_geojson(layer_id: str, band_name: str) -> bytes:
 
     Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,
     seamless at every band); coordinates are rounded to the band's decimals; points and
-    lines are served as they are.
-
-    Raises
-    ------
-    KeyError
-        For an unknown layer or band (the message lists the valid ones).
-
+    lines are served as they are. Call through ``layer_geojson``.
     """
     spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)
