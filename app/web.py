@@ -19,13 +19,18 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
             response.status_code = 404
             return response
         tag = webdata.etag(payload)
+        headers = {
+            "ETag": tag,
+            "Cache-Control": f"public, max-age={settings.LAYER_MAX_AGE_S}",
+            "Vary": "Accept-Encoding",
+        }
         if request.if_none_match.contains(tag.strip('"')):
-            return Response(status=304, headers={"ETag": tag})
-        return Response(
-            payload,
-            mimetype="application/geo+json",
-            headers={"ETag": tag, "Cache-Control": f"public, max-age={settings.LAYER_MAX_AGE_S}"},
-        )
+            return Response(status=304, headers=headers)
+        if "gzip" in request.accept_encodings:
+            # Pre-compressed once per layer and band (the ETag names the uncompressed body).
+            headers["Content-Encoding"] = "gzip"
+            payload = webdata.layer_geojson_gzip(layer_id, band)
+        return Response(payload, mimetype="application/geo+json", headers=headers)
 
     @server.route("/healthz")
     def healthz() -> Response:
@@ -34,7 +39,12 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
 
 def create_app() -> Dash:
     """Build the web map app. The Flask server is ``create_app().server``."""
-    app = Dash(__name__, title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", update_title=None)
+    app = Dash(
+        __name__,
+        title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
+        update_title=None,
+        compress=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
+    )
     app.layout = layout.page()
     callbacks.register(app)
     _register_data_routes(app.server)

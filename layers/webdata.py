@@ -6,6 +6,7 @@ The web map fetches these by URL, so geometry never travels through a Dash callb
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import threading
 
@@ -44,6 +45,21 @@ def _layer_geojson(layer_id: str, band_name: str) -> bytes:
     if spec.geometry == "polygon":
         gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage)
     return io.to_geojson_bytes(gdf, precision=band.decimals)
+
+
+def layer_geojson_gzip(layer_id: str, band_name: str) -> bytes:
+    """``layer_geojson`` gzip-compressed once (fixed mtime, so the same bytes every time).
+
+    Served to browsers that accept gzip: compressing per request would cost more CPU than
+    building the layer did.
+    """
+    with _BUILD_LOCK:
+        return _layer_geojson_gzip(layer_id, band_name)
+
+
+@functools.lru_cache(maxsize=64)
+def _layer_geojson_gzip(layer_id: str, band_name: str) -> bytes:
+    return gzip.compress(_layer_geojson(layer_id, band_name), compresslevel=9, mtime=0)
 
 
 def warm(band_name: str) -> int:

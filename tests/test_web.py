@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -34,6 +35,21 @@ def test_coarser_bands_are_smaller(client):
     sizes = [len(client.get(f"/data/layers/counties/{b.name}.geojson").data) for b in ZOOM_BANDS]
     assert sizes == sorted(sizes)
     assert sizes[0] * 5 < sizes[-1]
+
+
+def test_layer_route_sends_gzip_to_browsers_that_accept_it(client):
+    plain = client.get("/data/layers/counties/z7-8.geojson")
+    packed = client.get("/data/layers/counties/z7-8.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] == plain.headers["ETag"]
+    assert len(packed.data) * 3 < len(plain.data)
+
+
+def test_dash_responses_are_compressed(client):
+    response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
 
 
 def test_etag_gives_304(client):
