@@ -1,4 +1,9 @@
-"""Callbacks of the web map: unpack inputs, call one pure function, return. No geometry."""
+"""Callbacks of the web map: unpack inputs, call pure functions, return. No geometry.
+
+The pure functions here are what the tests call; ``register`` wires them to component
+ids. Client-side callbacks (layer visibility, address bar, view sync) live in
+``assets/hubei_map.js`` under ``window.dash_clientside.hubeiMap``.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import export, ids
-from app.layout import DETAIL_HINT, indicator_options, layer_ids_for_overlays, layer_url, legend_view
+from app import export, ids, layout, settings, viewstate
+from app.i18n import t
+from app.viewstate import ViewState
 from geo import boundaries
-from layers import catalogue, indicators, user_indicators
-from layers.choropleth import choropleth
+from layers import catalogue, classify, indicators, user_indicators
+from layers.choropleth import Choropleth, choropleth
 from layers.describe import VALUE_TEXT, feature_record, unit_lines
+from layers.profile import UnitProfile, unit_profile
 from layers.search import search
 
 #: Layers of admin units whose hover fills the info panel.
@@ -27,37 +34,126 @@ HOVER_LAYERS = tuple(
     and spec.group != "context"
     and spec.id != "province"
 )
-#: Layers whose features open a record when clicked.
-CLICK_LAYERS = tuple(spec.id for spec in catalogue.catalogue().values() if spec.group not in ("context", "boundaries"))
+#: Layers whose features open a panel when clicked: a unit's profile or a feature's record.
+CLICK_LAYERS = tuple(spec.id for spec in catalogue.catalogue().values() if spec.group != "context")
+#: Click layers whose features are admin units (they open the unit's profile).
+UNIT_LAYERS = ("prefectures", "counties", "layout")
+#: The extra click sources after the catalogue layers: the choropleth and the drill-down counties.
+EXTRA_CLICK_IDS = (ids.CHOROPLETH, ids.DRILL_LAYER)
 
 
-def zoom_urls(zoom: float | None) -> list[str]:
-    """URLs of every catalogue layer for the zoom band of ``zoom``."""
-    return [layer_url(layer_id, zoom) for layer_id in catalogue.catalogue()]
+# --- page and address bar -------------------------------------------------------------
+
+
+def render_page(search_string: str | None) -> Any:
+    """The page for the view a URL's query string describes."""
+    return layout.page(viewstate.parse(search_string))
+
+
+def view_state(
+    lang: str,
+    layer_values: list[list[str] | None],
+    indicator: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    center: Any,
+    zoom: float | None,
+    unit: str | None,
+    compare_on: list[str] | None,
+    compare_indicator: str | None,
+    basemap: str | None,
+    opacity: tuple[tuple[str, float], ...] = (),
+) -> ViewState:
+    """The view state of the page's controls and map (what a link must reproduce)."""
+    lat_lon = None
+    if isinstance(center, dict) and "lat" in center:
+        lat_lon = (float(center["lat"]), float(center["lng"]))
+    elif isinstance(center, list | tuple) and len(center) == 2:
+        lat_lon = (float(center[0]), float(center[1]))
+    return ViewState(
+        lang=lang,
+        layers=tuple(layout.visible_layers(layer_values)),
+        indicator=indicator,
+        scheme=scheme,
+        k=int(k),
+        palette=palette,
+        center=lat_lon if zoom is not None else None,
+        zoom=float(zoom) if lat_lon is not None and zoom is not None else None,
+        unit=unit,
+        compare=compare_indicator if compare_on else None,
+        basemap=basemap if basemap in viewstate.BASEMAPS else None,
+        opacity=opacity,
+    )
+
+
+def view_query(*args: Any) -> str:
+    """The query string of the current view (written to the address bar without reloading)."""
+    *values, opacity_values = args
+    opacity_ids = [item["id"]["layer"] for item in ctx.inputs_list[-1]] if ctx.inputs_list else []
+    return viewstate.to_query(view_state(*values, opacity=layout.opacity_pairs(opacity_ids, opacity_values)))
+
+
+#: What a comparison opens with when no indicator is chosen yet: GDP, first and last year.
+COMPARE_DEFAULT = ("gdp_2023", "gdp_2020")
+
+
+def navigate(_lang_clicks: int | None, compare_on: list[str] | None, query: str | None) -> str:
+    """A new address for the switches that redraw the page: the language, and comparison on/off."""
+    state = viewstate.parse(query)
+    if ctx.triggered_id == ids.LANG_BUTTON:
+        return viewstate.to_query(state.with_(lang="en" if state.lang == "zh" else "zh"))
+    if compare_on and not state.compare:
+        indicator = state.indicator or COMPARE_DEFAULT[0]
+        other = viewstate.default_compare(indicator) or COMPARE_DEFAULT[1]
+        return viewstate.to_query(state.with_(indicator=indicator, compare=other))
+    if not compare_on and state.compare:
+        return viewstate.to_query(state.with_(compare=None))
+    return no_update
+
+
+# --- zoom bands, basemap ----------------------------------------------------------------
+
+
+def zoom_urls(zoom: float | None, basemap: str | None = None) -> list[str]:
+    """URLs of every catalogue layer for the zoom band of ``zoom``, in the basemap's datum."""
+    datum = layout.datum_for(basemap)
+    return [layout.layer_url(layer_id, zoom, datum) for layer_id in catalogue.catalogue()]
+
+
+def basemap_view(basemap: str | None, lang: str) -> tuple[list[Any], str]:
+    """The basemap's tile layer (or none) and the note on its datum."""
+    return layout.basemap_children(basemap), layout.basemap_note(basemap, lang)
+
+
+# --- hover and click ---------------------------------------------------------------------
 
 
 def hover_panel(*args: Any) -> list[Any]:
     """Children of the info panel for the unit hovered last, with the indicator value if mapped.
 
-    ``args`` are the ``hoverData`` of every ``HOVER_LAYERS`` layer, then the choropleth's
-    ``hoverData``, then the choropleth's ``hideout`` (its value labels by unit code).
+    ``args`` are the ``hoverData`` of every ``HOVER_LAYERS`` layer, then the choropleth's and
+    the drill-down layer's ``hoverData``, then the choropleth's ``hideout`` (its value labels
+    by unit code) and the page language.
     """
-    *features, hideout = args
+    *features, hideout, lang = args
     triggered = ctx.triggered_id if ctx.triggered else None
-    layer_ids = [*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH]
+    layer_ids = [*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH, ids.DRILL_LAYER]
     if triggered in layer_ids and features[layer_ids.index(triggered)]:
         feature = features[layer_ids.index(triggered)]
     else:
         feature = next((f for f in reversed(features) if f), None)
     props = feature.get("properties") if feature else None
-    lines = unit_lines(props)
+    lines = unit_lines(props, lang)
     if not lines:
-        return [html.Span("将鼠标移到地图上查看名称 · Hover over the map for names")]
+        return [html.Span(t("hover_hint", lang))]
     out = [html.Strong(lines[0]), *[html.Div(line) for line in lines[1:]]]
     if hideout and props and hideout.get("title"):
         value = (hideout.get("labels") or {}).get(props.get("code"))
         out.append(
-            html.Div(f"{hideout['title']}：{value if value is not None else '无数据 no data'}", className="hover-value")
+            html.Div(
+                f"{hideout['title']}: {value if value is not None else t('no_data', lang)}", className="hover-value"
+            )
         )
     return out
 
@@ -66,7 +162,7 @@ def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
     """Children of the detail panel for a clicked feature: its full record with sources."""
     record = feature_record(feature.get("properties") if feature else None, lang)
     if not record:
-        return [html.P(DETAIL_HINT)]
+        return [html.P(t("detail_hint", lang))]
     rows = []
     for label, value in record:
         parts = value.split(" | ") if label in ("来源", "Sources") else [value]
@@ -74,19 +170,126 @@ def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
     return [html.Table(rows, className="record")]
 
 
+def _items(title: str, items: list[Any]) -> list[Any]:
+    return [html.H4(title), html.Ul([html.Li(i) for i in items])] if items else []
+
+
+def _article_text(article: int | None, lang: str) -> str:
+    if article is None:
+        return ""
+    return f"（第{article}条）" if lang == "zh" else f" (article {article})"
+
+
+def unit_panel(profile: UnitProfile, lang: str = "zh") -> list[Any]:
+    """Children of the detail panel for an admin unit: role, memberships, indicators, facilities, lines, articles."""
+    zh = lang == "zh"
+    area = f"{profile.area_km2:,.0f} {'平方公里' if zh else 'km²'}"
+    head = [profile.kind, profile.code, area] + ([profile.parent] if profile.parent else [])
+    out: list[Any] = [
+        html.H3([profile.name, html.Span(f" {profile.other_name}", className="other-name")]),
+        html.P(" · ".join(head), className="unit-kind"),
+    ]
+    if profile.level == "prefecture" and len(boundaries.children(profile.code)) > 1:
+        out.append(
+            html.Button(
+                t("drill", lang),
+                id={"type": ids.DRILL_BUTTON, "code": profile.code},
+                n_clicks=0,
+                className="action-button",
+            )
+        )
+    if profile.role:
+        role = profile.role.name + (f" · {profile.role.detail}" if profile.role.detail else "")
+        out.append(
+            html.P(f"{'布局角色' if zh else 'Role in the layout'}: {role}{_article_text(profile.role.article, lang)}")
+        )
+    out += _items(
+        "所属区域" if zh else "Member of", [m.name + _article_text(m.article, lang) for m in profile.memberships]
+    )
+    have = [v for v in profile.indicators if v.value is not None]
+    rows = [
+        html.Tr([html.Th(v.title), html.Td(v.value), html.Td(v.year), html.Td(v.source, className="source")])
+        for v in have
+    ]
+    if rows:
+        out += [html.H4("指标" if zh else "Indicators"), html.Table(rows, className="record indicators")]
+    missing = len(profile.indicators) - len(have)
+    if missing:
+        out.append(
+            html.P(f"另有 {missing} 项指标无数据" if zh else f"{missing} more indicator(s): no data", className="help")
+        )
+    out += _items(
+        "设施" if zh else "Facilities",
+        [f"{f.name} — {f.detail}{_article_text(f.article, lang)}" for f in profile.facilities],
+    )
+    out += _items(
+        "干线" if zh else "Trunk lines",
+        [f"{x.name} — {x.detail}{_article_text(x.article, lang)}" for x in profile.lines],
+    )
+    if profile.articles:
+        listed = "、".join(f"第{a}条" for a in profile.articles) if zh else ", ".join(str(a) for a in profile.articles)
+        out.append(html.P(f"{'涉及计划条款' if zh else 'Plan articles concerned'}: {listed}", className="articles"))
+    return out
+
+
+def _unit_of(props: dict[str, Any], layer: str) -> tuple[str, str] | None:
+    """(code, level) of a clicked admin unit, or None for other features."""
+    code = str(props.get("code") or "")
+    if not code:
+        return None
+    if layer == ids.DRILL_LAYER:
+        return code, "county"
+    level = str(props.get("level") or "prefecture")
+    return code, level if level in ("prefecture", "county") else "prefecture"
+
+
 def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
     """The detail panel for whichever layer was clicked last; hidden again by its close button.
 
-    ``inputs`` are the close button's ``n_clicks`` then every click layer's ``clickData``.
-    Returns the panel's children and whether it is hidden.
+    ``inputs`` are the close button's ``n_clicks``, every click layer's ``clickData``
+    (``CLICK_LAYERS`` then ``EXTRA_CLICK_IDS``) and the page language. Returns the panel's
+    children and whether it is hidden.
     """
-    features = inputs[1:]
+    *features, lang = inputs[1:]
     triggered = ctx.triggered_id if ctx.triggered else None
-    layer_ids = [ids.layer_id(i) for i in CLICK_LAYERS]
+    layer_ids = [*(ids.layer_id(i) for i in CLICK_LAYERS), *EXTRA_CLICK_IDS]
     if triggered not in layer_ids:
-        return detail_panel(None), True
+        return detail_panel(None, lang), True
     feature = features[layer_ids.index(triggered)]
-    return detail_panel(feature), feature is None
+    if feature is None:
+        return detail_panel(None, lang), True
+    unit_layers = {*(ids.layer_id(i) for i in UNIT_LAYERS), *EXTRA_CLICK_IDS}
+    unit = _unit_of(feature.get("properties") or {}, triggered) if triggered in unit_layers else None
+    if unit:
+        return unit_panel(unit_profile(unit[0], unit[1], lang), lang), False
+    return detail_panel(feature, lang), False
+
+
+# --- drill-down --------------------------------------------------------------------------
+
+
+def set_drill(_home: int | None, clicks: list[int | None]) -> Any:
+    """The prefecture to drill into (a panel's button) or None (the breadcrumb's province)."""
+    triggered = ctx.triggered_id if ctx.triggered else None
+    if triggered == ids.BREADCRUMB_HOME:
+        return None
+    if isinstance(triggered, dict) and any(clicks):
+        return str(triggered["code"])
+    return no_update
+
+
+def drill_view(unit: str | None, lang: str, zoom: float | None, basemap: str | None) -> tuple[Any, ...]:
+    """Breadcrumb, drill-down layer (URL and style) and the view to fly to for ``unit`` (None: the province)."""
+    if unit:
+        bounds = layout.unit_bounds(unit)
+        url = layout.layer_url("counties", zoom, layout.datum_for(basemap))
+    else:
+        bounds, url = settings.HUBEI_BOUNDS, None
+    viewport = {"bounds": bounds, "transition": "flyToBounds"}
+    return layout.breadcrumb(unit, lang), url, layout.drill_hideout(unit, lang), viewport
+
+
+# --- choropleths --------------------------------------------------------------------------
 
 
 def _user_spec(indicator_id: str, stored: dict[str, Any]) -> tuple[indicators.IndicatorSpec, pd.DataFrame]:
@@ -114,6 +317,39 @@ def _user_spec(indicator_id: str, stored: dict[str, Any]) -> tuple[indicators.In
     return spec, frame
 
 
+def _classify(
+    indicator_id: str,
+    uploaded: dict[str, Any] | None,
+    lang: str,
+    **options: Any,
+) -> Choropleth | None:
+    """The choropleth of a catalogue or uploaded indicator (None: unknown, e.g. an upload from another session)."""
+    if uploaded and indicator_id in uploaded:
+        spec, frame = _user_spec(indicator_id, uploaded[indicator_id])
+        return choropleth(indicator_id, values=frame, spec=spec, lang=lang, **options)
+    if indicator_id not in indicators.catalogue():
+        return None
+    return choropleth(indicator_id, lang=lang, **options)
+
+
+def shared_breaks(
+    first: str, second: str, scheme: str, k: int, uploaded: dict[str, Any] | None = None
+) -> list[float] | None:
+    """Class breaks over the values of two comparable indicators, so both maps share one legend.
+
+    Comparable: both numeric, at the same level and in the same unit (e.g. GDP in two
+    years). Returns None otherwise; each map then has its own classes.
+    """
+    pair = [_classify(i, uploaded, "zh") for i in (first, second)]
+    if any(c is None for c in pair):
+        return None
+    a, b = (c.indicator for c in pair if c is not None)
+    if not (a.kind == b.kind == "numeric" and a.level == b.level and a.unit("zh") == b.unit("zh")):
+        return None
+    values = pd.concat([c.table["value"] for c in pair if c is not None], ignore_index=True)
+    return list(classify.classify(values, scheme=scheme, k=k).breaks)
+
+
 def choropleth_view(
     indicator_id: str | None,
     scheme: str,
@@ -121,27 +357,90 @@ def choropleth_view(
     palette: str,
     zoom: float | None,
     uploaded: dict[str, Any] | None = None,
-) -> tuple[str | None, dict[str, Any], list[Any], bool]:
-    """URL, style payload and legend of the indicator choropleth; whether the class controls apply.
+    lang: str = "zh",
+    unit: str | None = None,
+    basemap: str | None = None,
+    breaks: list[float] | None = None,
+) -> tuple[str | None, dict[str, Any], list[Any], bool, list[Any]]:
+    """URL, style payload, legend and table of the indicator choropleth; whether the class controls are off.
 
     Returns no URL and an empty payload when no indicator is chosen. Geometry is not
     sent: the URL is the unit layer already served for the current zoom band. Indicators
-    uploaded in this session come from ``uploaded`` (the session store).
+    uploaded in this session come from ``uploaded`` (the session store). ``unit`` (a
+    prefecture drilled into) dims the counties outside it; ``breaks`` (shared with a
+    comparison map) replace the scheme's own.
     """
-    if not indicator_id:
-        return None, {}, legend_view(None), False
-    if uploaded and indicator_id in uploaded:
-        spec, frame = _user_spec(indicator_id, uploaded[indicator_id])
-        chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette, values=frame, spec=spec)
-    else:
-        chosen = choropleth(indicator_id, scheme=scheme, k=int(k), palette=palette)
-    layer = "prefectures" if chosen.indicator.level == "prefecture" else "counties"
+    options: dict[str, Any] = {"scheme": scheme, "k": int(k), "palette": palette}
+    if breaks:
+        options.update(scheme="user_defined", breaks=breaks)
+    chosen = _classify(indicator_id, uploaded, lang, **options) if indicator_id else None
+    if chosen is None:
+        return None, {}, layout.legend_view(None, lang), False, layout.table_view(None, lang)
+    level_layer = "prefectures" if chosen.indicator.level == "prefecture" else "counties"
     numeric = chosen.indicator.kind == "numeric"
-    return layer_url(layer, zoom), chosen.hideout(), legend_view(chosen.legend), not numeric
+    hideout = {**chosen.hideout(), "lang": lang, "parent": unit if chosen.indicator.level == "county" else None}
+    return (
+        layout.layer_url(level_layer, zoom, layout.datum_for(basemap)),
+        hideout,
+        layout.legend_view(chosen.legend, lang),
+        not numeric,
+        layout.table_view(chosen, lang, unit),
+    )
+
+
+def main_choropleth(
+    indicator_id: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    zoom: float | None,
+    compare_id: str | None,
+    shared: list[str] | None,
+    uploaded: dict[str, Any] | None,
+    unit: str | None,
+    basemap: str | None,
+    lang: str,
+) -> tuple[Any, ...]:
+    """The first map's choropleth (``choropleth_view``), on classes shared with the comparison if asked."""
+    breaks = None
+    if indicator_id and compare_id and shared:
+        breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
+    return choropleth_view(indicator_id, scheme, k, palette, zoom, uploaded, lang, unit, basemap, breaks)
+
+
+def compare_choropleth(
+    compare_id: str | None,
+    indicator_id: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    zoom: float | None,
+    shared: list[str] | None,
+    basemap: str | None,
+    uploaded: dict[str, Any] | None,
+    lang: str,
+) -> tuple[Any, ...]:
+    """URL, style payload and legend of the comparison map."""
+    breaks = None
+    if indicator_id and compare_id and shared:
+        breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
+    url, hideout, legend, _, _ = choropleth_view(
+        compare_id, scheme, k, palette, zoom, uploaded, lang, None, basemap, breaks
+    )
+    return url, hideout, legend
+
+
+# --- uploads, downloads, search -------------------------------------------------------------
 
 
 def upload_indicator(
-    contents: str | None, filename: str | None, title: str | None, unit: str | None, level: str, store: dict[str, Any]
+    contents: str | None,
+    filename: str | None,
+    title: str | None,
+    unit: str | None,
+    level: str,
+    store: dict[str, Any],
+    lang: str = "zh",
 ) -> tuple[dict[str, Any], list[Any], Any, Any]:
     """Check an uploaded CSV; if every row joins, keep it in the session store and select it.
 
@@ -155,19 +454,16 @@ def upload_indicator(
     try:
         content = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
-        return (
-            store,
-            [html.P(f"{name}: 无法读取 could not read the file", className="upload-error")],
-            no_update,
-            no_update,
-        )
+        message = "无法读取文件" if lang == "zh" else "could not read the file"
+        return store, [html.P(f"{name}: {message}", className="upload-error")], no_update, no_update
     parsed = user_indicators.parse_table(content, level=level, source_id="USER", name=name)
     if not parsed.ok or parsed.values is None:
         items = [html.Li(p) for p in parsed.problems[:20]]
         more = len(parsed.problems) - len(items)
         if more > 0:
             items.append(html.Li(f"… {more} more"))
-        head = f"未添加：{len(parsed.problems)} 处问题 · Not added: {len(parsed.problems)} problem(s)"
+        count = len(parsed.problems)
+        head = f"未添加：{count} 处问题" if lang == "zh" else f"Not added: {count} problem(s)"
         return store, [html.P(head, className="upload-error"), html.Ul(items)], no_update, no_update
     indicator_id = f"upload_{len(store or {}) + 1}"
     values = parsed.values.assign(source_ids=[["USER"]] * len(parsed.values))
@@ -177,29 +473,31 @@ def upload_indicator(
     }
     new_store = {**(store or {}), indicator_id: entry}
     total = len(boundaries.units(level))
-    join_zh = "代码" if parsed.join == "code" else "名称"
-    message = (
-        f"已添加“{entry['meta']['title']}”：{len(values)}/{total} 个单位（按{join_zh}匹配）"
-        f" · Added: {len(values)} of {total} units joined on {parsed.join}"
-    )
-    return new_store, [html.P(message, className="upload-ok")], indicator_choices(new_store), indicator_id
+    if lang == "zh":
+        join = "代码" if parsed.join == "code" else "名称"
+        message = f"已添加“{entry['meta']['title']}”：{len(values)}/{total} 个单位（按{join}匹配）"
+    else:
+        message = f"Added “{entry['meta']['title']}”: {len(values)} of {total} units joined on {parsed.join}"
+    return new_store, [html.P(message, className="upload-ok")], indicator_choices(new_store, lang), indicator_id
 
 
-def indicator_choices(store: dict[str, Any] | None) -> list[dict[str, str]]:
+def indicator_choices(store: dict[str, Any] | None, lang: str = "zh") -> list[dict[str, str]]:
     """Dropdown options: the catalogue's indicators, then those uploaded in this session."""
     uploaded = [
-        {"label": f"{entry['meta']['title']}（上传 uploaded）", "value": key} for key, entry in (store or {}).items()
+        {"label": f"{entry['meta']['title']}（{t('uploaded', lang)}）", "value": key}
+        for key, entry in (store or {}).items()
     ]
-    return indicator_options() + uploaded
+    return layout.indicator_options(lang) + uploaded
 
 
 def download_layers(
     n_clicks: int,
-    overlays: list[str] | None,
+    layer_values: list[list[str] | None] | None,
     fmt: str,
     crs_choice: str,
     only_view: list[str] | None,
     bounds: list[list[float]] | None,
+    lang: str = "zh",
 ) -> tuple[Any, list[Any]]:
     """Export the layers switched on (optionally only the current view) and send them as one file.
 
@@ -207,9 +505,9 @@ def download_layers(
     ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
     formats are zipped.
     """
-    layer_ids = layer_ids_for_overlays(overlays)
+    layer_ids = layout.visible_layers(layer_values)
     if not n_clicks or not layer_ids:
-        return no_update, [html.P("没有打开的图层 · No layer is switched on", className="upload-error")]
+        return no_update, [html.P(t("no_layer_on", lang), className="upload-error")]
     bbox = None
     if only_view and "view" in only_view and bounds:
         (south, west), (north, east) = bounds
@@ -226,25 +524,31 @@ def download_layers(
         else:
             label = written[0].crs if written else "EPSG-4326"
             payload = dcc.send_bytes(export.as_zip_bytes(written), f"hubei-layers_{fmt}_{label}.zip")
-    message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素 · Exported {len(layer_ids)} layers, {count} features"
+    if lang == "zh":
+        message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素"
+    else:
+        message = f"Exported {len(layer_ids)} layers, {count} features"
     return payload, [html.P(message, className="upload-ok")]
 
 
-def _hit_kind(detail: str) -> str:
-    """Chinese name of a hit's level or facility category."""
-    levels = {"prefecture": "市州", "county": "县级", "province": "省"}
-    return levels.get(detail) or VALUE_TEXT["category"].get(detail, (detail, detail))[0]
+def _hit_kind(detail: str, lang: str = "zh") -> str:
+    """A hit's level or facility category in ``lang``."""
+    levels = {"prefecture": ("市州", "prefecture"), "county": ("县级", "county"), "province": ("省", "province")}
+    pair = levels.get(detail) or VALUE_TEXT["category"].get(detail, (detail, detail))
+    return pair[1] if lang == "en" else pair[0]
 
 
-def search_results(query: str | None) -> tuple[list[Any], list[dict[str, Any]]]:
+def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list[dict[str, Any]]]:
     """Result buttons and their records for a search (at most 10; empty query: nothing)."""
     hits = search(query or "")
     if query and not hits:
-        return [html.Li("无结果 · No match", className="search-empty")], []
+        return [html.Li(t("no_match", lang), className="search-empty")], []
     items = [
         html.Li(
             html.Button(
-                f"{h['name_zh']} · {h['name_en']}（{_hit_kind(str(h['detail']))}）",
+                f"{h['name_en']} · {h['name_zh']} ({_hit_kind(str(h['detail']), lang)})"
+                if lang == "en"
+                else f"{h['name_zh']} · {h['name_en']}（{_hit_kind(str(h['detail']))}）",
                 id={"type": ids.SEARCH_HIT, "index": i},
                 n_clicks=0,
                 className="search-hit",
@@ -266,33 +570,144 @@ def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]]) -> Any:
     return {"bounds": hits[index]["bounds"], "transition": "flyToBounds"}
 
 
+# --- wiring -----------------------------------------------------------------------------------
+
+
+def _clientside(name: str) -> ClientsideFunction:
+    return ClientsideFunction(namespace="hubeiMap", function_name=name)
+
+
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
+    lang = State(ids.LANG, "data")
+    layer_on = {"type": ids.LAYER_ON, "layer": ALL}
+    layer_opacity = {"type": ids.LAYER_OPACITY, "layer": ALL}
+    app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "search"))(render_page)
+    app.callback(
+        Output(ids.VIEW_QUERY, "data"),
+        [
+            Input(ids.LANG, "data"),
+            Input(layer_on, "value"),
+            Input(ids.INDICATOR, "value"),
+            Input(ids.SCHEME, "value"),
+            Input(ids.CLASSES, "value"),
+            Input(ids.PALETTE, "value"),
+            Input(ids.MAP, "center"),
+            Input(ids.MAP, "zoom"),
+            Input(ids.DRILL, "data"),
+            Input(ids.COMPARE_ON, "value"),
+            Input(ids.COMPARE_INDICATOR, "value"),
+            Input(ids.BASEMAP, "value"),
+            Input(layer_opacity, "value"),
+        ],
+    )(view_query)
+    app.clientside_callback(_clientside("writeAddress"), Output(ids.ADDRESS, "data"), Input(ids.VIEW_QUERY, "data"))
+    app.callback(
+        Output(ids.URL, "search"),
+        [Input(ids.LANG_BUTTON, "n_clicks"), Input(ids.COMPARE_ON, "value")],
+        State(ids.VIEW_QUERY, "data"),
+        prevent_initial_call=True,
+    )(navigate)
+    app.clientside_callback(_clientside("copyLink"), Output(ids.COPY_LINK, "content"), Input(ids.COPY_LINK, "n_clicks"))
+    app.clientside_callback(
+        _clientside("layerVisibility"),
+        Output(ids.LAYER_VIS, "data"),
+        [
+            Input(layer_on, "value"),
+            Input(layer_opacity, "value"),
+            Input(ids.COUNTIES_AUTO, "value"),
+            Input(ids.MAP, "zoom"),
+        ],
+    )
+    app.clientside_callback(
+        _clientside("syncView"),
+        Output(ids.MAP2, "viewport"),
+        [Input(ids.MAP, "center"), Input(ids.MAP, "zoom")],
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        _clientside("syncView"),
+        Output(ids.MAP, "viewport", allow_duplicate=True),
+        [Input(ids.MAP2, "center"), Input(ids.MAP2, "zoom")],
+        prevent_initial_call=True,
+    )
     app.callback(
         [Output(ids.layer_id(layer_id), "url") for layer_id in catalogue.catalogue()],
-        Input(ids.MAP, "zoom"),
+        [Input(ids.MAP, "zoom"), Input(ids.BASEMAP, "value")],
     )(zoom_urls)
+    app.callback(
+        [Output(ids.BASEMAP_LAYER, "children"), Output(ids.BASEMAP_NOTE, "children")],
+        Input(ids.BASEMAP, "value"),
+        lang,
+        prevent_initial_call=True,
+    )(basemap_view)
     app.callback(
         Output(ids.INFO, "children"),
         [Input(ids.layer_id(layer_id), "hoverData") for layer_id in HOVER_LAYERS]
-        + [Input(ids.CHOROPLETH, "hoverData"), State(ids.CHOROPLETH, "hideout")],
+        + [Input(ids.CHOROPLETH, "hoverData"), Input(ids.DRILL_LAYER, "hoverData")],
+        [State(ids.CHOROPLETH, "hideout"), lang],
     )(hover_panel)
+    app.callback(
+        [Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
+        [Input(ids.DETAIL_CLOSE, "n_clicks")]
+        + [Input(ids.layer_id(layer_id), "clickData") for layer_id in CLICK_LAYERS]
+        + [Input(i, "clickData") for i in EXTRA_CLICK_IDS],
+        lang,
+        prevent_initial_call=True,
+    )(clicked_detail)
+    app.callback(
+        Output(ids.DRILL, "data"),
+        [Input(ids.BREADCRUMB_HOME, "n_clicks"), Input({"type": ids.DRILL_BUTTON, "code": ALL}, "n_clicks")],
+        prevent_initial_call=True,
+    )(set_drill)
+    app.callback(
+        [
+            Output(ids.BREADCRUMB, "children"),
+            Output(ids.DRILL_LAYER, "url"),
+            Output(ids.DRILL_LAYER, "hideout"),
+            Output(ids.MAP, "viewport", allow_duplicate=True),
+        ],
+        Input(ids.DRILL, "data"),
+        [lang, State(ids.MAP, "zoom"), State(ids.BASEMAP, "value")],
+        prevent_initial_call=True,
+    )(drill_view)
+    common = [
+        Input(ids.SCHEME, "value"),
+        Input(ids.CLASSES, "value"),
+        Input(ids.PALETTE, "value"),
+        Input(ids.MAP, "zoom"),
+    ]
     app.callback(
         [
             Output(ids.CHOROPLETH, "url"),
             Output(ids.CHOROPLETH, "hideout"),
             Output(ids.LEGEND, "children"),
             Output(ids.SCHEME, "disabled"),
+            Output(ids.TABLE_VIEW, "children"),
         ],
         [
             Input(ids.INDICATOR, "value"),
-            Input(ids.SCHEME, "value"),
-            Input(ids.CLASSES, "value"),
-            Input(ids.PALETTE, "value"),
-            Input(ids.MAP, "zoom"),
+            *common,
+            Input(ids.COMPARE_INDICATOR, "value"),
+            Input(ids.SHARED_CLASSES, "value"),
+            Input(ids.USER_INDICATORS, "data"),
+            Input(ids.DRILL, "data"),
+            Input(ids.BASEMAP, "value"),
+            lang,
         ],
-        State(ids.USER_INDICATORS, "data"),
-    )(choropleth_view)
+    )(main_choropleth)
+    app.callback(
+        [Output(ids.CHOROPLETH2, "url"), Output(ids.CHOROPLETH2, "hideout"), Output(ids.LEGEND2, "children")],
+        [
+            Input(ids.COMPARE_INDICATOR, "value"),
+            Input(ids.INDICATOR, "value"),
+            *common,
+            Input(ids.SHARED_CLASSES, "value"),
+            Input(ids.BASEMAP, "value"),
+            State(ids.USER_INDICATORS, "data"),
+            lang,
+        ],
+    )(compare_choropleth)
     app.callback(
         [
             Output(ids.USER_INDICATORS, "data"),
@@ -307,37 +722,34 @@ def register(app: Dash) -> None:
             State(ids.UPLOAD_UNIT, "value"),
             State(ids.UPLOAD_LEVEL, "value"),
             State(ids.USER_INDICATORS, "data"),
+            lang,
         ],
         prevent_initial_call=True,
     )(upload_indicator)
+    # On page load: the catalogue plus what this session uploaded before a reload.
+    app.callback(Output(ids.INDICATOR, "options"), Input(ids.USER_INDICATORS, "data"), lang)(indicator_choices)
     app.callback(
         [Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children")],
         Input(ids.DOWNLOAD_BUTTON, "n_clicks"),
         [
-            State(ids.LAYERS_CONTROL, "overlays"),
+            State(layer_on, "value"),
             State(ids.DOWNLOAD_FORMAT, "value"),
             State(ids.DOWNLOAD_CRS, "value"),
             State(ids.DOWNLOAD_VIEW, "value"),
             State(ids.MAP, "bounds"),
+            lang,
         ],
         prevent_initial_call=True,
     )(download_layers)
     app.callback(
         [Output(ids.SEARCH_RESULTS, "children"), Output(ids.SEARCH_HITS, "data")],
         Input(ids.SEARCH, "value"),
+        lang,
         prevent_initial_call=True,
     )(search_results)
     app.callback(
-        Output(ids.MAP, "viewport"),
+        Output(ids.MAP, "viewport", allow_duplicate=True),
         Input({"type": ids.SEARCH_HIT, "index": ALL}, "n_clicks"),
         State(ids.SEARCH_HITS, "data"),
         prevent_initial_call=True,
     )(fly_to_hit)
-    # On page load: the catalogue plus what this session uploaded before a reload.
-    app.callback(Output(ids.INDICATOR, "options"), Input(ids.USER_INDICATORS, "data"))(indicator_choices)
-    app.callback(
-        [Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
-        [Input(ids.DETAIL_CLOSE, "n_clicks")]
-        + [Input(ids.layer_id(layer_id), "clickData") for layer_id in CLICK_LAYERS],
-        prevent_initial_call=True,
-    )(clicked_detail)

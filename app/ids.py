@@ -37,3 +37,45 @@ SEARCH = "search-input"
 SEARCH_RESULTS = "search-results"
 SEARCH_HITS = "search-hits"
 SEARCH_HIT = "search-hit"  # pattern-matching id type of each result button
+# Page shell and view state
+URL = "url"
+PAGE = "page-content"
+ADDRESS = "address-written"  # dummy output of the client-side address-bar writer
+VIEW_QUERY = "view-query"  # the query string of the current view (written to the address bar)
+LANG = "lang"  # store: the page's language
+LANG_BUTTON = "lang-button"
+COPY_LINK = "copy-link"
+SIDEBAR = "sidebar"
+# Layer panel (pattern-matching ids: {"type": ..., "layer": <catalogue id>})
+LAYER_ON = "layer-on"
+LAYER_OPACITY = "layer-opacity"
+COUNTIES_AUTO = "counties-auto"
+LAYER_VIS = "layer-visibility"  # dummy output of the client-side visibility callback
+# Drill-down
+DRILL = "drill-unit"  # store: the prefecture drilled into (None: the province)
+DRILL_BUTTON = "drill-button"  # pattern-matching: {"type": DRILL_BUTTON, "code": <code>}
+DRILL_LAYER = "drill-layer"
+BREADCRUMB = "breadcrumb"
+BREADCRUMB_HOME = "breadcrumb-home"
+# Comparison map
+COMPARE_ON = "compare-on"
+COMPARE_INDICATOR = "compare-indicator"
+SHARED_CLASSES = "shared-classes"
+MAP2 = "map-compare"
+CHOROPLETH2 = "choropleth-compare"
+LEGEND2 = "legend-compare"
+# Basemap, table view, snapshot
+BASEMAP = "basemap-select"
+BASEMAP_LAYER = "basemap-layer"
+BASEMAP_NOTE = "basemap-note"
+TABLE_VIEW = "table-view"
+SNAPSHOT_BUTTON = "snapshot-button"
+SNAPSHOT_FORMAT = "snapshot-format"
+SNAPSHOT_PAPER = "snapshot-paper"
+SNAPSHOT = "snapshot-download"
+SNAPSHOT_STATUS = "snapshot-status"
+
+
+def layer_panes_class(layer: str) -> str:
+    """CSS class of the map pane(s) a catalogue layer is drawn in (one per map)."""
+    return f"layer-pane-{layer}"

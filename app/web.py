@@ -13,7 +13,8 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
     @server.route(f"{settings.LAYER_URL_PREFIX}/<layer_id>/<band>.geojson")
     def layer_geojson(layer_id: str, band: str) -> Response:
         try:
-            payload = webdata.layer_geojson(layer_id, band)
+            datum = request.args.get("datum", "wgs84")
+            payload = webdata.layer_geojson(layer_id, band, datum)
         except KeyError as exc:
             response = jsonify(error=str(exc.args[0]) if exc.args else "not found")
             response.status_code = 404
@@ -29,7 +30,7 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
         if "gzip" in request.accept_encodings:
             # Pre-compressed once per layer and band (the ETag names the uncompressed body).
             headers["Content-Encoding"] = "gzip"
-            payload = webdata.layer_geojson_gzip(layer_id, band)
+            payload = webdata.layer_geojson_gzip(layer_id, band, datum)
         return Response(payload, mimetype="application/geo+json", headers=headers)
 
     @server.route("/healthz")
@@ -43,9 +44,12 @@ def create_app() -> Dash:
         __name__,
         title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
         update_title=None,
-        compress=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
+        compress=True,
+        # The page is drawn by a callback from the URL, and the comparison map exists only
+        # in comparisons; tests/test_web.py checks every callback id against a full page.
+        suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
     )
-    app.layout = layout.page()
+    app.layout = layout.shell()
     callbacks.register(app)
     _register_data_routes(app.server)
     ogc.register(app.server)

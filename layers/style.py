@@ -34,6 +34,8 @@ STYLES: dict[str, dict[str, Any]] = {
         "opacity": 0.9,
         "dashArray": "3 3",
     },
+    # The counties of a prefecture drilled into: solid outlines, a faint fill that takes clicks.
+    "drill_county": {"color": "#E69F00", "weight": 2.0, "fillColor": "#ffffff", "fillOpacity": 0.05, "opacity": 1.0},
     "context": {
         "color": "#b5b5b5",
         "weight": 0.8,

@@ -10,7 +10,7 @@ import gzip
 import hashlib
 import threading
 
-from geo import io, simplify
+from geo import crs, io, simplify
 from geo.paths import DATA_DIR
 from layers import catalogue, plan
 
@@ -19,21 +19,30 @@ from layers import catalogue, plan
 _BUILD_LOCK = threading.Lock()
 
 
-def layer_geojson(layer_id: str, band_name: str) -> bytes:
+#: Datums layers can be served in: WGS-84 (stored) and GCJ-02 (only to overlay Gaode's tiles).
+DATUMS = ("wgs84", "gcj02")
+
+
+def layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
     """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name`` (built once, then cached).
+
+    ``datum="gcj02"`` shifts every coordinate to GCJ-02 (after simplifying in WGS-84),
+    for overlaying tiles that use it; the GeoJSON itself cannot say so, the URL does.
 
     Raises
     ------
     KeyError
-        For an unknown layer or band (the message lists the valid ones).
+        For an unknown layer, band or datum (the message lists the valid ones).
     """
+    if datum not in DATUMS:
+        raise KeyError(f"unknown datum {datum!r}; expected one of {DATUMS}")
     with _BUILD_LOCK:
-        return _layer_geojson(layer_id, band_name)
+        return _layer_geojson(layer_id, band_name, datum)
 
 
-@functools.lru_cache(maxsize=64)
-def _layer_geojson(layer_id: str, band_name: str) -> bytes:
-    """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name``.
+@functools.lru_cache(maxsize=128)
+def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
+    """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name`` in ``datum``.
 
     Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,
     seamless at every band); coordinates are rounded to the band's decimals; points and
@@ -44,22 +53,26 @@ def _layer_geojson(layer_id: str, band_name: str) -> bytes:
     gdf = plan.layer_data(layer_id)
     if spec.geometry == "polygon":
         gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage)
+    if datum == "gcj02":
+        gdf = gdf.set_geometry(crs.geometry_wgs84_to_gcj02(gdf.geometry.values), crs=gdf.crs)
     return io.to_geojson_bytes(gdf, precision=band.decimals)
 
 
-def layer_geojson_gzip(layer_id: str, band_name: str) -> bytes:
+def layer_geojson_gzip(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
     """``layer_geojson`` gzip-compressed once (fixed mtime, so the same bytes every time).
 
     Served to browsers that accept gzip: compressing per request would cost more CPU than
     building the layer did.
     """
+    if datum not in DATUMS:
+        raise KeyError(f"unknown datum {datum!r}; expected one of {DATUMS}")
     with _BUILD_LOCK:
-        return _layer_geojson_gzip(layer_id, band_name)
+        return _layer_geojson_gzip(layer_id, band_name, datum)
 
 
-@functools.lru_cache(maxsize=64)
-def _layer_geojson_gzip(layer_id: str, band_name: str) -> bytes:
-    return gzip.compress(_layer_geojson(layer_id, band_name), compresslevel=9, mtime=0)
+@functools.lru_cache(maxsize=128)
+def _layer_geojson_gzip(layer_id: str, band_name: str, datum: str) -> bytes:
+    return gzip.compress(_layer_geojson(layer_id, band_name, datum), compresslevel=9, mtime=0)
 
 
 def warm(band_name: str) -> int:

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from app import callbacks, ids
+from app import callbacks, ids, layout
 from app.layout import layer_url
+from app.viewstate import ViewState
 from app.web import create_app
 from geo.simplify import ZOOM_BANDS
 from layers import catalogue, webdata
@@ -98,23 +99,30 @@ def test_hover_panel_shows_the_unit_hovered_last(monkeypatch):
     county = {"properties": {"code": "420106", "name_zh": "武昌区", "name_en": "Wuchang District", "kind": "district"}}
     layout = {"properties": {"code": "420600", "unit_name_zh": "襄阳市", "unit_name_en": "Xiangyang", "role": "wing"}}
     layers = list(callbacks.HOVER_LAYERS)
-    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers] + [None, {}]
+    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers] + [None, None]
     _fake_ctx(monkeypatch, ids.layer_id("counties"))
-    children = callbacks.hover_panel(*features)
+    children = callbacks.hover_panel(*features, {}, "zh")
     assert children[0].children == "武昌区"
     assert [c.children for c in children[1:]] == ["Wuchang District", "市辖区 · 420106"]
+    children = callbacks.hover_panel(*features, {}, "en")
+    assert [c.children for c in children] == ["Wuchang District", "武昌区", "district · 420106"]
     _fake_ctx(monkeypatch, ids.layer_id("layout"))
-    children = callbacks.hover_panel(*features)
+    children = callbacks.hover_panel(*features, {}, "zh")
     assert [c.children for c in children] == ["襄阳市", "Xiangyang", "两翼驱动（两翼） · 420600"]
     _fake_ctx(monkeypatch, None)
-    assert "Hover" in callbacks.hover_panel(*[None] * (len(layers) + 1), {})[0].children
+    assert callbacks.hover_panel(*[None] * (len(layers) + 2), {}, "zh")[0].children == "将鼠标移到地图上查看名称"
+    assert callbacks.hover_panel(*[None] * (len(layers) + 2), {}, "en")[0].children == "Hover over the map for names"
     # With an indicator mapped, the panel adds its value (or says there is none).
     hideout = {"title": "GDP", "labels": {"420100": "20,012 亿元"}}
     _fake_ctx(monkeypatch, ids.CHOROPLETH)
-    children = callbacks.hover_panel(*[None] * len(layers), pref, hideout)
-    assert children[-1].children == "GDP：20,012 亿元"
-    children = callbacks.hover_panel(*[None] * len(layers), layout, hideout)
-    assert children[-1].children == "GDP：无数据 no data"
+    children = callbacks.hover_panel(*[None] * len(layers), pref, None, hideout, "zh")
+    assert children[-1].children == "GDP: 20,012 亿元"
+    children = callbacks.hover_panel(*[None] * len(layers), layout, None, hideout, "en")
+    assert children[-1].children == "GDP: no data"
+    # The counties of a prefecture drilled into report their hover too.
+    _fake_ctx(monkeypatch, ids.DRILL_LAYER)
+    children = callbacks.hover_panel(*[None] * len(layers), None, county, {}, "zh")
+    assert children[0].children == "武昌区"
 
 
 def test_component_ids_are_unique():
@@ -129,8 +137,21 @@ def test_component_ids_are_unique():
             walk(child)
 
     walk(app.layout)
-    assert len(found) == len(set(found))
-    assert {ids.MAP, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(found)
+    walk(layout.page(ViewState(compare="gdp_2020", unit="420100")))
+    keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in found]
+    assert len(keys) == len(set(keys))
+    assert {ids.MAP, ids.MAP2, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(keys)
+    # Every id a callback names is on the full page (the page is drawn by a callback, so
+    # Dash cannot check this itself).
+    string_ids = {k for k in keys if not k.startswith("{")}
+    pattern_types = {i["type"] for i in found if isinstance(i, dict)} | {ids.SEARCH_HIT, ids.DRILL_BUTTON}
+    for callback in app.callback_map.values():
+        for dep in [*callback["inputs"], *callback["state"]]:
+            key = dep["id"]
+            if key.startswith("{"):
+                assert json.loads(key)["type"] in pattern_types
+            else:
+                assert key in string_ids, key
 
 
 def test_detail_panel_shows_the_full_record_with_sources():
@@ -160,13 +181,55 @@ def test_detail_panel_shows_the_full_record_with_sources():
 
 def test_clicked_detail_opens_and_closes(monkeypatch):
     feature = {"properties": {"name_zh": "甲", "plan_article": 3, "sources": "[PLAN] x"}}
-    layer = callbacks.CLICK_LAYERS[0]
-    inputs = [None] + [feature if i == layer else None for i in callbacks.CLICK_LAYERS]
+    layer = "computing"
+    extra = [None] * len(callbacks.EXTRA_CLICK_IDS)
+    inputs = [None] + [feature if i == layer else None for i in callbacks.CLICK_LAYERS] + extra + ["zh"]
     _fake_ctx(monkeypatch, ids.layer_id(layer))
     children, hidden = callbacks.clicked_detail(*inputs)
     assert hidden is False and children[0].children[0].children[1].children[0].children == "甲"
     _fake_ctx(monkeypatch, ids.DETAIL_CLOSE)
     assert callbacks.clicked_detail(1, *inputs[1:])[1] is True
+
+
+def _texts(node) -> list[str]:
+    """Every string in a component tree, depth first."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list | tuple):
+        return [t for child in node for t in _texts(child)]
+    children = getattr(node, "children", None)
+    return _texts(children) if children is not None else []
+
+
+def test_clicking_a_prefecture_opens_its_profile(monkeypatch):
+    wuhan = {"properties": {"code": "420100", "name_zh": "武汉市", "level": "prefecture"}}
+    inputs = [None] + [wuhan if i == "prefectures" else None for i in callbacks.CLICK_LAYERS]
+    inputs += [None] * len(callbacks.EXTRA_CLICK_IDS)
+    _fake_ctx(monkeypatch, ids.layer_id("prefectures"))
+    children, hidden = callbacks.clicked_detail(*inputs, "zh")
+    text = "\n".join(_texts(children))
+    assert hidden is False
+    assert "武汉市" in text and "一主引领（核心）（第3条）" in text and "武汉都市圈（第3条）" in text
+    assert "国家超算武汉中心 — 计算中心 · 运营（第19条）" in text
+    assert "武合干线 — 示意线，非实际路由（第18条）" in text
+    assert "12,326,518 人" in text  # 2020 census, with its source beside it
+    assert "涉及计划条款: 第3条、" in text
+    drill = [c for c in children if getattr(c, "id", None) == {"type": ids.DRILL_BUTTON, "code": "420100"}]
+    assert drill and drill[0].children == "查看下辖区县"
+    # English mode: the same panel in English.
+    text_en = "\n".join(_texts(callbacks.clicked_detail(*inputs, "en")[0]))
+    assert "Wuhan" in text_en and "Role in the layout: core" in text_en and "Show its counties" in text_en
+
+
+def test_a_county_clicked_in_a_drill_down_opens_the_county_profile(monkeypatch):
+    county = {"properties": {"code": "420502", "name_zh": "西陵区", "parent_code": "420500"}}
+    inputs = [None] + [None] * len(callbacks.CLICK_LAYERS) + [None, county]
+    _fake_ctx(monkeypatch, ids.DRILL_LAYER)
+    children, hidden = callbacks.clicked_detail(*inputs, "zh")
+    text = "\n".join(_texts(children))
+    assert "西陵区" in text and "宜昌市" in text and "长江沿线（第3条）" in text
+    assert "另有 1 项指标无数据" in text  # no county census figure found for Xiling
+    assert not any(isinstance(getattr(c, "id", None), dict) for c in children)  # no drill below counties
 
 
 def test_data_version_changes_with_the_data(tmp_path, monkeypatch):
@@ -194,10 +257,10 @@ def test_upload_keeps_a_valid_table_in_the_session_and_selects_it():
     )
     assert selected == "upload_1" and set(store) == {"upload_1"}
     assert options == callbacks.indicator_choices(store)
-    assert "3/17" in message[0].children and "joined on name" in message[0].children
+    assert "3/17" in message[0].children and "按名称匹配" in message[0].children
     options = callbacks.indicator_choices(store)
-    assert options[-1] == {"label": "研发投入（上传 uploaded）", "value": "upload_1"}
-    url, hideout, legend, disabled = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
+    assert options[-1] == {"label": "研发投入（上传）", "value": "upload_1"}
+    url, hideout, legend, disabled, _table = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
     assert "/prefectures/" in url and len(hideout["colors"]) == 3 and disabled is False
     texts = [getattr(c, "children", None) for c in legend]
     assert texts[0] == "研发投入" and any("用户上传 uploaded: rd.csv" in str(t) for t in texts)
@@ -209,14 +272,14 @@ def test_upload_of_a_bad_table_is_refused_with_the_reasons():
         _data_url("code,value\n420100,x\n999999,1\n"), "bad.csv", None, None, "prefecture", before
     )
     assert store is before and selected is callbacks.no_update and options is callbacks.no_update
-    assert "2 problem(s)" in message[0].children
+    assert "2 处问题" in message[0].children
     items = [li.children for li in message[1].children]
     assert "bad.csv, row 1, field 'value': 'x' is not a finite number" in items
     assert "bad.csv, row 2, field 'code': '999999' is not a prefecture-level Hubei code" in items
 
 
 def test_choropleth_view_without_an_indicator_sends_nothing():
-    url, hideout, _legend, disabled = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
+    url, hideout, _legend, disabled, _table = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
     assert url is None and hideout == {} and disabled is False
 
 
@@ -228,8 +291,8 @@ def test_download_matches_the_cli_export(tmp_path):
 
     from app import export
 
-    names = ["市州边界 Prefecture-level units", "枢纽与网络节点 Hubs and network nodes", "not a layer"]
-    payload, status = callbacks.download_layers(1, names, "geojson", "wgs84", [], None)
+    values = [["prefectures"], [], ["hubs"], ["not a layer"]]
+    payload, status = callbacks.download_layers(1, values, "geojson", "wgs84", [], None)
     assert payload["filename"] == "hubei-layers_geojson_EPSG-4326.zip"
     assert "2 个图层" in status[0].children and "22 个要素" in status[0].children
     archive = zipfile.ZipFile(_io.BytesIO(base64.b64decode(payload["content"])))
@@ -242,20 +305,21 @@ def test_download_matches_the_cli_export(tmp_path):
 
 
 def test_download_of_the_current_view_and_in_a_projected_crs():
-    names = ["县级边界 County-level units"]
     bounds = [[30.3, 114.0], [30.9, 114.7]]  # around central Wuhan: [[south, west], [north, east]]
-    payload, status = callbacks.download_layers(1, names, "gpkg", "cgcs2000-gk", ["view"], bounds)
+    payload, status = callbacks.download_layers(1, [["counties"]], "gpkg", "cgcs2000-gk", ["view"], bounds)
     assert payload["filename"] == "hubei-layers.gpkg"
     assert "1 个图层" in status[0].children
-    nothing, status = callbacks.download_layers(1, [], "gpkg", "wgs84", [], None)
-    assert nothing is callbacks.no_update and "No layer" in status[0].children
+    nothing, status = callbacks.download_layers(1, [[], []], "gpkg", "wgs84", [], None, "en")
+    assert nothing is callbacks.no_update and status[0].children == "No layer is switched on"
 
 
 def test_search_results_and_fly_to(monkeypatch):
     items, hits = callbacks.search_results("wuchang")
     assert hits[0]["name_zh"] == "武昌区"
     assert items[0].children.children == "武昌区 · Wuchang District（县级）"
-    assert callbacks.search_results("zzzz")[0][0].children == "无结果 · No match"
+    assert callbacks.search_results("zzzz")[0][0].children == "无结果"
+    assert callbacks.search_results("zzzz", "en")[0][0].children == "No match"
+    assert callbacks.search_results("wuchang", "en")[0][0].children.children == "Wuchang District · 武昌区 (county)"
     _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
     assert callbacks.fly_to_hit([1], hits) == {"bounds": hits[0]["bounds"], "transition": "flyToBounds"}
     _fake_ctx(monkeypatch, None)

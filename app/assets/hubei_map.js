@@ -3,6 +3,9 @@
 // Styles come from the component's `hideout` ({style: {...}, className}), so the server
 // decides colours once (layers/style.py) and the browser only applies them.
 // Text from the data is always inserted as text nodes, never as HTML.
+const STATUS_ZH = {planned: "规划", under_construction: "在建", operating: "运营", unknown: "未知"};
+const STATUS_EN = {planned: "planned", under_construction: "under construction", operating: "operating", unknown: "unknown"};
+
 window.hubeiMap = Object.assign({}, window.hubeiMap, {
     layer: {
         style: function (feature, context) {
@@ -22,8 +25,14 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
         },
         choropleth: function (feature, context) {
             const h = (context && context.hideout) || {};
-            const code = feature && feature.properties && feature.properties.code;
+            const p = (feature && feature.properties) || {};
+            const code = p.code;
             const colour = h.colors && h.colors[code];
+            if (h.parent && p.parent_code && p.parent_code !== h.parent) {
+                // Drilled into a prefecture: the counties outside it fade back.
+                return {color: "#9a9a9a", weight: 0.4, opacity: 0.6, fillColor: colour || h.noData || "#d9d9d9",
+                        fillOpacity: 0.12, className: "choropleth-unit outside"};
+            }
             return {
                 color: "#4d4d4d", weight: 0.8, opacity: 1,
                 fillColor: colour || h.noData || "#d9d9d9",
@@ -55,8 +64,13 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             return L.marker(latlng, {icon: icon, keyboard: true, title: p.name_zh || "",
                                      alt: (p.name_zh || "") + " " + (p.name_en || "")});
         },
+        inUnit: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            return Boolean(h.parent) && feature.properties && feature.properties.parent_code === h.parent;
+        },
         bindTooltip: function (feature, layer, context) {
             const p = feature.properties || {};
+            const en = ((context && context.hideout) || {}).lang === "en";
             const box = document.createElement("div");
             const line = function (text, tag) {
                 if (!text) { return; }
@@ -64,14 +78,81 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
                 el.textContent = text;
                 box.appendChild(el);
             };
-            line(p.name_zh || p.circle_zh || p.unit_name_zh, "strong");
-            line(p.name_en || p.circle_en || p.unit_name_en);
-            if (p.status) { line("状态 status: " + p.status + (p.status_date ? " (" + p.status_date + ")" : "")); }
-            if (p.precision && p.precision !== "site") {
-                line("位置为" + (p.precision === "city" ? "市州" : "区县") + "代表点 · placed at the " + p.precision + "'s representative point");
+            const zh = p.name_zh || p.circle_zh || p.unit_name_zh;
+            const enName = p.name_en || p.circle_en || p.unit_name_en;
+            line(en ? (enName || zh) : zh, "strong");
+            line(en ? zh : enName);
+            if (p.status) {
+                const status = (en ? STATUS_EN : STATUS_ZH)[p.status] || p.status;
+                line((en ? "Status: " : "状态：") + status + (p.status_date ? " (" + p.status_date + ")" : ""));
             }
-            if (p.geometry_kind === "schematic") { line("示意线，非实际路由 · schematic, not the real route"); }
+            if (p.precision && p.precision !== "site") {
+                line(en ? "Placed at the " + (p.precision === "city" ? "prefecture" : "district") + "'s representative point"
+                        : "位置为" + (p.precision === "city" ? "市州" : "区县") + "代表点");
+            }
+            if (p.geometry_kind === "schematic") { line(en ? "Schematic, not the real route" : "示意线，非实际路由"); }
             layer.bindTooltip(box, {sticky: true, direction: "top", className: "unit-tooltip"});
+        }
+    }
+});
+
+// Client-side callbacks (no server round trip): address bar, copy link, layer visibility,
+// and the view sync of the comparison map.
+const COUNTIES_FROM_ZOOM = 9;
+const SYNC_EPSILON = 1e-5;  // degrees, about 1 m
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    hubeiMap: {
+        writeAddress: function (query) {
+            if (typeof query !== "string") { return window.dash_clientside.no_update; }
+            const target = window.location.pathname + query;
+            if (window.location.pathname + window.location.search !== target) {
+                window.history.replaceState(window.history.state, "", target);
+            }
+            return query;
+        },
+        copyLink: function (clicks) {
+            return window.location.href;
+        },
+        layerVisibility: function (onValues, opacities, countiesAuto, zoom) {
+            const inputs = window.dash_clientside.callback_context.inputs_list;
+            const on = new Set([].concat.apply([], onValues.map(v => v || [])));
+            const autoCounties = (countiesAuto || []).includes("auto") && zoom >= COUNTIES_FROM_ZOOM;
+            const apply = function () {
+                let found = 0;
+                inputs[0].forEach(function (item) {
+                    const layer = item.id.layer;
+                    const visible = on.has(layer) || (layer === "counties" && autoCounties);
+                    document.querySelectorAll(".layer-pane-" + layer).forEach(function (pane) {
+                        pane.style.display = visible ? "" : "none";
+                        found += 1;
+                    });
+                });
+                inputs[1].forEach(function (item, i) {
+                    const level = opacities[i] === null || opacities[i] === undefined ? 1 : opacities[i];
+                    document.querySelectorAll(".layer-pane-" + item.id.layer).forEach(function (pane) {
+                        pane.style.opacity = String(level);
+                    });
+                });
+                return found;
+            };
+            // The map may mount its panes after this first runs: try again on the next frames.
+            if (!apply()) { setTimeout(apply, 50); setTimeout(apply, 500); }
+            return Array.from(on).sort();
+        },
+        // One direction per callback (the comparison map exists only in comparisons). The
+        // view last sent is remembered, so the echo of a synced move is not sent back.
+        syncView: function (center, zoom) {
+            const noUpdate = window.dash_clientside.no_update;
+            if (!center || zoom === undefined || zoom === null) { return noUpdate; }
+            const lat = center.lat !== undefined ? center.lat : center[0];
+            const lng = center.lng !== undefined ? center.lng : center[1];
+            const last = window.hubeiMap.lastSync;
+            if (last && Math.abs(last.lat - lat) < SYNC_EPSILON && Math.abs(last.lng - lng) < SYNC_EPSILON &&
+                last.zoom === zoom) {
+                return noUpdate;
+            }
+            window.hubeiMap.lastSync = {lat: lat, lng: lng, zoom: zoom};
+            return {center: [lat, lng], zoom: zoom, transition: "setView"};
         }
     }
 });

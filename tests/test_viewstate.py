@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from app import callbacks, i18n, ids, layout, viewstate
+from app.viewstate import ViewState
+from layers import catalogue, classify, palettes, webdata
+
+
+def _fake_ctx(monkeypatch, triggered_id):
+    monkeypatch.setattr(
+        callbacks, "ctx", type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
+    )
+
+
+def test_the_default_view_is_an_empty_query():
+    assert viewstate.to_query(ViewState()) == ""
+    assert viewstate.parse("") == ViewState() == viewstate.parse(None)
+    assert ViewState().layers == tuple(s.id for s in catalogue.catalogue().values() if s.visible)
+
+
+def test_every_field_round_trips_through_the_url():
+    state = ViewState(
+        lang="en",
+        layers=("prefectures", "counties", "hubs"),
+        indicator="gdp_2023",
+        scheme="natural_breaks",
+        k=7,
+        palette="viridis",
+        center=(30.59276, 114.30525),
+        zoom=9.5,
+        unit="420100",
+        compare="gdp_2020",
+        basemap="gaode",
+        opacity=(("counties", 0.4),),
+    )
+    query = viewstate.to_query(state)
+    assert query.startswith("?lang=en&layers=prefectures,counties,hubs&ind=gdp_2023&scheme=natural_breaks&k=7")
+    assert viewstate.parse(query) == state
+    assert viewstate.parse(viewstate.to_query(state.with_(layers=()))).layers == ()  # "no layer" is kept
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "expected"),
+    [
+        ("?lang=fr", "lang", "zh"),
+        ("?layers=prefectures,../../etc/passwd,prefectures", "layers", ("prefectures",)),
+        ("?ind=<script>alert(1)</script>", "indicator", None),
+        ("?ind=upload_3", "indicator", "upload_3"),  # a session upload: kept, the page says if it is unknown
+        ("?k=99", "k", classify.DEFAULT_K),
+        ("?k=-3", "k", classify.DEFAULT_K),
+        ("?scheme=user_defined", "scheme", classify.DEFAULT_SCHEME),
+        ("?pal=rainbow", "palette", palettes.DEFAULT_SEQUENTIAL),
+        ("?c=nan,114&z=8", "center", None),
+        ("?c=30.5,114.3&z=99", "zoom", None),
+        ("?c=30.5,114.3", "center", None),  # a centre without a zoom is not a view
+        ("?unit=999999", "unit", None),
+        ("?unit=420106", "unit", None),  # a county: drill-down goes one level, from a prefecture
+        ("?base=tianditu", "basemap", None),
+        ("?op=counties:0.5,counties:x,nope:0.2,hubs:7", "opacity", (("counties", 0.5),)),
+    ],
+)
+def test_a_bad_link_opens_the_default_for_what_is_wrong(query, field, expected):
+    assert getattr(viewstate.parse(query), field) == expected
+
+
+def test_comparison_defaults_to_another_year_of_the_same_series():
+    assert viewstate.default_compare("gdp_2023") == "gdp_2020"
+    assert viewstate.default_compare("gdp_2020") == "gdp_2021"
+    assert viewstate.default_compare("land_area") is None
+    assert viewstate.default_compare(None) is None
+
+
+def test_view_state_from_the_controls():
+    state = callbacks.view_state(
+        "en",
+        [["layout"], [], ["prefectures"]],
+        "gdp_2023",
+        "quantiles",
+        5,
+        "blues",
+        {"lat": 30.5, "lng": 114.25},
+        8,
+        "420100",
+        ["on"],
+        "gdp_2020",
+        "none",
+        (("layout", 0.5),),
+    )
+    assert state.layers == ("prefectures", "layout")  # catalogue order, whatever order the panel has
+    assert state.center == (30.5, 114.25) and state.zoom == 8.0
+    assert state.compare == "gdp_2020" and state.basemap is None and state.unit == "420100"
+    off = callbacks.view_state("zh", [], None, "quantiles", 5, "blues", None, None, None, [], "gdp_2020", "osm")
+    assert off.compare is None and off.center is None and off.basemap == "osm"
+
+
+def test_language_switch_and_comparison_rewrite_the_address(monkeypatch):
+    query = "?ind=gdp_2023&c=30.50000,114.30000&z=8"
+    _fake_ctx(monkeypatch, ids.LANG_BUTTON)
+    switched = callbacks.navigate(1, [], query)
+    assert viewstate.parse(switched) == viewstate.parse(query).with_(lang="en")
+    assert viewstate.parse(callbacks.navigate(2, [], switched)).lang == "zh"
+    _fake_ctx(monkeypatch, ids.COMPARE_ON)
+    on = viewstate.parse(callbacks.navigate(1, ["on"], query))
+    assert (on.indicator, on.compare, on.center) == ("gdp_2023", "gdp_2020", (30.5, 114.3))
+    fresh = viewstate.parse(callbacks.navigate(1, ["on"], ""))
+    assert (fresh.indicator, fresh.compare) == callbacks.COMPARE_DEFAULT
+    assert viewstate.parse(callbacks.navigate(1, [], viewstate.to_query(on))).compare is None
+    assert callbacks.navigate(1, ["on"], viewstate.to_query(on)) is callbacks.no_update
+
+
+def test_drill_down_and_back(monkeypatch):
+    _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420500"})
+    assert callbacks.set_drill(0, [1]) == "420500"
+    _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
+    assert callbacks.set_drill(1, []) is None
+    crumbs, url, hideout, viewport = callbacks.drill_view("420500", "zh", 8, None)
+    assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
+    assert crumbs[0].disabled is False
+    assert "/counties/z7-8.geojson" in url and hideout["parent"] == "420500"
+    (south, west), (north, east) = viewport["bounds"]
+    assert 29.9 < south < 30.3 and 110 < west < 110.5 and 31.2 < north < 31.7 and 111.9 < east < 112.1
+    crumbs, url, hideout, viewport = callbacks.drill_view(None, "en", 8, None)
+    assert crumbs[0].children == "Hubei" and crumbs[0].disabled is True and url is None
+    assert viewport["bounds"] == layout.settings.HUBEI_BOUNDS
+
+
+def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():
+    url, hideout, legend, _, table = callbacks.choropleth_view(
+        "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
+    )
+    assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103
+    rows = table[0].children[1].children
+    assert len(rows) == 13  # Wuhan's 13 districts
+    assert {r.children[0].children for r in rows} >= {"武昌区", "江夏区"}
+
+
+def test_table_view_lists_every_unit_with_value_and_class():
+    _, _, _, _, table = callbacks.choropleth_view("gdp_2023", "quantiles", 5, "blues", 7, {}, "en")
+    head, body = table[0].children
+    assert [th.children for th in head.children.children] == ["Unit", "Value", "Class"]
+    rows = [[td.children for td in tr.children] for tr in body.children]
+    assert len(rows) == 17 and rows[0][0] == "Wuhan"  # largest class first
+    assert rows[-1] == ["Enshi Tujia and Miao Autonomous Prefecture", "no data", "no data"]
+
+
+def test_comparison_maps_share_classes_when_comparable():
+    breaks = callbacks.shared_breaks("gdp_2023", "gdp_2020", "quantiles", 5)
+    assert breaks is not None and len(breaks) == 5
+    first = callbacks.main_choropleth(
+        "gdp_2023", "quantiles", 5, "blues", 7, "gdp_2020", ["shared"], {}, None, None, "zh"
+    )
+    second = callbacks.compare_choropleth(
+        "gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, ["shared"], None, {}, "zh"
+    )
+
+    def uppers(legend):  # class upper bounds (each map's lowest value starts its first class)
+        return [tr.children[1].children.split(" – ")[1] for tr in legend[2].children[:5]]
+
+    assert uppers(first[2]) == uppers(second[2])  # one set of classes for both years
+    own = callbacks.compare_choropleth("gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, [], None, {}, "zh")
+    assert own[1]["colors"] != second[1]["colors"] or own[2] != second[2]
+    assert callbacks.shared_breaks("gdp_2023", "pop_census_2020", "quantiles", 5) is None  # different units
+    assert callbacks.shared_breaks("gdp_2023", "layout_role", "quantiles", 5) is None  # categorical
+
+
+def test_gaode_basemap_shifts_every_layer_to_gcj02():
+    urls = callbacks.zoom_urls(7, "gaode")
+    assert all(u.endswith("&datum=gcj02") for u in urls)
+    assert not any("datum" in u for u in callbacks.zoom_urls(7, "osm"))
+    tiles, note = callbacks.basemap_view("gaode", "en")
+    assert "autonavi.com" in tiles[0].url and "Gaode" in tiles[0].attribution and "GCJ-02" in note
+    tiles, note = callbacks.basemap_view("osm", "zh")
+    assert "openstreetmap.org" in tiles[0].url and "OpenStreetMap" in tiles[0].attribution and note == ""
+    assert callbacks.basemap_view("none", "zh") == ([], "")
+
+
+def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
+    from app.web import create_app
+    from geo import crs
+
+    client = create_app().server.test_client()
+    plain = json.loads(client.get("/data/layers/hubs/z7-8.geojson").data)
+    shifted = json.loads(client.get("/data/layers/hubs/z7-8.geojson?datum=gcj02").data)
+    (lon, lat), (glon, glat) = (
+        plain["features"][0]["geometry"]["coordinates"],
+        shifted["features"][0]["geometry"]["coordinates"],
+    )
+    elon, elat = crs.wgs84_to_gcj02(lon, lat)
+    assert abs(glon - float(elon)) < 1e-5 and abs(glat - float(elat)) < 1e-5
+    assert 0.003 < glon - lon < 0.008  # a few hundred metres east in Hubei
+    assert client.get("/data/layers/hubs/z7-8.geojson?datum=bd09").status_code == 404
+    assert webdata.DATUMS == ("wgs84", "gcj02")
+
+
+def test_layer_panel_groups_layers_with_symbols_and_sources():
+    panel = layout.layer_panel(ViewState())
+    groups = [c for c in panel.children if getattr(c, "className", "").startswith("layer-group ")]
+    titles = [g.children[0].children for g in groups]
+    assert titles[:2] == ["发展布局", "算力设施"]
+    rows = {r.className.split()[-1].removeprefix("layer-row-"): r for g in groups for r in g.children[1].children}
+    assert set(rows) == set(catalogue.catalogue())
+    assert rows["layout"].children[0].value == ["layout"] and rows["counties"].children[0].value == []
+    computing = rows["computing"].children[1]
+    assert "facility-circle" in computing.className and computing.style["background"] == "#D55E00"
+    categories = [li.children[1] for li in rows["layout"].children[2].children]
+    assert categories == ["一主引领（核心）", "两翼驱动（两翼）", "多点支撑（支撑点）"]
+    about = rows["computing"].children[-1]
+    assert any("来源" in str(getattr(c, "children", "")) for c in about.children)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _strings(node) -> list[str]:
+    out = []
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list | tuple):
+        return [s for child in node for s in _strings(child)]
+    for prop in ("children", "placeholder", "title", "label"):
+        value = getattr(node, prop, None)
+        if value is not None:
+            out += _strings(value)
+    for prop in ("options",):
+        for option in getattr(node, prop, None) or []:
+            out += _strings(option.get("label") if isinstance(option, dict) else option)
+    return out
+
+
+def test_english_page_has_no_chinese_only_label():
+    texts = _strings(layout.page(ViewState(lang="en", compare="gdp_2020", unit="420100")))
+    switch = i18n.t("switch_lang", "en")  # the button back to Chinese is named in Chinese
+    chinese_only = [s for s in texts if _CJK.search(s) and not re.search(r"[A-Za-z]", s) and s != switch]
+    # Data names keep their Chinese form beside the English one; a label is never Chinese alone.
+    assert chinese_only == [], chinese_only[:10]
+    assert "Hubei Digital Economy Map" in texts and "中文" in texts  # the switch names the other language
+
+
+def test_every_interface_text_has_both_languages():
+    assert all(zh and en for zh, en in i18n.TEXT.values())
+    # Chinese mode speaks Chinese, except the button that offers English.
+    offers_english = ("switch_lang", "switch_lang_label")
+    assert all(_CJK.search(zh) for key, (zh, _) in i18n.TEXT.items() if key not in offers_english)
+
+
+def test_page_for_a_link_shows_what_the_link_says():
+    state = viewstate.parse("?lang=en&ind=gdp_2023&k=7&layers=prefectures,counties&unit=420500&cmp=gdp_2020")
+    page = layout.page(state)
+    flat = json.dumps(page, cls=PlotlyJSONEncoder, ensure_ascii=False)
+    assert '"value": "gdp_2023"' in flat and '"value": 7' in flat and '"value": "gdp_2020"' in flat
+    assert '"id": "map-compare"' in flat and "Yichang" in flat
+    assert '"coordinates"' not in flat  # still no geometry in the page
