@@ -130,7 +130,7 @@ def test_drill_down_and_back(monkeypatch):
 
 
 def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():
-    url, hideout, legend, _, table = callbacks.choropleth_view(
+    url, hideout, _legend, _, table = callbacks.choropleth_view(
         "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
     )
     assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103

@@ -225,7 +225,7 @@ def test_a_county_clicked_in_a_drill_down_opens_the_county_profile(monkeypatch):
     county = {"properties": {"code": "420502", "name_zh": "西陵区", "parent_code": "420500"}}
     inputs = [None] + [None] * len(callbacks.CLICK_LAYERS) + [None, county]
     _fake_ctx(monkeypatch, ids.DRILL_LAYER)
-    children, hidden = callbacks.clicked_detail(*inputs, "zh")
+    children, _hidden = callbacks.clicked_detail(*inputs, "zh")
     text = "\n".join(_texts(children))
     assert "西陵区" in text and "宜昌市" in text and "长江沿线（第3条）" in text
     assert "另有 1 项指标无数据" in text  # no county census figure found for Xiling
