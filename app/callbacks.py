@@ -45,9 +45,12 @@ EXTRA_CLICK_IDS = (ids.CHOROPLETH, ids.DRILL_LAYER)
 # --- page and address bar -------------------------------------------------------------
 
 
-def render_page(search_string: str | None) -> Any:
-    """The page for the view a URL's query string describes."""
-    return layout.page(viewstate.parse(search_string))
+def render_page(search_string: str | None, rendered: str | None) -> Any:
+    """The page for the view a URL's query string describes (unchanged if already drawn for it)."""
+    query = (search_string or "").lstrip("?")
+    if rendered is not None and query == rendered:
+        return no_update, no_update
+    return layout.page(viewstate.parse(query)), query
 
 
 def view_state(
@@ -98,10 +101,14 @@ def view_query(*args: Any) -> str:
 COMPARE_DEFAULT = ("gdp_2023", "gdp_2020")
 
 
-def navigate(_lang_clicks: int | None, compare_on: list[str] | None, query: str | None) -> str:
-    """A new address for the switches that redraw the page: the language, and comparison on/off."""
-    state = viewstate.parse(query)
-    if ctx.triggered_id == ids.LANG_BUTTON:
+def navigate(lang_clicks: int | None, compare_on: list[str] | None, query: str | None, address: str | None) -> str:
+    """A new address for the switches that redraw the page: the language, and comparison on/off.
+
+    ``query`` is the current view (``VIEW_QUERY``); until it is first written, the address
+    the page was opened with. The switches appearing on a new page change nothing.
+    """
+    state = viewstate.parse(query if query is not None else address)
+    if ctx.triggered_id == ids.LANG_BUTTON and lang_clicks:
         return viewstate.to_query(state.with_(lang="en" if state.lang == "zh" else "zh"))
     if compare_on and not state.compare:
         indicator = state.indicator or COMPARE_DEFAULT[0]
@@ -115,10 +122,23 @@ def navigate(_lang_clicks: int | None, compare_on: list[str] | None, query: str 
 # --- zoom bands, basemap ----------------------------------------------------------------
 
 
-def zoom_urls(zoom: float | None, basemap: str | None = None) -> list[str]:
-    """URLs of every catalogue layer for the zoom band of ``zoom``, in the basemap's datum."""
+def zoom_urls(
+    zoom: float | None,
+    basemap: str | None = None,
+    layer_values: list[list[str] | None] | None = None,
+    counties_auto: list[str] | None = None,
+) -> list[Any]:
+    """URLs of the catalogue layers shown, for the zoom band of ``zoom``, in the basemap's datum.
+
+    A layer switched off is not fetched (``no_update``: what it loaded before stays, hidden,
+    and comes back at once). ``layer_values`` None means every layer; with ``counties_auto``
+    the counties load from ``layout.COUNTIES_FROM_ZOOM`` on.
+    """
     datum = layout.datum_for(basemap)
-    return [layout.layer_url(layer_id, zoom, datum) for layer_id in catalogue.catalogue()]
+    shown = set(catalogue.catalogue()) if layer_values is None else set(layout.visible_layers(layer_values))
+    if counties_auto and zoom is not None and zoom >= layout.COUNTIES_FROM_ZOOM:
+        shown.add("counties")
+    return [layout.layer_url(i, zoom, datum) if i in shown else no_update for i in catalogue.catalogue()]
 
 
 def basemap_view(basemap: str | None, lang: str) -> tuple[list[Any], str]:
@@ -268,25 +288,25 @@ def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
 # --- drill-down --------------------------------------------------------------------------
 
 
-def set_drill(_home: int | None, clicks: list[int | None]) -> Any:
-    """The prefecture to drill into (a panel's button) or None (the breadcrumb's province)."""
+def set_drill(home: int | None, clicks: list[int | None]) -> tuple[Any, Any]:
+    """The prefecture to drill into (a panel's button) or None (the breadcrumb's province), and the view to fly to.
+
+    Only a real click counts: a button appearing on the page (n_clicks 0) changes nothing,
+    so a link's own view is kept.
+    """
     triggered = ctx.triggered_id if ctx.triggered else None
-    if triggered == ids.BREADCRUMB_HOME:
-        return None
+    if triggered == ids.BREADCRUMB_HOME and home:
+        return None, {"bounds": settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
     if isinstance(triggered, dict) and any(clicks):
-        return str(triggered["code"])
-    return no_update
+        code = str(triggered["code"])
+        return code, {"bounds": layout.unit_bounds(code), "transition": "flyToBounds"}
+    return no_update, no_update
 
 
 def drill_view(unit: str | None, lang: str, zoom: float | None, basemap: str | None) -> tuple[Any, ...]:
-    """Breadcrumb, drill-down layer (URL and style) and the view to fly to for ``unit`` (None: the province)."""
-    if unit:
-        bounds = layout.unit_bounds(unit)
-        url = layout.layer_url("counties", zoom, layout.datum_for(basemap))
-    else:
-        bounds, url = settings.HUBEI_BOUNDS, None
-    viewport = {"bounds": bounds, "transition": "flyToBounds"}
-    return layout.breadcrumb(unit, lang), url, layout.drill_hideout(unit, lang), viewport
+    """Breadcrumb and drill-down layer (URL and style) for ``unit`` (None: the province)."""
+    url = layout.layer_url("counties", zoom, layout.datum_for(basemap)) if unit else None
+    return layout.breadcrumb(unit, lang), url, layout.drill_hideout(unit, lang)
 
 
 # --- choropleths --------------------------------------------------------------------------
@@ -582,7 +602,11 @@ def register(app: Dash) -> None:
     lang = State(ids.LANG, "data")
     layer_on = {"type": ids.LAYER_ON, "layer": ALL}
     layer_opacity = {"type": ids.LAYER_OPACITY, "layer": ALL}
-    app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "search"))(render_page)
+    app.callback(
+        [Output(ids.PAGE, "children"), Output(ids.RENDERED, "data")],
+        Input(ids.URL, "search"),
+        State(ids.RENDERED, "data"),
+    )(render_page)
     app.callback(
         Output(ids.VIEW_QUERY, "data"),
         [
@@ -605,7 +629,7 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.URL, "search"),
         [Input(ids.LANG_BUTTON, "n_clicks"), Input(ids.COMPARE_ON, "value")],
-        State(ids.VIEW_QUERY, "data"),
+        [State(ids.VIEW_QUERY, "data"), State(ids.URL, "search")],
         prevent_initial_call=True,
     )(navigate)
     app.clientside_callback(_clientside("copyLink"), Output(ids.COPY_LINK, "content"), Input(ids.COPY_LINK, "n_clicks"))
@@ -633,7 +657,12 @@ def register(app: Dash) -> None:
     )
     app.callback(
         [Output(ids.layer_id(layer_id), "url") for layer_id in catalogue.catalogue()],
-        [Input(ids.MAP, "zoom"), Input(ids.BASEMAP, "value")],
+        [
+            Input(ids.MAP, "zoom"),
+            Input(ids.BASEMAP, "value"),
+            Input(layer_on, "value"),
+            Input(ids.COUNTIES_AUTO, "value"),
+        ],
     )(zoom_urls)
     app.callback(
         [Output(ids.BASEMAP_LAYER, "children"), Output(ids.BASEMAP_NOTE, "children")],
@@ -656,17 +685,12 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(clicked_detail)
     app.callback(
-        Output(ids.DRILL, "data"),
+        [Output(ids.DRILL, "data"), Output(ids.MAP, "viewport", allow_duplicate=True)],
         [Input(ids.BREADCRUMB_HOME, "n_clicks"), Input({"type": ids.DRILL_BUTTON, "code": ALL}, "n_clicks")],
         prevent_initial_call=True,
     )(set_drill)
     app.callback(
-        [
-            Output(ids.BREADCRUMB, "children"),
-            Output(ids.DRILL_LAYER, "url"),
-            Output(ids.DRILL_LAYER, "hideout"),
-            Output(ids.MAP, "viewport", allow_duplicate=True),
-        ],
+        [Output(ids.BREADCRUMB, "children"), Output(ids.DRILL_LAYER, "url"), Output(ids.DRILL_LAYER, "hideout")],
         Input(ids.DRILL, "data"),
         [lang, State(ids.MAP, "zoom"), State(ids.BASEMAP, "value")],
         prevent_initial_call=True,

@@ -40,6 +40,7 @@ SEARCH_HIT = "search-hit"  # pattern-matching id type of each result button
 # Page shell and view state
 URL = "url"
 PAGE = "page-content"
+RENDERED = "rendered-query"  # store: the query string the page on screen was drawn for
 ADDRESS = "address-written"  # dummy output of the client-side address-bar writer
 VIEW_QUERY = "view-query"  # the query string of the current view (written to the address bar)
 LANG = "lang"  # store: the page's language

@@ -6,6 +6,7 @@ so a link reproduces a view. Every label is in the state's language (``app.i18n`
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import dash_leaflet as dl
@@ -13,7 +14,7 @@ import xyzservices.providers as xyz
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from app import i18n, ids, settings
+from app import i18n, ids, settings, viewstate
 from app.i18n import t
 from app.viewstate import BASEMAPS, ViewState
 from geo import boundaries
@@ -36,7 +37,11 @@ def layer_url(layer_id: str, zoom: float | None, datum: str = "wgs84") -> str:
     """
     band = band_for_zoom(INITIAL_ZOOM if zoom is None else zoom)
     shift = "&datum=gcj02" if datum == "gcj02" else ""
-    return f"{settings.LAYER_URL_PREFIX}/{layer_id}/{band.name}.geojson?v={webdata.data_version()}{shift}"
+    return f"{settings.LAYER_URL_PREFIX}/{layer_id}/{band.name}.{LAYER_FORMAT}?v={webdata.data_version()}{shift}"
+
+
+#: The map fetches layers as Geobuf (``.pbf``): a third of gzipped GeoJSON's bytes.
+LAYER_FORMAT = "pbf"
 
 
 def datum_for(basemap: str | None) -> str:
@@ -83,6 +88,7 @@ def choropleth_layer(component_id: str = ids.CHOROPLETH) -> dl.GeoJSON:
     return dl.GeoJSON(
         id=component_id,
         url=None,
+        format="geobuf",
         style=_NS("choropleth"),
         onEachFeature=_NS("bindTooltip"),
         hideout={},
@@ -95,6 +101,7 @@ def drill_layer(state: ViewState) -> dl.GeoJSON:
     """The county-level units of the prefecture drilled into (nothing at province level)."""
     return dl.GeoJSON(
         id=ids.DRILL_LAYER,
+        format="geobuf",
         url=layer_url("counties", state.zoom, datum_for(state.basemap)) if state.unit else None,
         filter=_NS("inUnit"),
         style=_NS("style"),
@@ -503,7 +510,8 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
     extra = {"pointToLayer": _NS("pointToLayer")} if spec.geometry == "point" else {}
     return dl.GeoJSON(
         id=ids.layer_id(spec.id),
-        url=layer_url(spec.id, state.zoom, datum_for(state.basemap)),
+        format="geobuf",
+        url=layer_url(spec.id, state.zoom, datum_for(state.basemap)) if spec.id in state.layers else None,
         style=_NS("style"),
         onEachFeature=_NS("bindTooltip") if interactive else None,
         hideout={"style": path_style, "className": f"unit-{spec.style}", "lang": state.lang},
@@ -567,6 +575,7 @@ def compare_map_view(state: ViewState) -> dl.Map:
         *[
             dl.GeoJSON(
                 url=layer_url(s.id, state.zoom, datum_for(state.basemap)),
+                format="geobuf",
                 style=_NS("style"),
                 hideout={"style": {**style(s.style), "interactive": False}, "className": f"compare-{s.style}"},
                 interactive=False,
@@ -692,18 +701,36 @@ def page(state: ViewState) -> html.Div:
     )
 
 
-def shell() -> html.Div:
-    """The app's fixed frame: the address bar, session stores, and the page drawn from the URL."""
+def shell(query: str | None = None) -> html.Div:
+    """The app's fixed frame: the address bar, session stores, and the page for ``query``.
+
+    ``query`` is the address's query string when the server knows it (the page request's
+    referrer), so the first view needs no extra round trip; ``RENDERED`` records it, and the
+    page is drawn again only when the address says something else.
+    """
+    state = viewstate.parse(query)
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.RENDERED, data=(query or "").lstrip("?")),
             dcc.Store(id=ids.USER_INDICATORS, storage_type="session", data={}),
             dcc.Store(id=ids.VIEW_QUERY),
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.LAYER_VIS),
-            html.Div(html.P(f"{t('loading', 'zh')} {t('loading', 'en')}", className="loading"), id=ids.PAGE),
+            html.Div(page(state), id=ids.PAGE),
         ]
     )
+
+
+def preload_links(state: ViewState) -> str:
+    """``<link rel=preload>`` tags for the layers a view opens with, for the page's <head>.
+
+    The browser then fetches the layer data while it is still loading the scripts,
+    instead of after the map has mounted.
+    """
+    datum = datum_for(state.basemap)
+    urls = [layer_url(i, state.zoom, datum) for i in catalogue.catalogue() if i in state.layers]
+    return "".join(f'<link rel="preload" href="{escape(u)}" as="fetch" crossorigin="anonymous">' for u in urls)
 
 
 def visible_layers(values: list[list[str] | None] | None) -> list[str]:

@@ -2,45 +2,81 @@
 
 from __future__ import annotations
 
-from dash import Dash
-from flask import Response, jsonify, request
+from typing import Any
+from urllib.parse import urlparse
 
-from app import callbacks, layout, ogc, settings
+from dash import Dash
+from flask import Response, has_request_context, jsonify, request
+
+from app import callbacks, layout, ogc, settings, viewstate
 from layers import webdata
+
+
+def _not_found(exc: KeyError) -> Response:
+    response = jsonify(error=str(exc.args[0]) if exc.args else "not found")
+    response.status_code = 404
+    return response
+
+
+def _cacheable(body: bytes, mimetype: str, *, tag: str, gzipped: bool) -> Response:
+    """A long-cacheable response with its ETag (304 when the browser already has it)."""
+    headers = {"ETag": tag, "Cache-Control": f"public, max-age={settings.LAYER_MAX_AGE_S}", "Vary": "Accept-Encoding"}
+    if request.if_none_match.contains(tag.strip('"')):
+        return Response(status=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, mimetype=mimetype, headers=headers)
 
 
 def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
     @server.route(f"{settings.LAYER_URL_PREFIX}/<layer_id>/<band>.geojson")
     def layer_geojson(layer_id: str, band: str) -> Response:
+        """A layer as GeoJSON, gzip-compressed (once per layer and band) for browsers that accept it."""
+        datum = request.args.get("datum", "wgs84")
         try:
-            datum = request.args.get("datum", "wgs84")
             payload = webdata.layer_geojson(layer_id, band, datum)
         except KeyError as exc:
-            response = jsonify(error=str(exc.args[0]) if exc.args else "not found")
-            response.status_code = 404
-            return response
-        tag = webdata.etag(payload)
-        headers = {
-            "ETag": tag,
-            "Cache-Control": f"public, max-age={settings.LAYER_MAX_AGE_S}",
-            "Vary": "Accept-Encoding",
-        }
-        if request.if_none_match.contains(tag.strip('"')):
-            return Response(status=304, headers=headers)
+            return _not_found(exc)
+        tag = webdata.etag(payload)  # names the uncompressed body
         if "gzip" in request.accept_encodings:
-            # Pre-compressed once per layer and band (the ETag names the uncompressed body).
-            headers["Content-Encoding"] = "gzip"
-            payload = webdata.layer_geojson_gzip(layer_id, band, datum)
-        return Response(payload, mimetype="application/geo+json", headers=headers)
+            return _cacheable(
+                webdata.layer_geojson_gzip(layer_id, band, datum), "application/geo+json", tag=tag, gzipped=True
+            )
+        return _cacheable(payload, "application/geo+json", tag=tag, gzipped=False)
+
+    @server.route(f"{settings.LAYER_URL_PREFIX}/<layer_id>/<band>.pbf")
+    def layer_geobuf(layer_id: str, band: str) -> Response:
+        """The map's format: Geobuf, always gzip-compressed (every browser accepts gzip)."""
+        try:
+            payload = webdata.layer_geobuf(layer_id, band, request.args.get("datum", "wgs84"))
+        except KeyError as exc:
+            return _not_found(exc)
+        return _cacheable(payload, "application/x-protobuf", tag=webdata.etag(payload), gzipped=True)
 
     @server.route("/healthz")
     def healthz() -> Response:
         return jsonify(status="ok")
 
 
+class MapDash(Dash):
+    """Dash with the page's first layers preloaded from the address's view."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        """The index page, with ``<link rel=preload>`` for the layers the address's view opens with."""
+        state = viewstate.parse(request.query_string.decode("utf-8", "replace"))
+        kwargs["metas"] = kwargs.get("metas", "") + layout.preload_links(state)
+        return str(super().interpolate_index(**kwargs))
+
+
+def serve_layout() -> Any:
+    """The app's layout, drawn for the address the page was opened with (its referrer), if known."""
+    referrer = request.referrer if has_request_context() else None
+    return layout.shell(urlparse(referrer).query if referrer else None)
+
+
 def create_app() -> Dash:
     """Build the web map app. The Flask server is ``create_app().server``."""
-    app = Dash(
+    app = MapDash(
         __name__,
         title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
         update_title=None,
@@ -49,7 +85,7 @@ def create_app() -> Dash:
         # in comparisons; tests/test_web.py checks every callback id against a full page.
         suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
     )
-    app.layout = layout.shell()
+    app.layout = serve_layout
     callbacks.register(app)
     _register_data_routes(app.server)
     ogc.register(app.server)

@@ -39,7 +39,7 @@ class ZoomBand:
 #: 156543 * cos(31°) / 2**z metres in Hubei, so each tolerance is under one pixel.
 ZOOM_BANDS: tuple[ZoomBand, ...] = (
     ZoomBand("z0-6", 0, 6, 1000.0, 4),
-    ZoomBand("z7-8", 7, 8, 250.0, 5),
+    ZoomBand("z7-8", 7, 8, 400.0, 4),  # under a pixel at zoom 8 (about 450 m in Hubei)
     ZoomBand("z9-10", 9, 10, 60.0, 5),
     ZoomBand("z11+", 11, 22, 0.0, 6),
 )
@@ -105,11 +105,14 @@ def simplify_each_metres(geoms: npt.ArrayLike, tolerance_m: float) -> npt.NDArra
     return _project(simplified, inverse=True)
 
 
-def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand, *, coverage: bool = True) -> gpd.GeoDataFrame:
+def simplify_for_band(
+    gdf: gpd.GeoDataFrame, band: ZoomBand, *, coverage: bool = True, tolerance_factor: float = 1.0
+) -> gpd.GeoDataFrame:
     """Return ``gdf`` (EPSG:4326) simplified and rounded for ``band``.
 
     ``coverage=True`` treats the polygons as one coverage (seamless result);
-    ``coverage=False`` simplifies each geometry on its own.
+    ``coverage=False`` simplifies each geometry on its own. ``tolerance_factor``
+    scales the band's tolerance (e.g. coarser for a grey context backdrop).
 
     Raises
     ------
@@ -120,6 +123,6 @@ def simplify_for_band(gdf: gpd.GeoDataFrame, band: ZoomBand, *, coverage: bool =
     if gdf.crs is None or not gdf.crs.equals(WGS84):
         raise ValueError(f"simplify_for_band expects EPSG:4326, got {gdf.crs}; call to_crs(4326) first")
     simplify = coverage_simplify_metres if coverage else simplify_each_metres
-    geoms = simplify(gdf.geometry.values, band.tolerance_m)
+    geoms = simplify(gdf.geometry.values, band.tolerance_m * tolerance_factor)
     rounded = shapely.set_precision(geoms, 10.0**-band.decimals)
     return gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))

@@ -8,7 +8,10 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import json
 import threading
+
+import geobuf
 
 from geo import crs, io, simplify
 from geo.paths import DATA_DIR
@@ -19,6 +22,9 @@ from layers import catalogue, plan
 _BUILD_LOCK = threading.Lock()
 
 
+#: Context layers (grey neighbouring provinces) are simplified this many times coarser:
+#: they are a backdrop, and the largest polygons on the page.
+CONTEXT_TOLERANCE_FACTOR = 4.0
 #: Datums layers can be served in: WGS-84 (stored) and GCJ-02 (only to overlay Gaode's tiles).
 DATUMS = ("wgs84", "gcj02")
 
@@ -52,7 +58,8 @@ def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes
     band = simplify.band_by_name(band_name)
     gdf = plan.layer_data(layer_id)
     if spec.geometry == "polygon":
-        gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage)
+        factor = CONTEXT_TOLERANCE_FACTOR if spec.group == "context" else 1.0
+        gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage, tolerance_factor=factor)
     if datum == "gcj02":
         gdf = gdf.set_geometry(crs.geometry_wgs84_to_gcj02(gdf.geometry.values), crs=gdf.crs)
     return io.to_geojson_bytes(gdf, precision=band.decimals)
@@ -73,6 +80,25 @@ def layer_geojson_gzip(layer_id: str, band_name: str, datum: str = "wgs84") -> b
 @functools.lru_cache(maxsize=128)
 def _layer_geojson_gzip(layer_id: str, band_name: str, datum: str) -> bytes:
     return gzip.compress(_layer_geojson(layer_id, band_name, datum), compresslevel=9, mtime=0)
+
+
+def layer_geobuf(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
+    """``layer_geojson`` as Geobuf (compact protobuf the web map decodes), gzip-compressed once.
+
+    Features without geometry (records whose location is not known) are left out: there
+    is nothing to draw, and their records are in the GeoJSON and the exports.
+    """
+    layer_geojson(layer_id, band_name, datum)  # validates the names and builds under the lock
+    with _BUILD_LOCK:
+        return _layer_geobuf(layer_id, band_name, datum)
+
+
+@functools.lru_cache(maxsize=128)
+def _layer_geobuf(layer_id: str, band_name: str, datum: str) -> bytes:
+    collection = json.loads(_layer_geojson(layer_id, band_name, datum))
+    collection["features"] = [f for f in collection["features"] if f["geometry"]]
+    precision = simplify.band_by_name(band_name).decimals
+    return gzip.compress(geobuf.encode(collection, precision), compresslevel=9, mtime=0)
 
 
 def warm(band_name: str) -> int:

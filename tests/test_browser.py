@@ -3,10 +3,12 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import ids
+from layers.choropleth import choropleth
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +43,43 @@ def test_map_opens_with_17_prefectures_and_names_on_hover(live_server, browser, 
     assert severe == []
 
 
-def test_counties_switch_on_from_the_layer_control(live_server, browser, artifacts):
+def _toggle(browser, layer_id: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, f".layer-row-{layer_id} input[type=checkbox]").click()
+
+
+def _shown(browser, css: str) -> int:
+    """How many elements matching ``css`` are displayed (a hidden layer's pane hides them)."""
+    return sum(1 for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed())
+
+
+def test_counties_switch_on_from_the_layer_panel(live_server, browser, artifacts):
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
-    labels = browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
-    county_label = next(label for label in labels if "County-level units" in label.text)
-    county_label.find_element(By.TAG_NAME, "input").click()
+    _toggle(browser, "counties")
     _wait_count(browser, "path.unit-county", 103)
+    assert "layers=" in browser.current_url and "counties" in browser.current_url
     browser.save_screenshot(str(artifacts / "map-counties.png"))
+
+
+def test_toggling_a_layer_hides_its_features_and_opacity_follows(live_server, browser):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-layout_role", 17)
+    _wait_count(browser, ".facility-icon", 22)
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
+    _toggle(browser, "layout")
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 0)
+    assert _shown(browser, "path.unit-prefecture") == 17  # the others stay
+    _toggle(browser, "computing")
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, ".facility-icon") == 22 - 8)  # 8 computing sites drawn
+    _toggle(browser, "layout")
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
+    # Opacity: the slider in the layer's "about" section sets its pane's opacity.
+    browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about summary").click()
+    handle = browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about [role=slider]")
+    handle.send_keys(*[Keys.ARROW_LEFT] * 6)  # keyboard: six steps of 0.05 down from 1
+    pane = browser.find_element(By.CSS_SELECTOR, ".leaflet-pane.layer-pane-layout")
+    WebDriverWait(browser, 10).until(lambda d: pane.value_of_css_property("opacity") == "0.7")
+    WebDriverWait(browser, 10).until(lambda d: "op=layout" in d.current_url)
 
 
 def test_zooming_in_fetches_a_finer_band(live_server, browser):
@@ -100,6 +131,11 @@ def test_plan_layers_show_and_a_click_opens_the_record(live_server, browser, art
     WebDriverWait(browser, 10).until(lambda d: panel.get_attribute("hidden") is not None)
 
 
+def _rgb(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    return "rgba({}, {}, {}, 1)".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
+
+
 def _choose(browser, dropdown_id: str, value: str) -> None:
     """Pick a value in a Dash 4 dropdown as a user does: open it, click the option."""
     browser.find_element(By.ID, dropdown_id).click()
@@ -122,6 +158,12 @@ def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server
     assert "分位数，5 类" in legend.text and "无数据" in legend.text and "来源" in legend.text
     fills = {p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")}
     assert len(fills) == 6  # five classes and the no-data grey
+    swatches = {s.value_of_css_property("background-color") for s in legend.find_elements(By.CSS_SELECTOR, ".swatch")}
+    assert {_rgb(f) for f in fills} == swatches, (fills, swatches)  # the map's colours are the legend's
+    # The table view is the same data as text.
+    browser.find_element(By.CSS_SELECTOR, ".table-view summary").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, f"#{ids.TABLE_VIEW} tbody tr")
+    assert len(rows) == 17 and rows[0].text.startswith("武汉市")
     browser.save_screenshot(str(artifacts / "map-choropleth-gdp.png"))
 
     _choose(browser, ids.CLASSES, "3")
@@ -156,6 +198,7 @@ def test_download_button_saves_the_layers_switched_on(live_server, browser, tmp_
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
+    browser.find_element(By.CSS_SELECTOR, ".download > summary").click()
     _choose(browser, ids.DOWNLOAD_FORMAT, "gpkg")
     browser.find_element(By.ID, ids.DOWNLOAD_BUTTON).click()
     WebDriverWait(browser, 60).until(lambda d: (tmp_path / "hubei-layers.gpkg").exists())
@@ -167,8 +210,6 @@ def test_download_button_saves_the_layers_switched_on(live_server, browser, tmp_
 
 
 def test_search_flies_to_the_unit(live_server, browser):
-    from selenium.webdriver.common.keys import Keys
-
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
     scale = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-scale-line").text
@@ -184,3 +225,104 @@ def test_search_flies_to_the_unit(live_server, browser):
 
     assert scale == "100 km"  # the province view
     WebDriverWait(browser, 20).until(at_district_scale)
+
+
+def _scale(browser, map_id: str = ids.MAP) -> str:
+    return browser.find_element(By.CSS_SELECTOR, f"#{map_id} .leaflet-control-scale-line").text
+
+
+def test_clicking_wuhan_opens_its_profile_then_drills_down_and_back(live_server, browser, artifacts):
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-layout_role", 17)
+    wuhan = next(
+        p
+        for p in browser.find_elements(By.CSS_SELECTOR, "path.unit-layout_role")
+        if p.get_attribute("fill") == "#D55E00"
+    )
+    for layer in ("computing", "parks_platforms", "hubs", "quantum_lines"):  # markers cover Wuhan's centre
+        _toggle(browser, layer)
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, ".facility-icon") == 0)
+    ActionChains(browser).move_to_element(wuhan).click().perform()
+    panel = browser.find_element(By.ID, ids.DETAIL)
+    WebDriverWait(browser, 15).until(lambda d: panel.get_attribute("hidden") is None and "武汉市" in panel.text)
+    assert "一主引领（核心）" in panel.text and "国家超算武汉中心" in panel.text and "武合干线" in panel.text
+    assert "12,326,518 人" in panel.text and "涉及计划条款" in panel.text
+    browser.save_screenshot(str(artifacts / "map-wuhan-profile.png"))
+    scale = _scale(browser)
+    panel.find_element(By.CSS_SELECTOR, "button.action-button").click()
+    crumbs = browser.find_element(By.ID, ids.BREADCRUMB)
+    WebDriverWait(browser, 15).until(lambda d: "湖北省 › 武汉市" in crumbs.text)
+    _wait_count(browser, "path.unit-drill", 13)  # Wuhan's 13 districts
+    WebDriverWait(browser, 15).until(lambda d: _scale(d) != scale and "unit=420100" in d.current_url)
+    browser.save_screenshot(str(artifacts / "map-drill-wuhan.png"))
+    browser.find_element(By.ID, ids.BREADCRUMB_HOME).click()
+    WebDriverWait(browser, 15).until(lambda d: crumbs.text.strip() == "湖北省" and "unit=" not in d.current_url)
+    WebDriverWait(browser, 15).until(lambda d: _count(d, "path.unit-drill") == 0)
+
+
+def test_the_address_reproduces_the_view(live_server, browser, artifacts):
+    link = "/?lang=en&layers=prefectures,counties,province&ind=gdp_2023&k=3&pal=viridis&c=30.80000,112.50000&z=8"
+    browser.get(live_server + link)
+    _wait_count(browser, "path.choropleth-unit", 17)
+    _wait_count(browser, "path.unit-county", 103)
+    legend = browser.find_element(By.ID, ids.LEGEND)
+    WebDriverWait(browser, 10).until(lambda d: "Quantiles, 3 classes" in legend.text)
+    assert _count(browser, "path.unit-layout_role") == 0 and _count(browser, ".facility-icon") == 0
+    fills = {p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")}
+    expected = {e.color for e in choropleth("gdp_2023", k=3, palette="viridis").legend.entries}
+    assert {f.lower() for f in fills} == expected  # three viridis classes and no-data
+    assert _scale(browser) == "50 km"  # zoom 8
+    WebDriverWait(browser, 10).until(lambda d: "ind=gdp_2023" in d.current_url)
+    shared = browser.current_url
+    for key in ("lang=en", "layers=prefectures,counties,province", "k=3", "pal=viridis", "c=30.80000,112.50000", "z=8"):
+        assert key in shared
+    browser.save_screenshot(str(artifacts / "map-from-link.png"))
+    # Someone else opens the link: the same view.
+    browser.get(shared)
+    _wait_count(browser, "path.choropleth-unit", 17)
+    again = {p.get_attribute("fill") for p in browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")}
+    assert again == fills and _scale(browser) == "50 km"
+
+
+def test_english_mode_has_no_chinese_only_label(live_server, browser, artifacts):
+    import re
+
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    _choose(browser, ids.INDICATOR, "gdp_2023")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    browser.find_element(By.ID, ids.LANG_BUTTON).click()
+    WebDriverWait(browser, 15).until(lambda d: "Hubei Digital Economy Map" in d.find_element(By.ID, "header").text)
+    _wait_count(browser, "path.choropleth-unit", 17)  # the indicator survived the switch
+    legend = browser.find_element(By.ID, ids.LEGEND)
+    WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023" in legend.text)
+    for summary in browser.find_elements(By.CSS_SELECTOR, "#sidebar details:not([open]) > summary"):
+        browser.execute_script("arguments[0].click()", summary)  # open every section, to read every label
+    text = browser.find_element(By.ID, "main").text
+    cjk, latin = re.compile(r"[\u3400-\u9fff]"), re.compile(r"[A-Za-z]")
+    chinese_only = [line for line in text.splitlines() if cjk.search(line) and not latin.search(line)]
+    assert chinese_only == []
+    ActionChains(browser).move_to_element(browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")[0]).perform()
+    info = browser.find_element(By.ID, ids.INFO)
+    WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023:" in info.text)
+    browser.save_screenshot(str(artifacts / "map-english.png"))
+    browser.find_element(By.ID, ids.LANG_BUTTON).click()
+    WebDriverWait(browser, 15).until(lambda d: "湖北省数字经济发展布局图" in d.find_element(By.ID, "header").text)
+
+
+def test_two_synchronised_maps_compare_two_years(live_server, browser, artifacts):
+    browser.get(live_server + "/?ind=gdp_2023")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    browser.find_element(By.CSS_SELECTOR, ".compare > summary").click()
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.COMPARE_ON} input[type=checkbox]").click()
+    _wait_count(browser, f"#{ids.MAP2} path.choropleth-unit", 17)
+    _wait_count(browser, f"#{ids.MAP} path.choropleth-unit", 17)
+    legend2 = browser.find_element(By.ID, ids.LEGEND2)
+    WebDriverWait(browser, 10).until(lambda d: "2020" in legend2.text)
+    assert "cmp=gdp_2020" in browser.current_url
+    browser.save_screenshot(str(artifacts / "map-compare.png"))
+    # Zooming the first map moves the second.
+    before = _scale(browser, ids.MAP2)
+    browser.find_element(By.CSS_SELECTOR, f"#{ids.MAP} .leaflet-control-zoom-in").click()
+    WebDriverWait(browser, 15).until(lambda d: _scale(d, ids.MAP2) != before)
+    WebDriverWait(browser, 15).until(lambda d: _scale(d, ids.MAP2) == _scale(d, ids.MAP))

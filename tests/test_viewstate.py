@@ -101,32 +101,37 @@ def test_view_state_from_the_controls():
 def test_language_switch_and_comparison_rewrite_the_address(monkeypatch):
     query = "?ind=gdp_2023&c=30.50000,114.30000&z=8"
     _fake_ctx(monkeypatch, ids.LANG_BUTTON)
-    switched = callbacks.navigate(1, [], query)
+    switched = callbacks.navigate(1, [], query, "")
     assert viewstate.parse(switched) == viewstate.parse(query).with_(lang="en")
-    assert viewstate.parse(callbacks.navigate(2, [], switched)).lang == "zh"
+    assert viewstate.parse(callbacks.navigate(2, [], switched, "")).lang == "zh"
+    assert callbacks.navigate(0, [], query, "") is callbacks.no_update  # a new page's button: not a click
     _fake_ctx(monkeypatch, ids.COMPARE_ON)
-    on = viewstate.parse(callbacks.navigate(1, ["on"], query))
+    on = viewstate.parse(callbacks.navigate(1, ["on"], query, ""))
     assert (on.indicator, on.compare, on.center) == ("gdp_2023", "gdp_2020", (30.5, 114.3))
-    fresh = viewstate.parse(callbacks.navigate(1, ["on"], ""))
+    fresh = viewstate.parse(callbacks.navigate(1, ["on"], "", ""))
     assert (fresh.indicator, fresh.compare) == callbacks.COMPARE_DEFAULT
-    assert viewstate.parse(callbacks.navigate(1, [], viewstate.to_query(on))).compare is None
-    assert callbacks.navigate(1, ["on"], viewstate.to_query(on)) is callbacks.no_update
+    assert viewstate.parse(callbacks.navigate(1, [], viewstate.to_query(on), "")).compare is None
+    assert callbacks.navigate(1, ["on"], viewstate.to_query(on), "") is callbacks.no_update
+    # Before the view is first written, the address the page opened with is the view.
+    assert callbacks.navigate(1, ["on"], None, viewstate.to_query(on)) is callbacks.no_update
 
 
 def test_drill_down_and_back(monkeypatch):
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420500"})
-    assert callbacks.set_drill(0, [1]) == "420500"
-    _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
-    assert callbacks.set_drill(1, []) is None
-    crumbs, url, hideout, viewport = callbacks.drill_view("420500", "zh", 8, None)
-    assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
-    assert crumbs[0].disabled is False
-    assert "/counties/z7-8.geojson" in url and hideout["parent"] == "420500"
+    unit, viewport = callbacks.set_drill(0, [1])
+    assert unit == "420500" and viewport["transition"] == "flyToBounds"
     (south, west), (north, east) = viewport["bounds"]
     assert 29.9 < south < 30.3 and 110 < west < 110.5 and 31.2 < north < 31.7 and 111.9 < east < 112.1
-    crumbs, url, hideout, viewport = callbacks.drill_view(None, "en", 8, None)
+    assert callbacks.set_drill(0, [0]) == (callbacks.no_update, callbacks.no_update)  # the button appearing
+    _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
+    assert callbacks.set_drill(1, []) == (None, {"bounds": layout.settings.HUBEI_BOUNDS, "transition": "flyToBounds"})
+    assert callbacks.set_drill(0, []) == (callbacks.no_update, callbacks.no_update)
+    crumbs, url, hideout = callbacks.drill_view("420500", "zh", 8, None)
+    assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
+    assert crumbs[0].disabled is False
+    assert "/counties/z7-8.pbf" in url and hideout["parent"] == "420500"
+    crumbs, url, hideout = callbacks.drill_view(None, "en", 8, None)
     assert crumbs[0].children == "Hubei" and crumbs[0].disabled is True and url is None
-    assert viewport["bounds"] == layout.settings.HUBEI_BOUNDS
 
 
 def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():

@@ -88,6 +88,18 @@ def test_zoom_urls_follow_the_band():
     assert callbacks.zoom_urls(None) == [layer_url(i, 7) for i in catalogue.catalogue()]
 
 
+def test_layers_switched_off_are_not_fetched():
+    urls = dict(
+        zip(catalogue.catalogue(), callbacks.zoom_urls(7, None, [["prefectures"], [], ["hubs"]], ["auto"]), strict=True)
+    )
+    assert urls["prefectures"].startswith("/data/layers/prefectures/z7-8") and "/hubs/" in urls["hubs"]
+    assert urls["counties"] is callbacks.no_update and urls["layout"] is callbacks.no_update
+    urls = dict(zip(catalogue.catalogue(), callbacks.zoom_urls(9, None, [["prefectures"]], ["auto"]), strict=True))
+    assert "/counties/z9-10" in urls["counties"]  # zoomed in: counties come by themselves
+    urls = dict(zip(catalogue.catalogue(), callbacks.zoom_urls(9, None, [["prefectures"]], []), strict=True))
+    assert urls["counties"] is callbacks.no_update
+
+
 def _fake_ctx(monkeypatch, triggered_id):
     monkeypatch.setattr(
         callbacks, "ctx", type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})

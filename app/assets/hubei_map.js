@@ -61,7 +61,9 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             }
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
-            return L.marker(latlng, {icon: icon, keyboard: true, title: p.name_zh || "",
+            // In the layer's own pane, so the layer panel's on/off and opacity reach the markers too.
+            return L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
+                                     title: p.name_zh || "",
                                      alt: (p.name_zh || "") + " " + (p.name_en || "")});
         },
         inUnit: function (feature, context) {
