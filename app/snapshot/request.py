@@ -220,4 +220,3 @@ def request_from_state(state: dict[str, Any]) -> SnapshotRequest:
     if values.get("indicator") == "":
         values["indicator"] = None
     return validate(SnapshotRequest(**values))
-
