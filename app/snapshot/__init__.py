@@ -2,19 +2,29 @@
 
 The web app's "snapshot this view" button calls ``render(request_from_state(state))``;
 the CLI calls ``write``. See ``request.SnapshotRequest`` for what a snapshot can show.
+Names are imported lazily, so ``hubei-map`` commands that do not draw never load matplotlib.
 """
 
-from app.snapshot.fonts import FontError
-from app.snapshot.render import build_figure, render, write
-from app.snapshot.request import SnapshotError, SnapshotRequest, request_from_state, validate
+from __future__ import annotations
 
-__all__ = [
-    "FontError",
-    "SnapshotError",
-    "SnapshotRequest",
-    "build_figure",
-    "render",
-    "request_from_state",
-    "validate",
-    "write",
-]
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "FontError": "app.snapshot.fonts",
+    "build_figure": "app.snapshot.render",
+    "render": "app.snapshot.render",
+    "write": "app.snapshot.render",
+    "SnapshotError": "app.snapshot.request",
+    "SnapshotRequest": "app.snapshot.request",
+    "request_from_state": "app.snapshot.request",
+    "validate": "app.snapshot.request",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'app.snapshot' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

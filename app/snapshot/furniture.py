@@ -62,8 +62,9 @@ def points_axes(fig: Figure, layout: PageLayout, box: tuple[float, float, float,
 def header(fig: Figure, layout: PageLayout, title: str, subtitle: str) -> None:
     """Title and subtitle, top left of the page."""
     ax = points_axes(fig, layout, layout.header)
-    _, top = ax.get_ylim()
-    ax.text(0, top, title, fontsize=layout.font("title"), fontweight="bold", va="top", ha="left", color=INK)
+    width, top = ax.get_xlim()[1], ax.get_ylim()[1]
+    size = min(layout.font("title"), width / max(geometry.text_width_em(title), 1.0))  # a long title shrinks to fit
+    ax.text(0, top, title, fontsize=size, fontweight="bold", va="top", ha="left", color=INK)
     ax.text(
         0,
         top - layout.font("title") * 1.45,

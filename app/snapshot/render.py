@@ -33,14 +33,12 @@ from app.snapshot.request import PROVINCE, SnapshotRequest, validate
 from geo import io as geo_io
 from layers import catalogue
 from layers import choropleth as chor
-from layers.style import MAP_BACKGROUND, OKABE_ITO, style
+from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, OKABE_ITO, style
 
 #: Layers drawn on every map for orientation, whatever else is chosen.
 BASE_LAYERS: tuple[str, ...] = ("neighbours", "prefectures", "province")
 #: Drawn in addition when the map shows one prefecture-level unit.
 DETAIL_LAYERS: tuple[str, ...] = ("counties",)
-#: The catalogue layer the choropleth is drawn just above (as on the web map).
-CHOROPLETH_ABOVE = "layout"
 #: Catalogue group of the context layers (drawn outside Hubei, never covered by a choropleth).
 CONTEXT_GROUP = "context"
 #: Drawn as outlines over a choropleth, which covers their usual place in the stack.
