@@ -12,9 +12,9 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "FontError": "app.snapshot.fonts",
-    "build_figure": "app.snapshot.render",
-    "render": "app.snapshot.render",
-    "write": "app.snapshot.render",
+    "build_figure": "app.snapshot.figure",
+    "render": "app.snapshot.figure",
+    "write": "app.snapshot.figure",
     "SnapshotError": "app.snapshot.request",
     "SnapshotRequest": "app.snapshot.request",
     "request_from_state": "app.snapshot.request",

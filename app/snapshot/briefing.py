@@ -2,7 +2,7 @@
 
 The pages: a cover, the layout map, a map per layer group, a map per indicator, the
 plan's targets table and, optionally, an atlas page per prefecture-level unit. Every
-map page is a snapshot (``render.build_figure``), so the pack looks like the single
+map page is a snapshot (``figure.build_figure``), so the pack looks like the single
 snapshots. The pages are listed first (``plan_pages``), which gives the page count and
 the cover's contents before anything is drawn.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from app.snapshot import fonts, furniture, geometry, page, render, text
+from app.snapshot import figure, fonts, furniture, geometry, page, text
 from app.snapshot.furniture import INK, MUTED, LegendItem
 from app.snapshot.request import SnapshotError, SnapshotRequest, validate
 from geo import boundaries
@@ -199,7 +199,7 @@ def plan_pages(
         validate(replace(base, indicator=indicator_id))
     pages = [PackPage("cover", text.app_title(lang))]
     layout_request = base
-    pages.append(PackPage("map", render.title_lines(layout_request, None)[0], layout_request))
+    pages.append(PackPage("map", figure.title_lines(layout_request, None)[0], layout_request))
     for group in thematic_groups():
         title = group_title(group, lang)
         pages.append(PackPage("map", title, replace(base, layers=group_layers(group), title=title)))
@@ -307,7 +307,7 @@ def write_pack(
                 else:
                     if item.request is None:
                         raise SnapshotError(f"page {number} has no map request")
-                    fig = render.build_figure(item.request, facts=list(item.facts)).figure
+                    fig = figure.build_figure(item.request, facts=list(item.facts)).figure
                 pdf.savefig(fig)
                 if progress:
                     progress(number, len(pages), item.title)
