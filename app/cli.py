@@ -242,6 +242,131 @@ def _catalogue_ids() -> list[str]:
     return list(catalogue.catalogue())
 
 
+def _snapshot_request(args: argparse.Namespace, fmt: str = "pdf") -> object:
+    """A snapshot request from the shared map options of ``snapshot`` and ``html``."""
+    from app.snapshot import SnapshotRequest
+
+    layers = None
+    if args.layers is not None:
+        layers = (
+            tuple(_catalogue_ids())
+            if args.layers == "all"
+            else tuple(p.strip() for p in args.layers.split(",") if p.strip())
+        )
+    return SnapshotRequest(
+        layers=layers,
+        indicator=args.indicator or None,
+        scheme=args.scheme,
+        k=args.k,
+        palette=args.palette,
+        extent=args.extent,
+        paper=getattr(args, "paper", "a4-landscape"),
+        fmt=fmt,
+        dpi=getattr(args, "dpi", 300),
+        lang=args.lang,
+        title=args.title,
+        approval_number=args.approval_number,
+    )
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app import snapshot
+
+    suffix = Path(args.out).suffix.lower().lstrip(".")
+    fmt = (args.format or suffix or "pdf").lower()
+    if args.format and suffix and suffix != args.format:
+        print(
+            f"error: --format {args.format} does not match the file name {args.out}; nothing was written",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        request = snapshot.validate(_snapshot_request(args, fmt))  # type: ignore[arg-type]
+        path = snapshot.write(request, args.out)
+    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({path.stat().st_size:,} bytes, {request.paper}, {fmt})")
+    return 0
+
+
+def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
+    """One line of a text progress bar: ``[#####-----] 3/12 label``."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label}"
+
+
+def _cmd_briefing(args: argparse.Namespace) -> int:
+    from app import snapshot
+    from app.snapshot import briefing
+
+    chosen = None if args.indicators is None else [p.strip() for p in args.indicators.split(",") if p.strip()]
+
+    def progress(done: int, total: int, title: str) -> None:
+        print(progress_bar(done, total, title), file=sys.stderr, flush=True)
+
+    try:
+        pages = briefing.write_pack(
+            args.out,
+            chosen,
+            atlas=args.atlas,
+            lang=args.lang,
+            approval_number=args.approval_number,
+            progress=progress,
+        )
+    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({pages} pages)")
+    return 0
+
+
+def _cmd_html(args: argparse.Namespace) -> int:
+    from app import html_map, snapshot
+
+    try:
+        path = html_map.write(snapshot.validate(_snapshot_request(args)), args.out)  # type: ignore[arg-type]
+    except snapshot.SnapshotError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({path.stat().st_size:,} bytes; opens offline in any browser)")
+    return 0
+
+
+def _map_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``snapshot`` and ``html``: what the map shows."""
+    from layers import classify, palettes
+
+    parser.add_argument("--layers", help="comma-separated layer ids, or 'all' (default: the layers the map opens with)")
+    parser.add_argument("--indicator", help="colour the units by this indicator (see `hubei-map indicators`)")
+    parser.add_argument(
+        "--scheme", default=classify.DEFAULT_SCHEME, help=f"classification (default: {classify.DEFAULT_SCHEME})"
+    )
+    parser.add_argument(
+        "--k", type=int, default=classify.DEFAULT_K, help=f"number of classes (default: {classify.DEFAULT_K})"
+    )
+    parser.add_argument(
+        "--palette", default=palettes.DEFAULT_SEQUENTIAL, help=f"colour ramp (default: {palettes.DEFAULT_SEQUENTIAL})"
+    )
+    parser.add_argument(
+        "--extent", default="province", help="'province' (default) or a prefecture-level code, e.g. 420100"
+    )
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map (default: zh)")
+    parser.add_argument("--title", help="replace the generated title")
+    parser.add_argument("--approval-number", help="the map's 审图号; without one the map says 内部资料，非公开")
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from app.layout import INITIAL_ZOOM
     from app.web import create_app  # imported here: `units` should not pay for Dash
@@ -312,6 +437,28 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("--encoding", default="utf-8", help="shapefile attribute encoding: utf-8 (default) or gbk")
     p_exp.add_argument("--csv-geometry", default="lonlat", choices=("lonlat", "wkt"), help="CSV geometry columns")
     p_exp.set_defaults(func=_cmd_export)
+    from app.snapshot.request import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
+
+    p_snap = sub.add_parser("snapshot", help="a print-quality map (PDF, PNG or SVG) with legend, scale bar, sources")
+    _map_options(p_snap)
+    p_snap.add_argument("--paper", choices=list(PAPERS_MM), default=DEFAULT_PAPER, help=f"default: {DEFAULT_PAPER}")
+    p_snap.add_argument("--format", choices=FORMATS, help="pdf, png or svg (default: from the file name, else pdf)")
+    p_snap.add_argument(
+        "--dpi", type=int, choices=DPIS, default=DEFAULT_DPI, help=f"PNG resolution (default: {DEFAULT_DPI})"
+    )
+    p_snap.add_argument("--out", required=True, help="the file to write, e.g. hubei.pdf")
+    p_snap.set_defaults(func=_cmd_snapshot)
+    p_brief = sub.add_parser("briefing", help="a multi-page PDF briefing pack: cover, maps, indicators, targets, atlas")
+    p_brief.add_argument("--out", required=True, help="the PDF to write")
+    p_brief.add_argument("--indicators", help="comma-separated indicator ids, one page each (default: a standard set)")
+    p_brief.add_argument("--atlas", action="store_true", help="add a page per prefecture-level unit with its facts")
+    p_brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    p_brief.add_argument("--approval-number", help="the maps' 审图号; without one every page says 内部资料，非公开")
+    p_brief.set_defaults(func=_cmd_briefing)
+    p_html = sub.add_parser("html", help="a standalone interactive HTML map that works offline")
+    _map_options(p_html)
+    p_html.add_argument("--out", required=True, help="the .html file to write")
+    p_html.set_defaults(func=_cmd_html)
     p_serve = sub.add_parser("serve", help="start the web map")
     p_serve.add_argument(
         "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"

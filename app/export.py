@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io as _io
 import json
 import re
@@ -128,7 +127,7 @@ def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, s
 def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
     """The metadata block of an exported layer: what it is, where it comes from, when."""
     spec = catalogue.layer(layer_id)
-    boundary = _boundary_build_info()
+    boundary = boundaries.build_info()
     return {
         "layer": spec.id,
         "title_zh": spec.title_zh,
@@ -146,12 +145,6 @@ def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "tool": f"{TOOL} {_version()}",
     }
-
-
-@functools.cache
-def _boundary_build_info() -> dict[str, Any]:
-    """The boundary build record (read once per process)."""
-    return dict(json.loads((boundaries.BOUNDARIES_DIR / "build-info.json").read_text(encoding="utf-8")))
 
 
 def _version() -> str:

@@ -11,7 +11,9 @@ level with the same code and geometry, the county row's parent being the prefect
 from __future__ import annotations
 
 import functools
+import json
 import re
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -46,6 +48,8 @@ UNIT_FILES: dict[str, str] = {
     "prefecture": "hubei_prefectures.geojson",
     "county": "hubei_counties.geojson",
 }
+#: The build record written by ``geo.build_boundaries`` (source package, version, datum, checksums).
+BUILD_INFO_FILE = "build-info.json"
 CONTEXT_FILES: dict[str, str] = {
     "neighbours": "neighbour_provinces.geojson",
     "china": "china_outline.geojson",
@@ -250,3 +254,16 @@ def context(kind: str) -> gpd.GeoDataFrame:
     if kind not in CONTEXT_FILES:
         raise ValueError(f"context kind must be one of {list(CONTEXT_FILES)}, got {kind!r}")
     return _load_context(kind).copy()
+
+
+@functools.cache
+def _build_info() -> dict[str, Any]:
+    return dict(json.loads((BOUNDARIES_DIR / BUILD_INFO_FILE).read_text(encoding="utf-8")))
+
+
+def build_info() -> dict[str, Any]:
+    """The boundary build record (``data/boundaries/build-info.json``): source package and version, datum, checksums.
+
+    Read once per process; a copy is returned.
+    """
+    return dict(_build_info())

@@ -62,7 +62,7 @@ CONTEXT_FILES = {
 }
 NAMES_FILE = "names.csv"
 CHECKSUM_FILE = "SHA256SUMS"
-BUILD_INFO_FILE = "build-info.json"
+BUILD_INFO_FILE = boundaries.BUILD_INFO_FILE
 
 
 def _package_root() -> Path:

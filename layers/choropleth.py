@@ -151,7 +151,7 @@ def choropleth(
     if cls.no_data_count:
         entries += (LegendEntry(no_data_label, cls.no_data_count, cls.no_data_color, no_data=True),)
     unit = spec.unit(lang)
-    year = (f"{spec.year}年" if lang == "zh" else spec.year) if spec.year else ""
+    year = (f"{spec.year}年" if lang == "zh" and spec.year.isdigit() else spec.year) if spec.year else ""
     subtitle_parts = [
         p for p in ((f"单位：{unit}" if lang == "zh" else f"Unit: {unit}") if unit else "", year, scheme_text) if p
     ]

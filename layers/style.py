@@ -91,6 +91,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "hubs": {"marker": {"shape": "diamond", "color": OKABE_ITO["bluish_green"], "size": 15}},
     "quantum_line": {"color": OKABE_ITO["reddish_purple"], "weight": 3.5, "opacity": 0.95, "dashArray": "10 6"},
 }
+#: The catalogue layer an indicator choropleth is drawn just above (web map, print, HTML).
+CHOROPLETH_ABOVE = "layout"
 #: Outline drawn over a feature under the pointer.
 HOVER_STYLE: dict[str, Any] = {"weight": 3, "color": "#1f4e79"}
 #: Map background (water-free plain paper, no tiles needed).

@@ -1,0 +1,314 @@
+"""The briefing pack: one multi-page PDF of maps, the plan's targets and an optional atlas.
+
+The pages: a cover, the layout map, a map per layer group, a map per indicator, the
+plan's targets table and, optionally, an atlas page per prefecture-level unit. Every
+map page is a snapshot (``figure.build_figure``), so the pack looks like the single
+snapshots. The pages are listed first (``plan_pages``), which gives the page count and
+the cover's contents before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from app.snapshot import figure, fonts, furniture, geometry, page, text
+from app.snapshot.furniture import INK, MUTED, LegendItem
+from app.snapshot.request import SnapshotError, SnapshotRequest, validate
+from geo import boundaries
+from geo import io as geo_io
+from layers import catalogue, classify, indicators, plan
+from layers.choropleth import choropleth
+from layers.style import style
+
+#: Catalogue groups drawn on every map page, so they get no page of their own.
+BASE_GROUPS: tuple[str, ...] = ("context", "boundaries")
+#: Indicators in the pack when none are chosen: output, its level per person, innovation, the plan's facilities.
+DEFAULT_INDICATORS: tuple[str, ...] = (
+    "gdp_2023",
+    "gdp_per_capita_2023",
+    "high_tech_enterprises_2023",
+    "facility_count",
+)
+PAPER = "a4-landscape"
+#: Targets table: rows per page and the column layout (share of the width, header per language).
+TARGET_ROWS_PER_PAGE = 24
+TARGET_COLUMNS: tuple[tuple[str, float, str, str], ...] = (
+    ("article", 0.06, "条款", "Art."),
+    ("indicator", 0.36, "指标", "Indicator"),
+    ("target", 0.17, "目标", "Target"),
+    ("deadline", 0.11, "期限", "By"),
+    ("actual", 0.20, "最新实际值（日期）", "Latest actual (date)"),
+    ("sources", 0.10, "来源", "Sources"),
+)
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "contents": "目录",
+        "targets": "行动计划目标与实际值",
+        "atlas": "市州图集：",
+        "facts": "概况",
+        "area": "面积 {area} 平方公里",
+        "counties": "县级单位 {n} 个",
+        "facilities": "规划设施 {n} 个",
+        "role": "发展布局：{role}",
+        "stretch": "，力争 {value}",
+        "none": "—",
+        "pack": "简报图集",
+        "page": "第 {n} 页",
+    },
+    "en": {
+        "contents": "Contents",
+        "targets": "The plan's targets and actuals",
+        "atlas": "Atlas: ",
+        "facts": "Facts",
+        "area": "Area {area} km²",
+        "counties": "{n} county-level units",
+        "facilities": "{n} facilities named in the plan",
+        "role": "Layout role: {role}",
+        "stretch": ", stretch {value}",
+        "none": "—",
+        "pack": "Briefing pack",
+        "page": "page {n}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class PackPage:
+    """One page of the pack: its kind, title, and the map request or table rows it shows."""
+
+    kind: str  # cover | map | targets
+    title: str
+    request: SnapshotRequest | None = None
+    rows: pd.DataFrame | None = None
+    facts: tuple[LegendItem, ...] = ()
+
+
+def _w(key: str, lang: str, **values: object) -> str:
+    return WORDS[lang][key].format(**values)
+
+
+def thematic_groups() -> list[str]:
+    """The catalogue's layer groups that get a page, in catalogue order."""
+    groups = [spec.group for spec in catalogue.catalogue().values() if spec.group not in BASE_GROUPS]
+    return list(dict.fromkeys(groups))
+
+
+def group_layers(group: str) -> tuple[str, ...]:
+    """The catalogue layers of one group."""
+    return tuple(i for i, spec in catalogue.catalogue().items() if spec.group == group)
+
+
+def group_title(group: str, lang: str) -> str:
+    """A group's page title: the titles of its layers."""
+    sep = "、" if lang == "zh" else "; "
+    return sep.join(catalogue.layer(i).title(lang) for i in group_layers(group))
+
+
+def _number(value: float) -> str:
+    return classify.format_number(value, classify.decimals_for([value], 4))
+
+
+def targets_table(lang: str = "zh") -> pd.DataFrame:
+    """The plan's numeric targets with the latest sourced actual beside each (text columns, one row per target)."""
+    targets = plan.table("layers/plan_targets.csv")
+    actuals = plan.table("layers/target_actuals.csv")
+    dated = actuals[actuals["value"].notna()].sort_values(["target_id", "date"])
+    latest = dated.groupby("target_id").tail(1).set_index("target_id")
+    rows = []
+    for row in targets.to_dict("records"):
+        target = f"{row['comparator']} {_number(row['value'])} {row['unit']}".replace(">=", "≥")
+        if pd.notna(row["value_stretch"]):
+            target += _w("stretch", lang, value=_number(row["value_stretch"]))
+        actual = _w("none", lang)
+        if row["target_id"] in latest.index:
+            hit = latest.loc[row["target_id"]]
+            actual = f"{_number(hit['value'])} {hit['unit']} ({hit['date']})"
+        rows.append(
+            {
+                "article": str(row["plan_article"]),
+                "indicator": row["indicator_en" if lang == "en" else "indicator_zh"],
+                "target": target,
+                "deadline": row["target_date"] if isinstance(row["target_date"], str) else "",
+                "actual": actual,
+                "sources": ";".join(row["source_ids"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def targets_pages(lang: str = "zh") -> list[pd.DataFrame]:
+    """The targets table cut into pages of ``TARGET_ROWS_PER_PAGE`` rows."""
+    table = targets_table(lang)
+    count = max(1, math.ceil(len(table) / TARGET_ROWS_PER_PAGE))
+    return [table.iloc[i * TARGET_ROWS_PER_PAGE : (i + 1) * TARGET_ROWS_PER_PAGE] for i in range(count)]
+
+
+def unit_facts(code: str, lang: str, indicator_ids: Sequence[str]) -> tuple[LegendItem, ...]:
+    """Facts of one prefecture-level unit for its atlas page, all computed from the data."""
+    unit = boundaries.units("prefecture")
+    row = unit[unit["code"] == code]
+    area = float(boundaries.area_km2(row).iloc[0])
+    counties = boundaries.units("county")
+    facts = [
+        _w("area", lang, area=f"{area:,.0f}"),
+        _w("counties", lang, n=int((counties["parent_code"] == code).sum())),
+    ]
+    layout = plan.layer_data("layout")
+    role = layout.loc[layout["code"] == code, "role"]
+    if not role.empty:
+        labels = style(catalogue.layer("layout").style)["categories"]["labels_en" if lang == "en" else "labels_zh"]
+        facts.append(_w("role", lang, role=labels[role.iloc[0]]))
+    points = [plan.layer_data(i) for i, s in catalogue.catalogue().items() if s.geometry == "point"]
+    count = sum(int((p["prefecture_code"] == code).sum()) for p in points)
+    facts.append(_w("facilities", lang, n=count))
+    for indicator_id in indicator_ids:
+        spec = indicators.indicator(indicator_id)
+        if spec.level != "prefecture":
+            continue
+        table = choropleth(indicator_id, lang=lang).table
+        value = table.loc[table["code"] == code, "value_text"]
+        shown = value.iloc[0] if not value.empty and isinstance(value.iloc[0], str) else _w("none", lang)
+        facts.append(f"{spec.title(lang)}：{shown}" if lang == "zh" else f"{spec.title(lang)}: {shown}")
+    return (LegendItem("heading", _w("facts", lang)), *(LegendItem("text", f) for f in facts))
+
+
+def plan_pages(
+    indicator_ids: Sequence[str] | None = None,
+    *,
+    atlas: bool = False,
+    lang: str = "zh",
+    approval_number: str | None = None,
+) -> list[PackPage]:
+    """Every page of the pack, in order, before anything is drawn.
+
+    Raises
+    ------
+    SnapshotError
+        For an unknown indicator or language.
+    """
+    chosen = tuple(DEFAULT_INDICATORS if indicator_ids is None else indicator_ids)
+    base = validate(SnapshotRequest(paper=PAPER, lang=lang, approval_number=approval_number))
+    for indicator_id in chosen:
+        validate(replace(base, indicator=indicator_id))
+    pages = [PackPage("cover", text.app_title(lang))]
+    layout_request = base
+    pages.append(PackPage("map", figure.title_lines(layout_request, None)[0], layout_request))
+    for group in thematic_groups():
+        title = group_title(group, lang)
+        pages.append(PackPage("map", title, replace(base, layers=group_layers(group), title=title)))
+    for indicator_id in chosen:
+        request = replace(base, indicator=indicator_id)
+        pages.append(PackPage("map", indicators.indicator(indicator_id).title(lang), request))
+    for rows in targets_pages(lang):
+        pages.append(PackPage("targets", _w("targets", lang), rows=rows))
+    if atlas:
+        for code, name in boundaries.units("prefecture")[["code", "name_en" if lang == "en" else "name_zh"]].values:
+            request = replace(base, extent=str(code))
+            facts = unit_facts(str(code), lang, chosen)
+            pages.append(PackPage("map", _w("atlas", lang) + str(name), request, facts=facts))
+    return pages
+
+
+def draw_cover(pages: list[PackPage], lang: str, approval_number: str | None) -> Figure:
+    """The cover: title, the plan, the contents with page numbers, the approval and boundary lines."""
+    layout = page.layout(PAPER)
+    fig = Figure(figsize=SnapshotRequest(paper=PAPER).paper_inches)
+    ax = furniture.points_axes(fig, layout, (layout.header[0], layout.footer[1], layout.header[2], layout.header[3]))
+    width, top = ax.get_xlim()[1], ax.get_ylim()[1]
+    y = top - layout.font("title") * 2
+    ax.text(0, y, text.app_title(lang), fontsize=layout.font("title") * 1.6, fontweight="bold", color=INK)
+    y -= layout.font("title") * 1.6
+    ax.text(0, y, _w("pack", lang) + " · " + text.plan_line(lang), fontsize=layout.font("subtitle") * 1.3, color=MUTED)
+    y -= layout.font("title") * 2.2
+    ax.text(0, y, _w("contents", lang), fontsize=layout.font("heading") * 1.3, fontweight="bold", color=INK)
+    size = layout.font("legend")
+    y -= size * 2.2
+    columns = 2 if len(pages) > 24 else 1
+    per_column = math.ceil((len(pages) - 1) / columns)
+    for i, item in enumerate(pages[1:], start=2):
+        col, row = divmod(i - 2, per_column)
+        x = col * width / columns
+        line = geometry.balanced_wrap(item.title, (width / columns - size * 6) / size)[0]
+        ax.text(x, y - row * size * 1.6, f"{i:>2}  {line}", fontsize=size, color=INK)
+    footer = [text.boundary_note(lang), text.projection_note(lang)]
+    furniture.footer(fig, layout, text.approval_line(approval_number, lang), footer)
+    return fig
+
+
+def draw_targets(item: PackPage, lang: str, approval_number: str | None, number: int, total: int) -> Figure:
+    """One page of the targets table, long cells wrapped."""
+    layout = page.layout(PAPER)
+    fig = Figure(figsize=SnapshotRequest(paper=PAPER).paper_inches)
+    furniture.header(fig, layout, item.title, text.plan_line(lang) + f" · {number}/{total}")
+    box = (layout.map[0], layout.map[1], layout.legend[2], layout.map[3])
+    ax = furniture.points_axes(fig, layout, box)
+    width, top = ax.get_xlim()[1], ax.get_ylim()[1]
+    size = layout.font("legend")
+    rows = item.rows if item.rows is not None else pd.DataFrame()
+    y = top
+    x = 0.0
+    for _, share, zh, en in TARGET_COLUMNS:
+        ax.text(x, y, zh if lang == "zh" else en, fontsize=size, fontweight="bold", va="top", color=INK)
+        x += share * width
+    y -= size * 1.8
+    ax.axhline(y + size * 0.4, color=INK, linewidth=0.6)
+    for record in rows.to_dict("records"):
+        x = 0.0
+        height = 1
+        for key, share, _, _ in TARGET_COLUMNS:
+            lines = geometry.wrap(str(record[key]), share * width / size - 1)
+            height = max(height, len(lines))
+            ax.text(x, y, "\n".join(lines), fontsize=size, va="top", color=INK, linespacing=1.25)
+            x += share * width
+        y -= height * size * 1.25 + size * 0.6
+        ax.axhline(y + size * 0.35, color="#cccccc", linewidth=0.4)
+    sources = text.layer_sources_line(("layout",), lang) or ""
+    furniture.footer(fig, layout, text.approval_line(approval_number, lang), [sources])
+    return fig
+
+
+def write_pack(
+    out: Path | str,
+    indicator_ids: Sequence[str] | None = None,
+    *,
+    atlas: bool = False,
+    lang: str = "zh",
+    approval_number: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> int:
+    """Write the pack to ``out`` (atomically) and return its number of pages.
+
+    ``progress(done, total, title)`` is called after each page.
+
+    Raises
+    ------
+    SnapshotError
+        For an unknown indicator or language (before anything is written).
+    """
+    pages = plan_pages(indicator_ids, atlas=atlas, lang=lang, approval_number=approval_number)
+    targets_total = sum(p.kind == "targets" for p in pages)
+    with fonts.style(), geo_io.atomic_path(out) as tmp:
+        metadata = {"CreationDate": None, "ModDate": None, "Creator": "hubei-digital-map", "Title": pages[0].title}
+        with PdfPages(tmp, metadata=metadata) as pdf:
+            targets_done = 0
+            for number, item in enumerate(pages, start=1):
+                if item.kind == "cover":
+                    fig = draw_cover(pages, lang, approval_number)
+                elif item.kind == "targets":
+                    targets_done += 1
+                    fig = draw_targets(item, lang, approval_number, targets_done, targets_total)
+                else:
+                    if item.request is None:
+                        raise SnapshotError(f"page {number} has no map request")
+                    fig = figure.build_figure(item.request, facts=list(item.facts)).figure
+                pdf.savefig(fig)
+                if progress:
+                    progress(number, len(pages), item.title)
+    return len(pages)

@@ -1,0 +1,159 @@
+"""A CJK font for matplotlib, embedded properly in PDF.
+
+The renderer uses Noto Sans CJK SC (or Source Han Sans SC) from the system, found by
+file name among matplotlib's system font paths, and registered in-process
+(``font_manager.fontManager.addfont``; no global matplotlibrc is touched). Text is
+embedded as Type 42 (``pdf.fonttype = 42``) so it stays text: searchable, copyable and
+checked by ``pdftotext``.
+
+One matplotlib quirk is worked around here: Noto/Source Han fonts have CFF (PostScript)
+outlines, and matplotlib embeds a subset of any OpenType font as ``FontFile2`` under a
+``CIDFontType2`` (TrueType) font. For CFF fonts that is malformed: poppler warns
+"Mismatch between font type and embedded font file", and Acrobat can refuse the font.
+``_truetype_subset`` converts the small subset matplotlib embeds (only the glyphs used)
+to TrueType outlines with fontTools, so the PDF declares what it contains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
+from matplotlib import font_manager
+from matplotlib.backends import _backend_pdf_ps
+
+#: Family names tried in order; the first one installed is used.
+CJK_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Source Han Sans CN")
+#: File-name fragments of fonts that carry those families (OTF/TTF/TTC).
+CJK_FILE_HINTS: tuple[str, ...] = ("NotoSansCJK", "SourceHanSans", "NotoSansSC")
+#: Latin fallback for glyphs a CJK font lacks (shipped with matplotlib).
+LATIN_FALLBACK = "DejaVu Sans"
+#: Maximum deviation (font units) allowed when cubic outlines are approximated by quadratics.
+_CU2QU_MAX_ERR = 1.0
+#: Colour of the hatching that marks units without data.
+HATCH_COLOUR = "#8c8c8c"
+INSTALL_HINT = "install Noto Sans CJK (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk)"
+
+
+class FontError(RuntimeError):
+    """No CJK font is installed, so Chinese text cannot be drawn."""
+
+
+def _candidate_files() -> list[Path]:
+    files = font_manager.findSystemFonts(fontext="otf") + font_manager.findSystemFonts(fontext="ttf")
+    return sorted(Path(f) for f in set(files) if any(h in Path(f).name for h in CJK_FILE_HINTS))
+
+
+@functools.cache
+def cjk_family() -> str:
+    """Register the system's CJK font files with matplotlib and return the family name to use.
+
+    Raises
+    ------
+    FontError
+        If none of ``CJK_FAMILIES`` is installed (with the command that installs one).
+    """
+    for path in _candidate_files():
+        font_manager.fontManager.addfont(str(path))
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in names:
+            _install_truetype_subsetting()
+            return family
+    raise FontError(f"no CJK font found (looked for {list(CJK_FAMILIES)}); {INSTALL_HINT}")
+
+
+def cjk_font_file() -> Path:
+    """The file matplotlib uses for the CJK family (regular weight)."""
+    prop = font_manager.FontProperties(family=cjk_family())
+    return Path(font_manager.findfont(prop, fallback_to_default=False))
+
+
+def rc_params() -> dict[str, Any]:
+    """Matplotlib settings for every snapshot: the CJK font first, Type 42 embedding, a real minus sign off."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [cjk_family(), LATIN_FALLBACK],
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "path",  # SVG text as outlines: looks the same without the font installed
+        "axes.unicode_minus": False,
+        "lines.scale_dashes": False,  # dash lengths in points, as given by the styles
+        "path.simplify": True,
+        "hatch.color": HATCH_COLOUR,
+        "hatch.linewidth": 0.4,
+    }
+
+
+# --- TrueType outlines for the embedded subset -------------------------------------------------
+
+_PATCH_LOCK = threading.Lock()
+_ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
+
+
+def to_truetype(font: TTFont) -> None:
+    """Convert a CFF-flavoured OpenType font in place to TrueType (quadratic ``glyf``) outlines."""
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:  # a subset: only the glyphs a document uses
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, _CU2QU_MAX_ERR, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    glyf = font["glyf"] = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for glyph in glyphs.values():
+        glyph.recalcBounds(glyf)
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    hmtx = font["hmtx"]
+    for name in order:
+        hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyphs[name], "xMin", 0))
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for attr in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, attr, 0)
+    maxp.recalc(font)
+    font["post"].formatType = 3.0  # no glyph names needed in an embedded subset
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+@contextlib.contextmanager
+def _truetype_subset(fontfile: str, glyphs: Any) -> Iterator[Any]:
+    with _ORIGINAL_SUBSET(fontfile, glyphs) as subset:
+        if "CFF " in subset.font:
+            to_truetype(subset.font)
+        yield subset
+
+
+def _install_truetype_subsetting() -> None:
+    with _PATCH_LOCK:
+        _backend_pdf_ps.get_glyphs_subset = _truetype_subset
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Matplotlib settings for drawing and saving a snapshot (``rc_params``), restored afterwards."""
+    import matplotlib
+
+    with matplotlib.rc_context(rc_params()):
+        yield

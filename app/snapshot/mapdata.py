@@ -1,0 +1,98 @@
+"""The geometry a printed map draws, projected to ``HUBEI_CONFORMAL`` and thinned for paper.
+
+Layers come from ``layers.plan.layer_data`` and units from ``geo.boundaries``; here they
+are only projected, simplified below what paper can show, and cached per process.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from app.snapshot.geometry import Extent
+from geo import boundaries
+from geo.crs import HUBEI_CONFORMAL
+from layers import plan
+
+#: Simplification tolerances (metres) offered; the largest not above the paper's limit is used,
+#: so few cached versions serve every scale.
+TOLERANCES_M: tuple[float, ...] = (10.0, 25.0, 50.0, 100.0, 200.0, 400.0)
+#: Detail kept on paper: nothing smaller than this (millimetres) is removed visibly.
+PAPER_DETAIL_MM = 0.05
+
+
+def tolerance_for(scale_denominator: float) -> float:
+    """The simplification tolerance (metres) for a map at 1:``scale_denominator``."""
+    limit = scale_denominator * PAPER_DETAIL_MM / 1000.0
+    fitting = [t for t in TOLERANCES_M if t <= limit]
+    return fitting[-1] if fitting else 0.0
+
+
+def _thin(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    projected = frame.to_crs(HUBEI_CONFORMAL)
+    if tolerance_m <= 0:
+        return projected
+    geoms = projected.geometry.values
+    lines_or_polys = shapely.get_dimensions(geoms) > 0
+    thinned = np.where(lines_or_polys, shapely.simplify(geoms, tolerance_m, preserve_topology=True), geoms)
+    return projected.set_geometry(gpd.GeoSeries(thinned, index=projected.index, crs=HUBEI_CONFORMAL))
+
+
+@functools.cache
+def _layer(layer_id: str, tolerance_m: float) -> gpd.GeoDataFrame:
+    frame = plan.layer_data(layer_id)
+    frame = frame[~shapely.is_missing(frame.geometry.values)]
+    return _thin(frame, tolerance_m)
+
+
+@functools.cache
+def _units(level: str, tolerance_m: float) -> gpd.GeoDataFrame:
+    return _thin(boundaries.units(level), tolerance_m)
+
+
+@functools.cache
+def _context(kind: str, tolerance_m: float) -> gpd.GeoDataFrame:
+    return _thin(boundaries.context(kind), tolerance_m)
+
+
+def clip(frame: gpd.GeoDataFrame, extent: Extent, margin: float = 0.05) -> gpd.GeoDataFrame:
+    """Features that reach into ``extent`` (plus ``margin`` of its size), polygons and lines cut to it."""
+    dx, dy = extent.width * margin, extent.height * margin
+    box = (extent.xmin - dx, extent.ymin - dy, extent.xmax + dx, extent.ymax + dy)
+    geoms = frame.geometry.values
+    keep = shapely.intersects(geoms, shapely.box(*box))
+    kept = frame[keep]
+    cut = kept.geometry.values
+    shapes = shapely.get_dimensions(cut) > 0
+    clipped = np.where(shapes, shapely.clip_by_rect(cut, *box), cut)
+    out = kept.set_geometry(gpd.GeoSeries(clipped, index=kept.index, crs=frame.crs))
+    return out[~shapely.is_empty(out.geometry.values)]
+
+
+def layer(layer_id: str, tolerance_m: float, extent: Extent) -> gpd.GeoDataFrame:
+    """A catalogue layer's drawn features, projected, thinned and clipped to ``extent``."""
+    return clip(_layer(layer_id, tolerance_m), extent)
+
+
+def units(level: str, tolerance_m: float, extent: Extent | None = None) -> gpd.GeoDataFrame:
+    """Admin units of ``level``, projected and thinned (and clipped when ``extent`` is given)."""
+    frame = _units(level, tolerance_m)
+    return frame.copy() if extent is None else clip(frame, extent)
+
+
+def context(kind: str, tolerance_m: float, extent: Extent | None = None) -> gpd.GeoDataFrame:
+    """A context layer (``neighbours``, ``china``), projected and thinned (and clipped)."""
+    frame = _context(kind, tolerance_m)
+    return frame.copy() if extent is None else clip(frame, extent)
+
+
+def area_bounds(extent_code: str) -> tuple[float, float, float, float]:
+    """Projected bounds of the province (``"province"``) or of one prefecture-level unit."""
+    code = "420000" if extent_code == "province" else extent_code
+    level = "province" if extent_code == "province" else "prefecture"
+    frame = units(level, 0.0)
+    minx, miny, maxx, maxy = frame[frame["code"] == code].total_bounds
+    return float(minx), float(miny), float(maxx), float(maxy)

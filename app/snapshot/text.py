@@ -1,0 +1,171 @@
+"""The words printed on a snapshot, in Chinese and English, and the lines built from data.
+
+Strings that describe the data (boundary edition, projection, sources, dates) are
+assembled from the data files and the CRS definition, never typed in as facts.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app import settings
+from app.snapshot.geometry import balanced_wrap
+from geo import boundaries
+from geo.crs import HUBEI_CONFORMAL
+from layers import catalogue, choropleth, plan
+
+#: The plan, by its id in ``data/sources.csv``.
+PLAN_SOURCE_ID = "PLAN"
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "layout_title": "{region}数字经济发展布局图",
+        "indicator_title": "{region}{indicator}",
+        "legend": "图例",
+        "indicator": "指标",
+        "layers": "图层",
+        "approx": "位置为所在区县或市州代表点（非精确位置）",
+        "location": "位置示意",
+        "internal": "内部资料，非公开",
+        "approval": "审图号：{number}",
+        "sources": "资料来源：",
+        "layer_sources": "图层资料：",
+        "data_date": "资料截至 {date}",
+        "data_year": "指标年份 {year}",
+        "boundaries": "边界：{package} {version}（高德，{acquired} 获取），{datum}→WGS-84；非标准地图",
+        "projection": "投影：兰伯特等角圆锥，标准纬线 {lat1}°N、{lat2}°N，中央经线 {lon0}°E",
+        "scale": "比例尺 1:{denominator}",
+        "km": "公里",
+        "north": "北",
+        "count": "{n} 个",
+        "plan": "依据《{plan}》",
+        "sep": "；",
+        "region_sep": "",
+    },
+    "en": {
+        "layout_title": "{region}: digital economy layout",
+        "indicator_title": "{region}: {indicator}",
+        "legend": "Legend",
+        "indicator": "Indicator",
+        "layers": "Layers",
+        "approx": "Placed at its district's or city's representative point (not the exact site)",
+        "location": "Location",
+        "internal": "Internal, not for publication",
+        "approval": "Map approval number (审图号): {number}",
+        "sources": "Sources: ",
+        "layer_sources": "Layer sources: ",
+        "data_date": "Sources dated up to {date}",
+        "data_year": "Indicator year {year}",
+        "boundaries": "Boundaries: {package} {version} (Amap, acquired {acquired}), {datum} to WGS-84; "
+        "not an official standard map",
+        "projection": "Projection: Lambert conformal conic, standard parallels {lat1}°N and {lat2}°N, "
+        "central meridian {lon0}°E",
+        "scale": "Scale 1:{denominator}",
+        "km": "km",
+        "north": "N",
+        "count": "{n}",
+        "plan": "After the {plan}",
+        "sep": "; ",
+        "region_sep": " ",
+    },
+}
+#: When the boundary source was acquired (``data/boundaries/README.md``: Amap JS API, 2021-12-07).
+BOUNDARY_ACQUIRED = "2021-12-07"
+#: Parameter names of a Lambert conic in PROJ's description of ``HUBEI_CONFORMAL``.
+PARALLEL_1 = "Latitude of 1st standard parallel"
+PARALLEL_2 = "Latitude of 2nd standard parallel"
+CENTRAL_MERIDIAN = "Longitude of false origin"
+#: The plan's English title, as the README gives it.
+PLAN_TITLE_EN = "Digital Economy Strong Province Three-Year Action Plan (2022-2024)"
+
+
+def word(key: str, lang: str, **values: object) -> str:
+    """A fixed phrase in ``lang``, with ``values`` filled in."""
+    return WORDS[lang][key].format(**values)
+
+
+def region_name(extent: str, lang: str) -> str:
+    """The name of the area a map shows: Hubei, or a prefecture-level unit."""
+    row = boundaries.unit("420000" if extent == "province" else extent)
+    return str(row["name_en"] if lang == "en" else row["name_zh"])
+
+
+def boundary_note(lang: str) -> str:
+    """Where the boundaries come from, from the boundary build record."""
+    info = boundaries.build_info()
+    datum = str(info["source_datum"]).split(" ")[0]
+    return word(
+        "boundaries",
+        lang,
+        package=info["source_package"],
+        version=info["source_version"],
+        acquired=BOUNDARY_ACQUIRED,
+        datum=datum,
+    )
+
+
+def projection_note(lang: str) -> str:
+    """The print projection, read from its definition in ``geo.crs``."""
+    params = {p.name: p.value for p in HUBEI_CONFORMAL.coordinate_operation.params}
+    return word(
+        "projection",
+        lang,
+        lat1=f"{params[PARALLEL_1]:g}",
+        lat2=f"{params[PARALLEL_2]:g}",
+        lon0=f"{params[CENTRAL_MERIDIAN]:g}",
+    )
+
+
+def approval_line(number: str | None, lang: str) -> str:
+    """The 审图号 line, or the internal-use mark when the map has none."""
+    return word("approval", lang, number=number) if number else word("internal", lang)
+
+
+def plan_line(lang: str) -> str:
+    """The plan the layers come from, by its title in the source register."""
+    title = plan.sources().loc[PLAN_SOURCE_ID, "title"]
+    return word("plan", lang, plan=title if lang == "zh" else PLAN_TITLE_EN)
+
+
+def layer_source_ids(layer_ids: tuple[str, ...]) -> list[str]:
+    """The source ids cited by the features of the given layers (the plan first)."""
+    ids: list[str] = []
+    for layer_id in layer_ids:
+        frame = plan.layer_data(layer_id)
+        if "source_ids" in frame:
+            ids += [i for cell in frame["source_ids"].dropna() for i in str(cell).split(";") if i]
+    unique = list(dict.fromkeys(ids))
+    return sorted(unique, key=lambda i: i != PLAN_SOURCE_ID)
+
+
+def layer_sources_line(layer_ids: tuple[str, ...], lang: str) -> str | None:
+    """A short source line for the drawn layers (None when they cite nothing, e.g. boundaries only)."""
+    ids = layer_source_ids(layer_ids)
+    if not ids:
+        return None
+    line = choropleth.short_sources(ids, lang)
+    prefix = "来源：" if lang == "zh" else "Sources: "
+    return word("layer_sources", lang) + line.removeprefix(prefix)
+
+
+def latest_source_date(ids: list[str]) -> str | None:
+    """The most recent date among the cited sources (YYYY, YYYY-MM or YYYY-MM-DD), if any."""
+    register = plan.sources()
+    dates = register.reindex([i for i in ids if i in register.index])["date"].dropna()
+    dates = dates[dates.map(lambda v: isinstance(v, str) and bool(v))]
+    return str(max(dates)) if not dates.empty else None
+
+
+def layer_title(layer_id: str, lang: str) -> str:
+    """A catalogue layer's title."""
+    return catalogue.layer(layer_id).title(lang)
+
+
+def unit_label(names: pd.Series, lang: str, width_em: float) -> pd.Series:
+    """Map labels of units: long names broken onto two lines."""
+    return names.map(lambda n: "\n".join(balanced_wrap(str(n), width_em)))
+
+
+def app_title(lang: str) -> str:
+    """The application's title (for the briefing cover)."""
+    return settings.APP_TITLE_EN if lang == "en" else settings.APP_TITLE_ZH
