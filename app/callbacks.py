@@ -381,8 +381,8 @@ def choropleth_view(
     unit: str | None = None,
     basemap: str | None = None,
     breaks: list[float] | None = None,
-) -> tuple[str | None, dict[str, Any], list[Any], bool, list[Any]]:
-    """URL, style payload, legend and table of the indicator choropleth; whether the class controls are off.
+) -> tuple[str | None, dict[str, Any], list[Any], bool]:
+    """URL, style payload and legend of the indicator choropleth; whether the class controls are off.
 
     Returns no URL and an empty payload when no indicator is chosen. Geometry is not
     sent: the URL is the unit layer already served for the current zoom band. Indicators
@@ -395,7 +395,7 @@ def choropleth_view(
         options.update(scheme="user_defined", breaks=breaks)
     chosen = _classify(indicator_id, uploaded, lang, **options) if indicator_id else None
     if chosen is None:
-        return None, {}, layout.legend_view(None, lang), False, layout.table_view(None, lang)
+        return None, {}, layout.legend_view(None, lang), False
     level_layer = "prefectures" if chosen.indicator.level == "prefecture" else "counties"
     numeric = chosen.indicator.kind == "numeric"
     hideout = {**chosen.hideout(), "lang": lang, "parent": unit if chosen.indicator.level == "county" else None}
@@ -404,8 +404,25 @@ def choropleth_view(
         hideout,
         layout.legend_view(chosen.legend, lang),
         not numeric,
-        layout.table_view(chosen, lang, unit),
     )
+
+
+def table_for(
+    is_open: bool | None,
+    indicator_id: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    uploaded: dict[str, Any] | None,
+    unit: str | None,
+    lang: str,
+) -> Any:
+    """The table view of the choropleth, made only while it is open (so a switch stays small)."""
+    if not is_open:
+        return no_update
+    options = {"scheme": scheme, "k": int(k), "palette": palette}
+    chosen = _classify(indicator_id, uploaded, lang, **options) if indicator_id else None
+    return layout.table_view(chosen, lang, unit)
 
 
 def main_choropleth(
@@ -444,7 +461,7 @@ def compare_choropleth(
     breaks = None
     if indicator_id and compare_id and shared:
         breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
-    url, hideout, legend, _, _ = choropleth_view(
+    url, hideout, legend, _ = choropleth_view(
         compare_id, scheme, k, palette, zoom, uploaded, lang, None, basemap, breaks
     )
     return url, hideout, legend
@@ -551,6 +568,47 @@ def download_layers(
     return payload, [html.P(message, className="upload-ok")]
 
 
+def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
+    """The snapshot renderer's state for the view in the address: layers, indicator, classes, extent, language."""
+    view = viewstate.parse(query)
+    return {
+        "layers": list(view.layers),
+        "indicator": view.indicator,
+        "scheme": view.scheme,
+        "k": view.k,
+        "palette": view.palette,
+        "extent": view.unit or "province",
+        "paper": paper,
+        "format": "pdf" if fmt == "html" else fmt,
+        "lang": view.lang,
+    }
+
+
+def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: str = "zh") -> tuple[Any, list[Any]]:
+    """Render the current view as a briefing map (PDF, PNG, SVG) or a standalone HTML map, and send it.
+
+    Uses the CLI's renderer (``app.snapshot``), so the file is what ``hubei-map snapshot``
+    makes with the same choices.
+    """
+    from app import html_map, snapshot
+
+    if not n_clicks:
+        return no_update, []
+    state = snapshot_state(query, paper, fmt)
+    if state["indicator"] and viewstate.UPLOAD_ID.match(str(state["indicator"])):
+        return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
+    try:
+        request = snapshot.request_from_state(state)
+        if fmt == "html":
+            body, name = html_map.to_html(request).encode("utf-8"), "hubei-map.html"
+        else:
+            body, name = snapshot.render(request), f"hubei-map_{paper}.{state['format']}"
+    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"
+    return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
+
+
 def _hit_kind(detail: str, lang: str = "zh") -> str:
     """A hit's level or facility category in ``lang``."""
     levels = {"prefecture": ("市州", "prefecture"), "county": ("县级", "county"), "province": ("省", "province")}
@@ -600,6 +658,7 @@ def _clientside(name: str) -> ClientsideFunction:
 def register(app: Dash) -> None:
     """Attach the callbacks to ``app``."""
     lang = State(ids.LANG, "data")
+    busy_message = [html.P(f"{t('snapshot_busy', 'zh')} {t('snapshot_busy', 'en')}", className="help")]
     layer_on = {"type": ids.LAYER_ON, "layer": ALL}
     layer_opacity = {"type": ids.LAYER_OPACITY, "layer": ALL}
     app.callback(
@@ -707,7 +766,6 @@ def register(app: Dash) -> None:
             Output(ids.CHOROPLETH, "hideout"),
             Output(ids.LEGEND, "children"),
             Output(ids.SCHEME, "disabled"),
-            Output(ids.TABLE_VIEW, "children"),
         ],
         [
             Input(ids.INDICATOR, "value"),
@@ -720,6 +778,19 @@ def register(app: Dash) -> None:
             lang,
         ],
     )(main_choropleth)
+    app.callback(
+        Output(ids.TABLE_VIEW, "children"),
+        [
+            Input(ids.TABLE_DETAILS, "open"),
+            Input(ids.INDICATOR, "value"),
+            Input(ids.SCHEME, "value"),
+            Input(ids.CLASSES, "value"),
+            Input(ids.PALETTE, "value"),
+            Input(ids.USER_INDICATORS, "data"),
+            Input(ids.DRILL, "data"),
+            lang,
+        ],
+    )(table_for)
     app.callback(
         [Output(ids.CHOROPLETH2, "url"), Output(ids.CHOROPLETH2, "hideout"), Output(ids.LEGEND2, "children")],
         [
@@ -765,6 +836,16 @@ def register(app: Dash) -> None:
         ],
         prevent_initial_call=True,
     )(download_layers)
+    app.callback(
+        [Output(ids.SNAPSHOT, "data"), Output(ids.SNAPSHOT_STATUS, "children")],
+        Input(ids.SNAPSHOT_BUTTON, "n_clicks"),
+        [State(ids.VIEW_QUERY, "data"), State(ids.SNAPSHOT_PAPER, "value"), State(ids.SNAPSHOT_FORMAT, "value"), lang],
+        prevent_initial_call=True,
+        running=[
+            (Output(ids.SNAPSHOT_BUTTON, "disabled"), True, False),
+            (Output(ids.SNAPSHOT_STATUS, "children"), busy_message, []),
+        ],
+    )(snapshot_view)
     app.callback(
         [Output(ids.SEARCH_RESULTS, "children"), Output(ids.SEARCH_HITS, "data")],
         Input(ids.SEARCH, "value"),

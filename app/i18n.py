@@ -56,6 +56,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "snapshot": ("简报快照", "Briefing snapshot"),
     "snapshot_button": ("生成当前视图快照", "Snapshot this view"),
     "paper": ("纸张", "Paper"),
+    "snapshot_busy": ("正在生成地图，请稍候…", "Drawing the map, please wait…"),
+    "snapshot_done": ("已生成", "Made"),
+    "snapshot_upload": (
+        "上传的指标只在浏览器中，快照无法使用；请选择目录中的指标。",
+        "An uploaded indicator lives only in this browser and cannot be printed; choose a catalogue indicator.",
+    ),
     "format": ("格式", "Format"),
     "download": ("下载图层", "Download layers"),
     "download_button": ("下载", "Download"),

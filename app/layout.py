@@ -21,7 +21,7 @@ from geo import boundaries
 from geo.simplify import band_for_zoom
 from layers import catalogue, classify, indicators, palettes, plan, user_indicators, webdata
 from layers.choropleth import Choropleth, Legend, short_sources
-from layers.style import HOVER_STYLE, MAP_BACKGROUND, style
+from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
 
 _NS = Namespace("hubeiMap", "layer")
 #: Zoom at which the map first opens (the bounds decide the view; this picks the band).
@@ -54,8 +54,6 @@ def datum_for(basemap: str | None) -> str:
 #: three apart so the choropleth and the drill-down counties sit just above the layout layer.
 PANE_BASE_Z = 401
 PANE_STEP = 3
-#: The catalogue layer the indicator choropleth is drawn just above.
-CHOROPLETH_ABOVE = "layout"
 CHOROPLETH_PANE = "pane-choropleth"
 DRILL_PANE = "pane-drill"
 
@@ -214,15 +212,22 @@ def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
         about.append(html.P(f"{t('plan_articles', lang)}: {articles}"))
     about += [
         html.P(_layer_sources(spec, lang), className="layer-sources"),
-        html.Label(t("opacity", lang)),
-        dcc.Slider(
-            id={"type": ids.LAYER_OPACITY, "layer": spec.id},
-            min=0,
-            max=1,
-            step=0.05,
-            value=opacity,
-            marks=None,
-            tooltip={"placement": "bottom", "always_visible": False},
+        # A native range input inside its label: keyboard-usable, named, and light enough
+        # to have one per layer.
+        html.Label(
+            [
+                t("opacity", lang),
+                dcc.Input(
+                    id={"type": ids.LAYER_OPACITY, "layer": spec.id},
+                    type="range",
+                    min=0,
+                    max=1,
+                    step=0.05,
+                    value=opacity,
+                    className="opacity",
+                ),
+            ],
+            className="opacity-label",
         ),
     ]
     return html.Li(
@@ -295,6 +300,8 @@ def indicator_panel(state: ViewState) -> html.Details:
             html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": t("legend", lang)}),
             html.Details(
                 [html.Summary(t("table_view", lang)), html.Div(id=ids.TABLE_VIEW)],
+                id=ids.TABLE_DETAILS,
+                open=False,
                 className="table-view",
             ),
         ],
@@ -374,6 +381,42 @@ def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
             maxZoom=provider.get("max_zoom", settings.MAX_ZOOM),
         )
     ]
+
+
+#: Snapshot choices: paper sizes and formats (the renderer's own names).
+SNAPSHOT_PAPERS = [
+    ("a4-landscape", "A4 横向", "A4 landscape"),
+    ("a4-portrait", "A4 纵向", "A4 portrait"),
+    ("a3-landscape", "A3 横向", "A3 landscape"),
+    ("a3-portrait", "A3 纵向", "A3 portrait"),
+]
+SNAPSHOT_FORMATS = [
+    ("pdf", "PDF（矢量，可打印）", "PDF (vector, for print)"),
+    ("png", "PNG（300 dpi）", "PNG (300 dpi)"),
+    ("svg", "SVG（矢量，可编辑）", "SVG (vector, editable)"),
+    ("html", "交互式 HTML（离线可用）", "Interactive HTML (works offline)"),
+]
+
+
+def snapshot_panel(lang: str) -> html.Details:
+    """Make a briefing map of the current view (layers, indicator, classes, extent, language)."""
+    return _section(
+        t("snapshot", lang),
+        [
+            html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_PAPER, options=_options(SNAPSHOT_PAPERS, lang), value="a4-landscape", clearable=False
+            ),
+            html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_FORMAT, options=_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
+            ),
+            html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
+            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **{"aria-live": "polite"}),
+            dcc.Download(id=ids.SNAPSHOT),
+        ],
+        class_name="snapshot",
+    )
 
 
 #: Download choices shown in the app (the CLI offers the same and a few more).
@@ -634,6 +677,7 @@ def sidebar(state: ViewState) -> html.Aside:
             indicator_panel(state),
             compare_panel(state),
             basemap_panel(state),
+            snapshot_panel(lang),
             download_panel(lang),
             upload_panel(lang),
         ],

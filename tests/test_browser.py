@@ -75,7 +75,7 @@ def test_toggling_a_layer_hides_its_features_and_opacity_follows(live_server, br
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
     # Opacity: the slider in the layer's "about" section sets its pane's opacity.
     browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about summary").click()
-    handle = browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about [role=slider]")
+    handle = browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about input[type=range]")
     handle.send_keys(*[Keys.ARROW_LEFT] * 6)  # keyboard: six steps of 0.05 down from 1
     pane = browser.find_element(By.CSS_SELECTOR, ".leaflet-pane.layer-pane-layout")
     WebDriverWait(browser, 10).until(lambda d: pane.value_of_css_property("opacity") == "0.7")
@@ -162,8 +162,8 @@ def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server
     assert {_rgb(f) for f in fills} == swatches, (fills, swatches)  # the map's colours are the legend's
     # The table view is the same data as text.
     browser.find_element(By.CSS_SELECTOR, ".table-view summary").click()
-    rows = browser.find_elements(By.CSS_SELECTOR, f"#{ids.TABLE_VIEW} tbody tr")
-    assert len(rows) == 17 and rows[0].text.startswith("武汉市")
+    _wait_count(browser, f"#{ids.TABLE_VIEW} tbody tr", 17)  # made when opened
+    assert browser.find_element(By.CSS_SELECTOR, f"#{ids.TABLE_VIEW} tbody tr").text.startswith("武汉市")
     browser.save_screenshot(str(artifacts / "map-choropleth-gdp.png"))
 
     _choose(browser, ids.CLASSES, "3")

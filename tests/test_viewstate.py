@@ -135,9 +135,10 @@ def test_drill_down_and_back(monkeypatch):
 
 
 def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():
-    url, hideout, _legend, _, table = callbacks.choropleth_view(
+    url, hideout, _legend, _ = callbacks.choropleth_view(
         "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
     )
+    table = callbacks.table_for(True, "land_area_county", "quantiles", 5, "blues", {}, "420100", "zh")
     assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103
     rows = table[0].children[1].children
     assert len(rows) == 13  # Wuhan's 13 districts
@@ -145,7 +146,8 @@ def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties
 
 
 def test_table_view_lists_every_unit_with_value_and_class():
-    _, _, _, _, table = callbacks.choropleth_view("gdp_2023", "quantiles", 5, "blues", 7, {}, "en")
+    assert callbacks.table_for(False, "gdp_2023", "quantiles", 5, "blues", {}, None, "en") is callbacks.no_update
+    table = callbacks.table_for(True, "gdp_2023", "quantiles", 5, "blues", {}, None, "en")
     head, body = table[0].children
     assert [th.children for th in head.children.children] == ["Unit", "Value", "Class"]
     rows = [[td.children for td in tr.children] for tr in body.children]

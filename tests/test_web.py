@@ -272,7 +272,7 @@ def test_upload_keeps_a_valid_table_in_the_session_and_selects_it():
     assert "3/17" in message[0].children and "按名称匹配" in message[0].children
     options = callbacks.indicator_choices(store)
     assert options[-1] == {"label": "研发投入（上传）", "value": "upload_1"}
-    url, hideout, legend, disabled, _table = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
+    url, hideout, legend, disabled = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
     assert "/prefectures/" in url and len(hideout["colors"]) == 3 and disabled is False
     texts = [getattr(c, "children", None) for c in legend]
     assert texts[0] == "研发投入" and any("用户上传 uploaded: rd.csv" in str(t) for t in texts)
@@ -291,7 +291,7 @@ def test_upload_of_a_bad_table_is_refused_with_the_reasons():
 
 
 def test_choropleth_view_without_an_indicator_sends_nothing():
-    url, hideout, _legend, disabled, _table = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
+    url, hideout, _legend, disabled = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
     assert url is None and hideout == {} and disabled is False
 
 
