@@ -408,7 +408,7 @@ def choropleth_view(
 
 
 def table_for(
-    is_open: bool | None,
+    opened: int | None,
     indicator_id: str | None,
     scheme: str,
     k: int,
@@ -417,8 +417,8 @@ def table_for(
     unit: str | None,
     lang: str,
 ) -> Any:
-    """The table view of the choropleth, made only while it is open (so a switch stays small)."""
-    if not is_open:
+    """The table view of the choropleth, made once a person has opened it (so a switch stays small)."""
+    if not opened:
         return no_update
     options = {"scheme": scheme, "k": int(k), "palette": palette}
     chosen = _classify(indicator_id, uploaded, lang, **options) if indicator_id else None
@@ -781,7 +781,7 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.TABLE_VIEW, "children"),
         [
-            Input(ids.TABLE_DETAILS, "open"),
+            Input(ids.TABLE_SUMMARY, "n_clicks"),
             Input(ids.INDICATOR, "value"),
             Input(ids.SCHEME, "value"),
             Input(ids.CLASSES, "value"),

@@ -299,9 +299,7 @@ def indicator_panel(state: ViewState) -> html.Details:
             dcc.Dropdown(id=ids.PALETTE, options=_options(pals, lang), value=state.palette, clearable=False),
             html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": t("legend", lang)}),
             html.Details(
-                [html.Summary(t("table_view", lang)), html.Div(id=ids.TABLE_VIEW)],
-                id=ids.TABLE_DETAILS,
-                open=False,
+                [html.Summary(t("table_view", lang), id=ids.TABLE_SUMMARY, n_clicks=0), html.Div(id=ids.TABLE_VIEW)],
                 className="table-view",
             ),
         ],
@@ -783,10 +781,14 @@ def visible_layers(values: list[list[str] | None] | None) -> list[str]:
     return [layer_id for layer_id in catalogue.catalogue() if layer_id in on]
 
 
-def opacity_pairs(layer_ids: list[str], levels: list[float | None]) -> tuple[tuple[str, float], ...]:
-    """(layer, opacity) for the layers not fully opaque, for the view state."""
-    return tuple(
-        (layer, round(float(level), 2))
-        for layer, level in zip(layer_ids, levels, strict=True)
-        if level is not None and level < 1
-    )
+def opacity_pairs(layer_ids: list[str], levels: list[float | str | None]) -> tuple[tuple[str, float], ...]:
+    """(layer, opacity) for the layers not fully opaque, for the view state (range inputs may send text)."""
+    out = []
+    for layer, level in zip(layer_ids, levels, strict=True):
+        try:
+            value = float(level) if level not in (None, "") else 1.0  # type: ignore[arg-type]
+        except ValueError:
+            continue
+        if 0 <= value < 1:
+            out.append((layer, round(value, 2)))
+    return tuple(out)

@@ -78,8 +78,9 @@ class MapDash(Dash):
         prefix = f"{self.config.requests_pathname_prefix}_dash-component-suites/"
         chunks = "".join(f'<link rel="preload" href="{prefix}{chunk}" as="script">' for chunk in LAZY_CHUNKS)
         # The layout and callback graph the renderer asks for once its scripts have run.
+        root = self.config.requests_pathname_prefix
         dash_json = "".join(
-            f'<link rel="preload" href="{self.config.requests_pathname_prefix}{name}" as="fetch" crossorigin="anonymous">'
+            f'<link rel="preload" href="{root}{name}" as="fetch" crossorigin="anonymous">'
             for name in ("_dash-layout", "_dash-dependencies")
         )
         kwargs["metas"] = kwargs.get("metas", "") + layout.preload_links(state) + chunks + dash_json

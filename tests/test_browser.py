@@ -88,7 +88,7 @@ def test_zooming_in_fetches_a_finer_band(live_server, browser):
     first = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/prefectures/'))"
     )
-    assert any("/prefectures/z7-8.geojson?v=" in n for n in first)
+    assert any("/prefectures/z7-8.pbf?v=" in n for n in first)
     zoom_in = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in")
     scale = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-scale-line")
     for _ in range(3):  # 7 -> 10; Leaflet ignores clicks during its zoom animation, so wait for each zoom to land
@@ -97,8 +97,7 @@ def test_zooming_in_fetches_a_finer_band(live_server, browser):
         WebDriverWait(browser, 10).until(lambda d, b=before: scale.text != b)
     WebDriverWait(browser, 20).until(
         lambda d: d.execute_script(
-            "return performance.getEntriesByType('resource')"
-            ".some(e => e.name.includes('/prefectures/z9-10.geojson?v='))"
+            "return performance.getEntriesByType('resource').some(e => e.name.includes('/prefectures/z9-10.pbf?v='))"
         )
     )
     _wait_count(browser, "path.unit-prefecture", 17)
@@ -302,9 +301,11 @@ def test_english_mode_has_no_chinese_only_label(live_server, browser, artifacts)
     cjk, latin = re.compile(r"[\u3400-\u9fff]"), re.compile(r"[A-Za-z]")
     chinese_only = [line for line in text.splitlines() if cjk.search(line) and not latin.search(line)]
     assert chinese_only == []
-    ActionChains(browser).move_to_element(browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")[0]).perform()
+    paths = browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit")
+    ActionChains(browser).move_to_element(max(paths, key=lambda p: p.size["width"] * p.size["height"])).perform()
     info = browser.find_element(By.ID, ids.INFO)
-    WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023:" in info.text)
+    browser.save_screenshot(str(artifacts / "map-english.png"))
+    WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023 (current prices): " in info.text)
     browser.save_screenshot(str(artifacts / "map-english.png"))
     browser.find_element(By.ID, ids.LANG_BUTTON).click()
     WebDriverWait(browser, 15).until(lambda d: "湖北省数字经济发展布局图" in d.find_element(By.ID, "header").text)

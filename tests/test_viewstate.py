@@ -68,6 +68,11 @@ def test_a_bad_link_opens_the_default_for_what_is_wrong(query, field, expected):
     assert getattr(viewstate.parse(query), field) == expected
 
 
+def test_opacity_from_the_range_inputs():
+    pairs = layout.opacity_pairs(["layout", "counties", "hubs", "computing"], ["0.7", 1, None, "x"])
+    assert pairs == (("layout", 0.7),)
+
+
 def test_comparison_defaults_to_another_year_of_the_same_series():
     assert viewstate.default_compare("gdp_2023") == "gdp_2020"
     assert viewstate.default_compare("gdp_2020") == "gdp_2021"
@@ -138,7 +143,7 @@ def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties
     url, hideout, _legend, _ = callbacks.choropleth_view(
         "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
     )
-    table = callbacks.table_for(True, "land_area_county", "quantiles", 5, "blues", {}, "420100", "zh")
+    table = callbacks.table_for(1, "land_area_county", "quantiles", 5, "blues", {}, "420100", "zh")
     assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103
     rows = table[0].children[1].children
     assert len(rows) == 13  # Wuhan's 13 districts
@@ -146,8 +151,8 @@ def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties
 
 
 def test_table_view_lists_every_unit_with_value_and_class():
-    assert callbacks.table_for(False, "gdp_2023", "quantiles", 5, "blues", {}, None, "en") is callbacks.no_update
-    table = callbacks.table_for(True, "gdp_2023", "quantiles", 5, "blues", {}, None, "en")
+    assert callbacks.table_for(0, "gdp_2023", "quantiles", 5, "blues", {}, None, "en") is callbacks.no_update
+    table = callbacks.table_for(1, "gdp_2023", "quantiles", 5, "blues", {}, None, "en")
     head, body = table[0].children
     assert [th.children for th in head.children.children] == ["Unit", "Value", "Class"]
     rows = [[td.children for td in tr.children] for tr in body.children]
