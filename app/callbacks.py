@@ -288,19 +288,20 @@ def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
 # --- drill-down --------------------------------------------------------------------------
 
 
-def set_drill(home: int | None, clicks: list[int | None]) -> tuple[Any, Any]:
-    """The prefecture to drill into (a panel's button) or None (the breadcrumb's province), and the view to fly to.
+def set_drill(home: int | None, clicks: list[int | None]) -> tuple[Any, Any, Any]:
+    """The prefecture to drill into (a button) or None (the breadcrumb), the view to fly to, whether the panel hides.
 
     Only a real click counts: a button appearing on the page (n_clicks 0) changes nothing,
     so a link's own view is kept.
     """
     triggered = ctx.triggered_id if ctx.triggered else None
     if triggered == ids.BREADCRUMB_HOME and home:
-        return None, {"bounds": settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
+        return None, {"bounds": settings.HUBEI_BOUNDS, "transition": "flyToBounds"}, no_update
     if isinstance(triggered, dict) and any(clicks):
         code = str(triggered["code"])
-        return code, {"bounds": layout.unit_bounds(code), "transition": "flyToBounds"}
-    return no_update, no_update
+        # The panel that offered the drill-down closes, so the counties are in view.
+        return code, {"bounds": layout.unit_bounds(code), "transition": "flyToBounds"}, True
+    return no_update, no_update, no_update
 
 
 def drill_view(unit: str | None, lang: str, zoom: float | None, basemap: str | None) -> tuple[Any, ...]:
@@ -744,7 +745,11 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(clicked_detail)
     app.callback(
-        [Output(ids.DRILL, "data"), Output(ids.MAP, "viewport", allow_duplicate=True)],
+        [
+            Output(ids.DRILL, "data"),
+            Output(ids.MAP, "viewport", allow_duplicate=True),
+            Output(ids.DETAIL, "hidden", allow_duplicate=True),
+        ],
         [Input(ids.BREADCRUMB_HOME, "n_clicks"), Input({"type": ids.DRILL_BUTTON, "code": ALL}, "n_clicks")],
         prevent_initial_call=True,
     )(set_drill)

@@ -123,14 +123,16 @@ def test_language_switch_and_comparison_rewrite_the_address(monkeypatch):
 
 def test_drill_down_and_back(monkeypatch):
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420500"})
-    unit, viewport = callbacks.set_drill(0, [1])
-    assert unit == "420500" and viewport["transition"] == "flyToBounds"
+    unit, viewport, hide_panel = callbacks.set_drill(0, [1])
+    assert unit == "420500" and viewport["transition"] == "flyToBounds" and hide_panel is True
     (south, west), (north, east) = viewport["bounds"]
     assert 29.9 < south < 30.3 and 110 < west < 110.5 and 31.2 < north < 31.7 and 111.9 < east < 112.1
-    assert callbacks.set_drill(0, [0]) == (callbacks.no_update, callbacks.no_update)  # the button appearing
+    nothing = (callbacks.no_update,) * 3
+    assert callbacks.set_drill(0, [0]) == nothing  # the button appearing
     _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
-    assert callbacks.set_drill(1, []) == (None, {"bounds": layout.settings.HUBEI_BOUNDS, "transition": "flyToBounds"})
-    assert callbacks.set_drill(0, []) == (callbacks.no_update, callbacks.no_update)
+    home = {"bounds": layout.settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
+    assert callbacks.set_drill(1, []) == (None, home, callbacks.no_update)
+    assert callbacks.set_drill(0, []) == nothing
     crumbs, url, hideout = callbacks.drill_view("420500", "zh", 8, None)
     assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
     assert crumbs[0].disabled is False
