@@ -327,3 +327,41 @@ def test_two_synchronised_maps_compare_two_years(live_server, browser, artifacts
     browser.find_element(By.CSS_SELECTOR, f"#{ids.MAP} .leaflet-control-zoom-in").click()
     WebDriverWait(browser, 15).until(lambda d: _scale(d, ids.MAP2) != before)
     WebDriverWait(browser, 15).until(lambda d: _scale(d, ids.MAP2) == _scale(d, ids.MAP))
+
+
+def test_snapshot_button_prints_the_current_view(live_server, browser, tmp_path):
+    import subprocess
+
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.get(live_server + "/?lang=en&ind=gdp_2023&unit=420500")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    browser.find_element(By.CSS_SELECTOR, ".snapshot > summary").click()
+    browser.find_element(By.ID, ids.SNAPSHOT_BUTTON).click()
+    target = tmp_path / "hubei-map_a4-landscape.pdf"
+    WebDriverWait(browser, 120).until(lambda d: target.exists() and target.stat().st_size > 0)
+    WebDriverWait(browser, 10).until(
+        lambda d: "Made: hubei-map_a4-landscape.pdf" in d.find_element(By.ID, ids.SNAPSHOT_STATUS).text
+    )
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    # The view's indicator, language and extent (Yichang, drilled into) are on the page.
+    assert "Gross regional product 2023" in text and "Yichang" in text and "Internal, not for publication" in text
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1366, 768, "laptop"), (390, 844, "phone")])
+def test_the_map_is_usable_on_a_laptop_and_a_phone(live_server, browser, artifacts, width, height, name):
+    before = browser.get_window_size()
+    browser.set_window_size(width, height)
+    try:
+        browser.get(live_server + "/")
+        _wait_count(browser, "path.unit-prefecture", 17)
+        map_box = browser.find_element(By.ID, ids.MAP).rect
+        side = browser.find_element(By.ID, ids.SIDEBAR).rect
+        assert map_box["width"] >= min(width, 1000) * 0.6 and map_box["height"] >= 300
+        assert side["width"] > 0 and side["height"] > 150  # the controls stay on screen
+        # Keyboard: Tab reaches the search box first, and it shows where the focus is.
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        focused = browser.switch_to.active_element
+        assert focused.tag_name in ("input", "button", "summary", "a")
+        browser.save_screenshot(str(artifacts / f"map-{name}.png"))
+    finally:
+        browser.set_window_size(before["width"], before["height"])

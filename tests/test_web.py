@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app import callbacks, ids, layout
+from app import callbacks, ids, layout, web
 from app.layout import layer_url
 from app.viewstate import ViewState
 from app.web import create_app
@@ -72,19 +72,27 @@ def test_page_and_health(client):
     assert page.status_code == 200 and b"_dash-config" in page.data
 
 
-def test_layout_carries_no_geometry():
-    app = create_app()
-    layout = json.dumps(app.layout.to_plotly_json(), default=str)
-    assert '"coordinates"' not in layout
-    assert len(layout) < 20_000
+def test_layout_carries_no_geometry(client):
+    plain = client.get("/_dash-layout", headers={"Referer": "http://localhost/?ind=gdp_2023&lang=en"})
+    assert b'"coordinates"' not in plain.data
+    assert b'"value":"gdp_2023"' in plain.data and b"Hubei Digital Economy Map" in plain.data  # the linked view
+    assert len(plain.data) < 100_000
+    packed = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert len(packed.data) < 15_000  # the whole page, compressed
+
+
+def test_the_index_preloads_the_first_layers_and_scripts(client):
+    page = client.get("/?layers=prefectures,hubs").data.decode()
+    assert page.count('rel="preload"') == 2 + len(web.LAZY_CHUNKS) + 2
+    assert f'href="{layer_url("prefectures", None)}" as="fetch"' in page and "async-GeoJSON.js" in page
 
 
 def test_zoom_urls_follow_the_band():
     urls = callbacks.zoom_urls(7)
     assert len(urls) == len(catalogue.catalogue())
     version = webdata.data_version()
-    assert all(u.endswith(f"/z7-8.geojson?v={version}") for u in urls)
-    assert all(u.endswith(f"/z11+.geojson?v={version}") for u in callbacks.zoom_urls(12))
+    assert all(u.endswith(f"/z7-8.pbf?v={version}") for u in urls)
+    assert all(u.endswith(f"/z11+.pbf?v={version}") for u in callbacks.zoom_urls(12))
     assert callbacks.zoom_urls(None) == [layer_url(i, 7) for i in catalogue.catalogue()]
 
 
@@ -148,8 +156,7 @@ def test_component_ids_are_unique():
         for child in children if isinstance(children, list) else [children] if children is not None else []:
             walk(child)
 
-    walk(app.layout)
-    walk(layout.page(ViewState(compare="gdp_2020", unit="420100")))
+    walk(layout.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100"))))
     keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in found]
     assert len(keys) == len(set(keys))
     assert {ids.MAP, ids.MAP2, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(keys)
