@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app import callbacks, ids, layout, web
+from app import callbacks, ids, layout, viewstate, web
 from app.layout import layer_url
 from app.viewstate import ViewState
 from app.web import create_app
