@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -283,6 +284,13 @@ def test_the_address_reproduces_the_view(live_server, browser, artifacts):
     assert again == fills and _scale(browser) == "50 km"
 
 
+def _wait_header(browser, title: str) -> None:
+    """Wait for the page (re)drawn with ``title`` (elements of the old page go stale meanwhile)."""
+    WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: title in d.find_element(By.ID, "header").text
+    )
+
+
 def test_english_mode_has_no_chinese_only_label(live_server, browser, artifacts):
     import re
 
@@ -291,7 +299,7 @@ def test_english_mode_has_no_chinese_only_label(live_server, browser, artifacts)
     _choose(browser, ids.INDICATOR, "gdp_2023")
     _wait_count(browser, "path.choropleth-unit", 17)
     browser.find_element(By.ID, ids.LANG_BUTTON).click()
-    WebDriverWait(browser, 15).until(lambda d: "Hubei Digital Economy Map" in d.find_element(By.ID, "header").text)
+    _wait_header(browser, "Hubei Digital Economy Map")
     _wait_count(browser, "path.choropleth-unit", 17)  # the indicator survived the switch
     legend = browser.find_element(By.ID, ids.LEGEND)
     WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023" in legend.text)
@@ -308,7 +316,7 @@ def test_english_mode_has_no_chinese_only_label(live_server, browser, artifacts)
     WebDriverWait(browser, 10).until(lambda d: "Gross regional product 2023 (current prices): " in info.text)
     browser.save_screenshot(str(artifacts / "map-english.png"))
     browser.find_element(By.ID, ids.LANG_BUTTON).click()
-    WebDriverWait(browser, 15).until(lambda d: "湖北省数字经济发展布局图" in d.find_element(By.ID, "header").text)
+    _wait_header(browser, "湖北省数字经济发展布局图")
 
 
 def test_two_synchronised_maps_compare_two_years(live_server, browser, artifacts):
