@@ -35,7 +35,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "dashArray": "3 3",
     },
     # The counties of a prefecture drilled into: solid outlines, a faint fill that takes clicks.
-    "drill_county": {"color": "#E69F00", "weight": 2.0, "fillColor": "#ffffff", "fillOpacity": 0.05, "opacity": 1.0},
+    "drill_county": {"color": "#1a1a1a", "weight": 1.8, "fillColor": "#ffffff", "fillOpacity": 0.05, "opacity": 1.0},
     "context": {
         "color": "#b5b5b5",
         "weight": 0.8,
