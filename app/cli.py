@@ -6,7 +6,8 @@ import argparse
 import faulthandler
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -269,6 +270,23 @@ def _snapshot_request(args: argparse.Namespace, fmt: str = "pdf") -> object:
     )
 
 
+def _drawn(make: Callable[[], Any], out: str) -> tuple[Any, int]:
+    """Run a drawing command: (its result, 0), or (None, exit code) after saying why nothing was written.
+
+    Bad input is exit 2, a failed write exit 1.
+    """
+    from app import snapshot
+
+    try:
+        return make(), 0
+    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return None, 2
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return None, 1
+
+
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -282,15 +300,15 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
+
+    def draw() -> tuple[Any, Path]:
         request = snapshot.validate(_snapshot_request(args, fmt))  # type: ignore[arg-type]
-        path = snapshot.write(request, args.out)
-    except (snapshot.SnapshotError, snapshot.FontError) as exc:
-        print(f"error: {exc}; nothing was written", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
-        return 1
+        return request, snapshot.write(request, args.out)
+
+    result, code = _drawn(draw, args.out)
+    if code:
+        return code
+    request, path = result
     print(f"wrote {path} ({path.stat().st_size:,} bytes, {request.paper}, {fmt})")
     return 0
 
@@ -302,7 +320,6 @@ def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
 
 
 def _cmd_briefing(args: argparse.Namespace) -> int:
-    from app import snapshot
     from app.snapshot import briefing
 
     chosen = None if args.indicators is None else [p.strip() for p in args.indicators.split(",") if p.strip()]
@@ -310,21 +327,19 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, title: str) -> None:
         print(progress_bar(done, total, title), file=sys.stderr, flush=True)
 
-    try:
-        pages = briefing.write_pack(
+    pages, code = _drawn(
+        lambda: briefing.write_pack(
             args.out,
             chosen,
             atlas=args.atlas,
             lang=args.lang,
             approval_number=args.approval_number,
             progress=progress,
-        )
-    except (snapshot.SnapshotError, snapshot.FontError) as exc:
-        print(f"error: {exc}; nothing was written", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
-        return 1
+        ),
+        args.out,
+    )
+    if code:
+        return code
     print(f"wrote {args.out} ({pages} pages)")
     return 0
 
@@ -332,14 +347,10 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
 def _cmd_html(args: argparse.Namespace) -> int:
     from app import html_map, snapshot
 
-    try:
-        path = html_map.write(snapshot.validate(_snapshot_request(args)), args.out)  # type: ignore[arg-type]
-    except snapshot.SnapshotError as exc:
-        print(f"error: {exc}; nothing was written", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
-        return 1
+    request = _snapshot_request(args)
+    path, code = _drawn(lambda: html_map.write(snapshot.validate(request), args.out), args.out)  # type: ignore[arg-type]
+    if code:
+        return code
     print(f"wrote {path} ({path.stat().st_size:,} bytes; opens offline in any browser)")
     return 0
 
