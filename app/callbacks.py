@@ -288,7 +288,7 @@ def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
 # --- drill-down --------------------------------------------------------------------------
 
 
-def set_drill(home: int | None, clicks: list[int | None]) -> tuple[Any, Any, Any]:
+def set_drill(home: int | None, clicks: list[int | None], basemap: str | None = None) -> tuple[Any, Any, Any]:
     """The prefecture to drill into (a button) or None (the breadcrumb), the view to fly to, whether the panel hides.
 
     Only a real click counts: a button appearing on the page (n_clicks 0) changes nothing,
@@ -300,7 +300,8 @@ def set_drill(home: int | None, clicks: list[int | None]) -> tuple[Any, Any, Any
     if isinstance(triggered, dict) and any(clicks):
         code = str(triggered["code"])
         # The panel that offered the drill-down closes, so the counties are in view.
-        return code, {"bounds": layout.unit_bounds(code), "transition": "flyToBounds"}, True
+        bounds = layout.bounds_in_datum(layout.unit_bounds(code), basemap)
+        return code, {"bounds": bounds, "transition": "flyToBounds"}, True
     return no_update, no_update, no_update
 
 
@@ -638,15 +639,15 @@ def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list
     return items, hits
 
 
-def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]]) -> Any:
-    """The map viewport for the result clicked: fly to its bounds."""
+def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]], basemap: str | None = None) -> Any:
+    """The map viewport for the result clicked: fly to its bounds (in GCJ-02 over Gaode's tiles)."""
     triggered = ctx.triggered_id if ctx.triggered else None
     if not isinstance(triggered, dict) or not any(clicks):
         return no_update
     index = int(triggered["index"])
     if index >= len(hits):
         return no_update
-    return {"bounds": hits[index]["bounds"], "transition": "flyToBounds"}
+    return {"bounds": layout.bounds_in_datum(hits[index]["bounds"], basemap), "transition": "flyToBounds"}
 
 
 # --- wiring -----------------------------------------------------------------------------------
@@ -751,6 +752,7 @@ def register(app: Dash) -> None:
             Output(ids.DETAIL, "hidden", allow_duplicate=True),
         ],
         [Input(ids.BREADCRUMB_HOME, "n_clicks"), Input({"type": ids.DRILL_BUTTON, "code": ALL}, "n_clicks")],
+        State(ids.BASEMAP, "value"),
         prevent_initial_call=True,
     )(set_drill)
     app.callback(
@@ -860,6 +862,6 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.MAP, "viewport", allow_duplicate=True),
         Input({"type": ids.SEARCH_HIT, "index": ALL}, "n_clicks"),
-        State(ids.SEARCH_HITS, "data"),
+        [State(ids.SEARCH_HITS, "data"), State(ids.BASEMAP, "value")],
         prevent_initial_call=True,
     )(fly_to_hit)

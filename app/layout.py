@@ -17,7 +17,7 @@ from dash_extensions.javascript import Namespace
 from app import i18n, ids, settings, viewstate
 from app.i18n import t
 from app.viewstate import BASEMAPS, ViewState
-from geo import boundaries
+from geo import boundaries, crs
 from geo.simplify import band_for_zoom
 from layers import catalogue, classify, indicators, palettes, plan, user_indicators, webdata
 from layers.choropleth import Choropleth, Legend, short_sources
@@ -568,6 +568,15 @@ def initial_view(state: ViewState) -> dict[str, Any]:
         return {"center": list(state.center), "zoom": state.zoom}
     bounds = unit_bounds(state.unit) if state.unit else settings.HUBEI_BOUNDS
     return {"bounds": bounds, "viewport": {"bounds": bounds}, "center": settings.HUBEI_CENTER, "zoom": INITIAL_ZOOM}
+
+
+def bounds_in_datum(bounds: list[list[float]], basemap: str | None) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` (WGS-84) as drawn over ``basemap``: shifted to GCJ-02 for Gaode."""
+    if datum_for(basemap) != "gcj02":
+        return bounds
+    (south, west), (north, east) = bounds
+    lons, lats = crs.wgs84_to_gcj02([west, east], [south, north])
+    return [[float(lats[0]), float(lons[0])], [float(lats[1]), float(lons[1])]]
 
 
 def unit_bounds(code: str, level: str = "prefecture") -> list[list[float]]:

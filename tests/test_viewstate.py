@@ -193,6 +193,18 @@ def test_gaode_basemap_shifts_every_layer_to_gcj02():
     assert callbacks.basemap_view("none", "zh") == ([], "")
 
 
+def test_search_and_drill_fly_to_where_the_unit_is_drawn_over_gaode(monkeypatch):
+    _, hits = callbacks.search_results("wuchang")
+    _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
+    plain = callbacks.fly_to_hit([1], hits, "osm")["bounds"]
+    shifted = callbacks.fly_to_hit([1], hits, "gaode")["bounds"]
+    assert plain == hits[0]["bounds"]
+    assert 0.003 < shifted[0][1] - plain[0][1] < 0.008 and -0.006 < shifted[0][0] - plain[0][0] < 0  # east, south
+    _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420100"})
+    drill = callbacks.set_drill(0, [1], "gaode")[1]["bounds"]
+    assert drill != layout.unit_bounds("420100") and abs(drill[1][1] - layout.unit_bounds("420100")[1][1]) < 0.01
+
+
 def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
     from app.web import create_app
     from geo import crs
