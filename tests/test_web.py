@@ -343,3 +343,11 @@ def test_search_results_and_fly_to(monkeypatch):
     assert callbacks.fly_to_hit([1], hits) == {"bounds": hits[0]["bounds"], "transition": "flyToBounds"}
     _fake_ctx(monkeypatch, None)
     assert callbacks.fly_to_hit([0], hits) is callbacks.no_update
+
+
+def test_the_browser_shows_counties_from_the_same_zoom_the_server_loads_them():
+    import re
+    from pathlib import Path
+
+    script = (Path(layout.__file__).parent / "assets" / "hubei_map.js").read_text(encoding="utf-8")
+    assert int(re.search(r"const COUNTIES_FROM_ZOOM = (\d+);", script)[1]) == layout.COUNTIES_FROM_ZOOM

@@ -100,7 +100,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
 
 // Client-side callbacks (no server round trip): address bar, copy link, layer visibility,
 // and the view sync of the comparison map.
-const COUNTIES_FROM_ZOOM = 9;
+const COUNTIES_FROM_ZOOM = 9;  // = app/layout.py COUNTIES_FROM_ZOOM (tests/test_web.py checks)
 const SYNC_EPSILON = 1e-5;  // degrees, about 1 m
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     hubeiMap: {
