@@ -1,4 +1,4 @@
-"""Small helpers for the benchmarks: a free port, a server subprocess, a headless Chromium.
+"""Small helpers for the benchmarks and the browser tests: a free port, a server subprocess, a headless Chromium.
 
 Everything stays on 127.0.0.1. Each helper is a context manager that cleans up after
 itself (terminate, then kill) within a bounded time.
@@ -70,7 +70,16 @@ def server(command: Sequence[str], ready_url: str, log_path: Path, timeout: floa
                 proc.wait(timeout=10)
 
 
-def _chromium_options(profile: str) -> webdriver.ChromeOptions:
+def chromium_driver_path() -> str:
+    """Debian's chromedriver (or ``HUBEI_MAP_CHROMEDRIVER``); RuntimeError saying how to install it."""
+    driver_path = os.environ.get("HUBEI_MAP_CHROMEDRIVER") or shutil.which("chromedriver")
+    if not driver_path:
+        raise RuntimeError("chromedriver not found: sudo apt-get install -y chromium chromium-driver")
+    return driver_path
+
+
+def chromium_options(profile: str, *, performance_log: bool = True) -> webdriver.ChromeOptions:
+    """Headless Chromium options with a fresh ``profile`` folder; browser console (and CDP network) logging."""
     chromium = os.environ.get("HUBEI_MAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         raise RuntimeError("Chromium not found: sudo apt-get install -y chromium chromium-driver")
@@ -89,18 +98,17 @@ def _chromium_options(profile: str) -> webdriver.ChromeOptions:
         f"--user-data-dir={profile}",
     ):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    logs = {"browser": "ALL", "performance": "ALL"} if performance_log else {"browser": "ALL"}
+    options.set_capability("goog:loggingPrefs", logs)
     return options
 
 
 @contextlib.contextmanager
 def chromium() -> Iterator[webdriver.Chrome]:
     """A headless Chromium with a fresh profile and performance (CDP network) logging; quit on exit."""
-    driver_path = os.environ.get("HUBEI_MAP_CHROMEDRIVER") or shutil.which("chromedriver")
-    if not driver_path:
-        raise RuntimeError("chromedriver not found: sudo apt-get install -y chromium-driver")
+    driver_path = chromium_driver_path()
     with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profile:
-        driver = webdriver.Chrome(service=Service(driver_path), options=_chromium_options(profile))
+        driver = webdriver.Chrome(service=Service(driver_path), options=chromium_options(profile))
         try:
             driver.set_page_load_timeout(120)
             yield driver

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import harness
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -138,12 +139,7 @@ def _rgb(hex_colour: str) -> str:
 
 def _choose(browser, dropdown_id: str, value: str) -> None:
     """Pick a value in a Dash 4 dropdown as a user does: open it, click the option."""
-    browser.find_element(By.ID, dropdown_id).click()
-    option = WebDriverWait(browser, 10).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, f'[role=option]:has(input[value="{value}"])'))
-    )
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
-    option.click()
+    harness.choose(browser, dropdown_id, value)
 
 
 def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server, browser, artifacts):
