@@ -36,11 +36,13 @@ class ZoomBand:
 
 
 #: Bands cover zoom 0-22 without gaps. At zoom z a screen pixel is about
-#: 156543 * cos(31°) / 2**z metres in Hubei, so each tolerance is under one pixel.
+#: 156543 * cos(31°) / 2**z metres in Hubei, so each tolerance is under one pixel, and
+#: rounding to ``decimals`` (half a unit: 56 m at 3 decimals, 6 m at 4) moves a vertex by
+#: under a fifth of a pixel at the band's deepest zoom. The last band is the stored data.
 ZOOM_BANDS: tuple[ZoomBand, ...] = (
-    ZoomBand("z0-6", 0, 6, 1000.0, 4),
-    ZoomBand("z7-8", 7, 8, 400.0, 4),  # under a pixel at zoom 8 (about 450 m in Hubei)
-    ZoomBand("z9-10", 9, 10, 60.0, 5),
+    ZoomBand("z0-6", 0, 6, 1000.0, 3),
+    ZoomBand("z7-8", 7, 8, 400.0, 3),  # under a pixel at zoom 8 (about 520 m in Hubei)
+    ZoomBand("z9-10", 9, 10, 60.0, 4),
     ZoomBand("z11+", 11, 22, 0.0, 6),
 )
 
@@ -113,6 +115,8 @@ def simplify_for_band(
     ``coverage=True`` treats the polygons as one coverage (seamless result);
     ``coverage=False`` simplifies each geometry on its own. ``tolerance_factor``
     scales the band's tolerance (e.g. coarser for a grey context backdrop).
+    Coordinates are rounded to the band's decimals, or to one more where that would
+    break a coverage; ``out.attrs["decimals"]`` says which (the precision to serve).
 
     Raises
     ------
@@ -124,5 +128,13 @@ def simplify_for_band(
         raise ValueError(f"simplify_for_band expects EPSG:4326, got {gdf.crs}; call to_crs(4326) first")
     simplify = coverage_simplify_metres if coverage else simplify_each_metres
     geoms = simplify(gdf.geometry.values, band.tolerance_m * tolerance_factor)
-    rounded = shapely.set_precision(geoms, 10.0**-band.decimals)
-    return gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))
+    decimals = band.decimals
+    rounded = shapely.set_precision(geoms, 10.0**-decimals)
+    if coverage and not (shapely.is_valid(rounded).all() and shapely.coverage_is_valid(rounded)):
+        # Snapping small units to a coarse grid can pinch a ring or open a sliver between
+        # neighbours (Hubei's counties at 3 decimals): one more decimal keeps the coverage.
+        decimals += 1
+        rounded = shapely.set_precision(geoms, 10.0**-decimals)
+    out = gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))
+    out.attrs["decimals"] = decimals
+    return out

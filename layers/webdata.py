@@ -12,6 +12,7 @@ import json
 import threading
 
 import geobuf
+import geopandas as gpd
 
 from geo import crs, io, simplify
 from geo.paths import DATA_DIR
@@ -47,22 +48,31 @@ def layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
 
 
 @functools.lru_cache(maxsize=128)
-def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
-    """Return the GeoJSON bytes of ``layer_id`` for the zoom band ``band_name`` in ``datum``.
+def _layer_frame(layer_id: str, band_name: str, datum: str) -> tuple[gpd.GeoDataFrame, int]:
+    """Return ``layer_id`` as served for the zoom band ``band_name`` in ``datum``, and its decimals.
 
     Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,
-    seamless at every band); coordinates are rounded to the band's decimals; points and
-    lines are served as they are. Call through ``layer_geojson``.
+    seamless at every band) and rounded to the band's decimals (one more where a coverage
+    needs it); points and lines are served as they are, rounded to the band's decimals.
     """
     spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)
     gdf = plan.layer_data(layer_id)
+    decimals = band.decimals
     if spec.geometry == "polygon":
         factor = CONTEXT_TOLERANCE_FACTOR if spec.group == "context" else 1.0
         gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage, tolerance_factor=factor)
+        decimals = gdf.attrs["decimals"]
     if datum == "gcj02":
         gdf = gdf.set_geometry(crs.geometry_wgs84_to_gcj02(gdf.geometry.values), crs=gdf.crs)
-    return io.to_geojson_bytes(gdf, precision=band.decimals)
+    return gdf, decimals
+
+
+@functools.lru_cache(maxsize=128)
+def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
+    """The GeoJSON bytes of ``_layer_frame``. Call through ``layer_geojson``."""
+    gdf, decimals = _layer_frame(layer_id, band_name, datum)
+    return io.to_geojson_bytes(gdf, precision=decimals)
 
 
 def layer_geojson_gzip(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
@@ -97,7 +107,7 @@ def layer_geobuf(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
 def _layer_geobuf(layer_id: str, band_name: str, datum: str) -> bytes:
     collection = json.loads(_layer_geojson(layer_id, band_name, datum))
     collection["features"] = [f for f in collection["features"] if f["geometry"]]
-    precision = simplify.band_by_name(band_name).decimals
+    precision = _layer_frame(layer_id, band_name, datum)[1]
     return gzip.compress(geobuf.encode(collection, precision), compresslevel=9, mtime=0)
 
 

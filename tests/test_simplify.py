@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
+from geo import simplify
 from geo.boundaries import units
 from geo.crs import HUBEI_CONFORMAL, HUBEI_EQUAL_AREA, WGS84
 from geo.simplify import (
@@ -66,7 +67,15 @@ def test_zoom_bands_get_coarser_as_zoom_falls():
     tolerances = [b.tolerance_m for b in by_zoom]
     assert tolerances == sorted(tolerances, reverse=True)
     assert by_zoom[-1].tolerance_m == 0
-    assert all(b.decimals >= 4 for b in ZOOM_BANDS)
+    assert by_zoom[-1].decimals == 6  # the stored precision: the deepest band is the data as stored
+
+
+@pytest.mark.parametrize("band", [b for b in ZOOM_BANDS if b.tolerance_m > 0], ids=lambda b: b.name)
+def test_band_rounding_stays_under_a_fifth_of_a_pixel(band: ZoomBand):
+    pixel_m = 156543.03 * np.cos(np.radians(31.0)) / 2**band.max_zoom
+    rounding_m = 0.5 * 10.0**-band.decimals * METRES_PER_DEGREE
+    assert rounding_m <= 0.2 * pixel_m
+    assert band.tolerance_m <= pixel_m
 
 
 def test_band_for_fractional_zoom():
@@ -125,9 +134,20 @@ def test_simplify_for_band_keeps_a_valid_coverage(level: str, band: ZoomBand):
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("band", ZOOM_BANDS, ids=BAND_IDS)
 def test_simplify_for_band_rounds_coordinates(level: str, band: ZoomBand):
-    coords = shapely.get_coordinates(_simplified(level, band.name).geometry.values)
-    scaled = coords * 10.0**band.decimals
+    out = _simplified(level, band.name)
+    decimals = out.attrs["decimals"]
+    # The band's decimals, or one more where the coarse grid would break the coverage.
+    assert decimals in (band.decimals, band.decimals + 1)
+    if level == "prefecture":
+        assert decimals == band.decimals
+    coords = shapely.get_coordinates(out.geometry.values)
+    scaled = coords * 10.0**decimals
     np.testing.assert_allclose(scaled, np.round(scaled), rtol=0, atol=1e-6)
+    if decimals > band.decimals:  # only when needed: the band's own grid really breaks this coverage
+        grid = shapely.set_precision(
+            simplify.coverage_simplify_metres(_units(level).geometry.values, band.tolerance_m), 10.0**-band.decimals
+        )
+        assert not (shapely.is_valid(grid).all() and shapely.coverage_is_valid(grid))
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -217,7 +217,7 @@ def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
         shifted["features"][0]["geometry"]["coordinates"],
     )
     elon, elat = crs.wgs84_to_gcj02(lon, lat)
-    assert abs(glon - float(elon)) < 1e-4 and abs(glat - float(elat)) < 1e-4  # served to 4 decimals at z7-8
+    assert abs(glon - float(elon)) < 1e-3 and abs(glat - float(elat)) < 1e-3  # served to 3 decimals at z7-8
     assert 0.003 < glon - lon < 0.008  # a few hundred metres east in Hubei
     assert client.get("/data/layers/hubs/z7-8.geojson?datum=bd09").status_code == 404
     assert webdata.DATUMS == ("wgs84", "gcj02")
