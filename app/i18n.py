@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "copy_link": ("复制链接", "Copy link"),
     "copy_link_label": ("复制可重现当前视图的链接", "Copy a link that reproduces this view"),
     "loading": ("正在加载…", "Loading…"),
+    "loading_map": ("正在加载交互地图…", "Loading the interactive map…"),
     "search": ("搜索", "Search"),
     "search_placeholder": ("市州、区县或设施", "Prefecture, county or facility"),
     "no_match": ("无结果", "No match"),

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from dash import Dash
 from flask import Response, has_request_context, jsonify, request
 
-from app import callbacks, layout, ogc, settings, viewstate
+from app import callbacks, first_view, layout, ogc, settings, viewstate
 from layers import webdata
 
 
@@ -84,6 +84,8 @@ class MapDash(Dash):
             for name in ("_dash-layout", "_dash-dependencies")
         )
         kwargs["metas"] = kwargs.get("metas", "") + layout.preload_links(state) + chunks + dash_json
+        # A static picture of the opening view, shown until the interactive map has painted.
+        kwargs["app_entry"] = first_view.html_for(state) + kwargs.get("app_entry", "")
         return str(super().interpolate_index(**kwargs))
 
 

@@ -172,3 +172,28 @@ def gk_zone_epsg(lon: float) -> int:
     if abs(cm - lon) > 1.5:
         raise ValueError(f"longitude {lon} is outside the CGCS2000 3-degree zones for Hubei (106.5-118.5°E)")
     return epsg
+
+
+#: Web Mercator (EPSG:3857) spans [-HALF, HALF] metres in x and y; Leaflet lays a 256-pixel
+#: tile over it at zoom 0 and doubles the pixels with each zoom level.
+WEB_MERCATOR_HALF_M = 20037508.342789244
+TILE_PX = 256
+
+
+def lonlat_to_web_pixels(lon: npt.ArrayLike, lat: npt.ArrayLike, zoom: float) -> tuple[FloatArray, FloatArray]:
+    """WGS-84 degrees to Leaflet's layer pixels at ``zoom`` (origin at 180°W 85.05°N, y down).
+
+    These are the pixel positions a Leaflet map with the default CRS (EPSG:3857) gives
+    the points at that zoom, before panning.
+    """
+    lon_a, lat_a = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    lat_r = np.radians(np.clip(lat_a, -85.05112878, 85.05112878))
+    x = np.radians(lon_a)
+    y = np.log(np.tan(np.pi / 4 + lat_r / 2))
+    scale = TILE_PX * 2.0**zoom / (2 * np.pi)
+    return (x + np.pi) * scale, (np.pi - y) * scale
+
+
+def geometry_to_web_pixels(geometry: npt.ArrayLike, zoom: float) -> npt.NDArray[np.object_]:
+    """Shapely WGS-84 geometries in Leaflet's layer pixels at ``zoom`` (see ``lonlat_to_web_pixels``)."""
+    return np.asarray(shapely.transform(geometry, _coords_transform(lambda x, y: lonlat_to_web_pixels(x, y, zoom))))

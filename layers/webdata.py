@@ -47,6 +47,20 @@ def layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
         return _layer_geojson(layer_id, band_name, datum)
 
 
+def layer_frame(layer_id: str, band_name: str, datum: str = "wgs84") -> gpd.GeoDataFrame:
+    """``layer_id`` as served for the zoom band ``band_name`` (simplified and rounded; cached, do not modify).
+
+    Raises
+    ------
+    KeyError
+        For an unknown layer, band or datum.
+    """
+    if datum not in DATUMS:
+        raise KeyError(f"unknown datum {datum!r}; expected one of {DATUMS}")
+    with _BUILD_LOCK:
+        return _layer_frame(layer_id, band_name, datum)[0]
+
+
 @functools.lru_cache(maxsize=128)
 def _layer_frame(layer_id: str, band_name: str, datum: str) -> tuple[gpd.GeoDataFrame, int]:
     """Return ``layer_id`` as served for the zoom band ``band_name`` in ``datum``, and its decimals.

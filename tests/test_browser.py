@@ -369,3 +369,45 @@ def test_the_map_is_usable_on_a_laptop_and_a_phone(live_server, browser, artifac
         browser.save_screenshot(str(artifacts / f"map-{name}.png"))
     finally:
         browser.set_window_size(before["width"], before["height"])
+
+
+#: Records where the server-drawn first view put each prefecture, as soon as the page is parsed.
+_FIRST_VIEW_PROBE = """
+window.__firstView = null;
+document.addEventListener("DOMContentLoaded", () => {
+  window.__firstView = [...document.querySelectorAll("#first-view path.first-view-unit")].map((p) => {
+    const b = p.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom];
+  });
+});
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_first_view_shows_the_prefectures_where_the_map_then_draws_them(live_server, browser, width, height):
+    before = browser.get_window_size()
+    browser.set_window_size(width, height)
+    probe = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _FIRST_VIEW_PROBE})
+    try:
+        browser.get(live_server + "/")
+        first = WebDriverWait(browser, 30).until(lambda d: d.execute_script("return window.__firstView"))
+        _wait_count(browser, "#react-entry-point path.unit-prefecture", 17)
+        drawn = browser.execute_script(
+            "return [...document.querySelectorAll('#react-entry-point path.unit-prefecture')]"
+            ".map((p) => { const b = p.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; })"
+        )
+        # Every prefecture the map draws was already on screen in the same place (within 3 px).
+        assert len(first) == 17
+        for box in drawn:
+            assert min(max(abs(a - b) for a, b in zip(box, f, strict=True)) for f in first) <= 3, box
+        # ... and the picture steps aside once the map has painted.
+        WebDriverWait(browser, 5).until(lambda d: _count(d, "#first-view") == 0)
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": probe["identifier"]})
+        browser.set_window_size(before["width"], before["height"])
+
+
+def test_views_the_first_view_cannot_stand_for_are_drawn_by_the_map_alone(live_server, browser):
+    browser.get(live_server + "/?ind=gdp_2023")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    assert _count(browser, "#first-view") == 0

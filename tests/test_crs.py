@@ -237,3 +237,21 @@ def test_conformal_is_not_equal_area_but_is_conformal():
     assert np.abs(conformal.angular_distortion).max() < 1e-5
     equal_area = pyproj.Proj(HUBEI_EQUAL_AREA).get_factors(lon, lat)
     assert np.abs(equal_area.areal_scale - 1).max() < 1e-9
+
+
+def test_web_pixels_are_web_mercator_scaled_to_leaflet_tiles():
+    from pyproj import Transformer
+
+    from geo.crs import WEB_MERCATOR_HALF_M, geometry_to_web_pixels, lonlat_to_web_pixels
+
+    lon, lat = np.array([108.3, 114.3, 116.2, -180.0]), np.array([29.0, 30.6, 33.3, 85.05112878])
+    x, y = Transformer.from_crs(4326, 3857, always_xy=True).transform(lon, lat)
+    for zoom in (0, 7, 12.5):
+        scale = 256 * 2**zoom / (2 * WEB_MERCATOR_HALF_M)
+        px, py = lonlat_to_web_pixels(lon, lat, zoom)
+        np.testing.assert_allclose(px, (x + WEB_MERCATOR_HALF_M) * scale, atol=1e-6)
+        np.testing.assert_allclose(py, (WEB_MERCATOR_HALF_M - y) * scale, atol=1e-6)
+    assert lonlat_to_web_pixels(-180.0, 85.05112878, 3)[0] == 0  # the world's top-left corner
+    line = geometry_to_web_pixels([shapely.LineString([(114.3, 30.6), (116.2, 33.3)])], 7)[0]
+    px, py = lonlat_to_web_pixels(lon[1:3], lat[1:3], 7)
+    np.testing.assert_allclose(shapely.get_coordinates(line), np.column_stack([px, py]))
