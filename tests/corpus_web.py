@@ -130,6 +130,12 @@ def make_hostile_data(target: Path) -> Path:
     _edit_json(target / "layers" / "catalogue.json", layer)
     _edit_json(target / "indicators" / "catalogue.json", indicator)
     _edit_json(target / "boundaries" / "hubei_prefectures.geojson", unit)
+
+    def context(doc: dict[str, Any]) -> None:  # dash-leaflet binds these two properties as HTML by default
+        for feature in doc["features"]:
+            feature["properties"].update(popup=PAYLOADS["img"], tooltip=PAYLOADS["img"])
+
+    _edit_json(target / "boundaries" / "neighbour_provinces.geojson", context)
     return target
 
 
