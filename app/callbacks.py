@@ -347,7 +347,10 @@ def _classify(
 ) -> Choropleth | None:
     """The choropleth of a catalogue or uploaded indicator (None: unknown, e.g. an upload from another session)."""
     if uploaded and indicator_id in uploaded:
-        spec, frame = _user_spec(indicator_id, uploaded[indicator_id])
+        try:
+            spec, frame = _user_spec(indicator_id, uploaded[indicator_id])
+        except (KeyError, TypeError, ValueError):  # the store lives in the browser: an edited entry maps nothing
+            return None
         return choropleth(indicator_id, values=frame, spec=spec, lang=lang, **options)
     if indicator_id not in indicators.catalogue():
         return None
@@ -472,6 +475,21 @@ def compare_choropleth(
 # --- uploads, downloads, search -------------------------------------------------------------
 
 
+#: Longest title or unit of an uploaded indicator (characters), and most uploads one session keeps.
+MAX_UPLOAD_TEXT = 100
+MAX_UPLOADS = 20
+
+
+def _upload_refused(title: str | None, unit: str | None, store: dict[str, Any] | None, lang: str) -> str | None:
+    """Why an upload is refused before its file is read (text too long, too many uploads), or None."""
+    for field, text in ((t("upload_title", lang), title), (t("upload_unit", lang), unit)):
+        if text and len(text) > MAX_UPLOAD_TEXT:
+            return t("upload_text_too_long", lang).format(field=field.lower(), count=len(text), limit=MAX_UPLOAD_TEXT)
+    if len(store or {}) >= MAX_UPLOADS:
+        return t("upload_too_many", lang).format(count=len(store or {}))
+    return None
+
+
 def upload_indicator(
     contents: str | None,
     filename: str | None,
@@ -489,7 +507,10 @@ def upload_indicator(
     """
     if not contents:
         return store, [], no_update, no_update
-    name = filename or "upload.csv"
+    name = filename if isinstance(filename, str) and filename else "upload.csv"
+    refused = _upload_refused(title, unit, store, lang)
+    if refused:
+        return store, [html.P(refused, className="upload-error")], no_update, no_update
     try:
         content = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
@@ -549,8 +570,11 @@ def download_layers(
         return no_update, [html.P(t("no_layer_on", lang), className="upload-error")]
     bbox = None
     if only_view and "view" in only_view and bounds:
-        (south, west), (north, east) = bounds
-        bbox = (west, south, east, north)
+        try:
+            (south, west), (north, east) = bounds
+            bbox = tuple(float(v) for v in (west, south, east, north))
+        except (TypeError, ValueError):
+            return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
         try:

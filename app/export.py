@@ -30,6 +30,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from app.messages import shown, shown_list
 from geo import boundaries, crs, io
 from layers import catalogue, indicators, plan
 
@@ -86,7 +87,7 @@ def select(layer_id: str, *, unit: str | None = None, bbox: Sequence[float] | No
         try:
             area = boundaries.unit(unit, level="prefecture").geometry
         except KeyError as exc:
-            raise ExportError(f"--unit must be a prefecture-level code such as 420100: {exc.args[0]}") from exc
+            raise ExportError(f"--unit must be a prefecture-level code such as 420100, got {shown(unit)}") from exc
         geoms = frame.geometry.values
         probe = np.where(shapely.get_dimensions(geoms) == 2, shapely.point_on_surface(geoms), geoms)
         keep &= shapely.intersects(area, probe)
@@ -102,16 +103,21 @@ def target_crs(choice: str, frame: gpd.GeoDataFrame) -> tuple[CRS | None, str]:
 
     Returns ``(None, "GCJ-02")`` for GCJ-02, which has no EPSG code.
     """
-    key = choice.lower()
-    if key not in CRS_CHOICES:
-        raise ExportError(f"unknown CRS {choice!r}; choose one of {sorted(CRS_CHOICES)}")
-    value = CRS_CHOICES[key]
+    value = CRS_CHOICES[check_crs_choice(choice)]
     if value == "gcj02":
         return None, "GCJ-02"
     if value == "gk":
         bounds = boundaries.unit("420000").geometry.bounds if frame.empty else frame.total_bounds
         value = crs.gk_zone_epsg((bounds[0] + bounds[2]) / 2)
     return CRS.from_epsg(int(value)), f"EPSG-{int(value)}"
+
+
+def check_crs_choice(choice: object) -> str:
+    """The key of ``CRS_CHOICES`` for ``choice`` (any case); ExportError naming the choices otherwise."""
+    key = choice.lower() if isinstance(choice, str) else None
+    if key not in CRS_CHOICES:
+        raise ExportError(f"unknown CRS {shown(choice)}; choose one of {sorted(CRS_CHOICES)}")
+    return key
 
 
 def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, str]:
@@ -299,16 +305,17 @@ def export_layers(
     ExportError
         For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
     """
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; choose one of {sorted(FORMATS)}")
+    if not isinstance(fmt, str) or fmt not in FORMATS:
+        raise ExportError(f"unknown format {shown(fmt)}; choose one of {sorted(FORMATS)}")
     known = list(catalogue.catalogue())
     ids = known if list(layer_ids) == ["all"] else list(layer_ids)
     unknown = [i for i in ids if i not in known]
     if unknown or not ids:
-        raise ExportError(f"unknown layer(s) {unknown}; choose from {known} or 'all'")
-    if encoding.lower() not in ("utf-8", "gbk"):
+        raise ExportError(f"unknown layer(s) {shown_list(unknown)}; choose from {known} or 'all'")
+    if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "gbk"):
         raise ExportError("--encoding must be utf-8 or gbk")
-    if fmt == "geojson" and crs_choice.lower() != "wgs84":
+    crs_choice = check_crs_choice(crs_choice)  # every parameter is checked before anything is selected or written
+    if fmt == "geojson" and crs_choice != "wgs84":
         raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
     if csv_geometry not in ("lonlat", "wkt"):
         raise ExportError("--csv-geometry must be lonlat or wkt")

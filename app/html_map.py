@@ -101,7 +101,8 @@ def add_layer(fmap: folium.Map, layer_id: str, lang: str) -> None:
     spec = catalogue.layer(layer_id)
     path_style = style(spec.style)
     doc = _features(layer_id)
-    group = folium.FeatureGroup(name=spec.title(lang), show=True)
+    # Leaflet's layer switcher inserts overlay names as HTML: escape them like every other text.
+    group = folium.FeatureGroup(name=html.escape(spec.title(lang)), show=True)
     if spec.geometry == "point":
         marker = path_style["marker"]
         folium.GeoJson(

@@ -83,6 +83,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "county": ("县级", "County"),
     "upload_drop": ("拖放或点击选择 CSV 文件", "Drop or choose a CSV file"),
     "uploaded": ("上传", "uploaded"),
+    "upload_too_big": (
+        "{name}：{size} 字节，超过表格 {limit} 字节的上限，未上传",
+        "{name}: {size} bytes is over the {limit}-byte limit for a table; not uploaded",
+    ),
+    "upload_text_too_long": (
+        "未添加：{field}有 {count} 个字符，最多 {limit} 个",
+        "Not added: the {field} is {count} characters; at most {limit}",
+    ),
+    "upload_too_many": (
+        "未添加：本会话已有 {count} 个上传的指标（上限）；关闭此标签页即可重新开始",
+        "Not added: this session already holds {count} uploaded indicators (the limit); close the tab to start afresh",
+    ),
+    "bad_view_bounds": (
+        "地图范围无效：需要 [[南, 西], [北, 东]]（度）",
+        "the map view's bounds must be [[south, west], [north, east]] in degrees",
+    ),
     "hover_hint": ("将鼠标移到地图上查看名称", "Hover over the map for names"),
     "detail_hint": ("点击地图要素查看详情与来源", "Click a feature for its record and sources"),
     "close": ("关闭", "Close"),

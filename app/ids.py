@@ -26,6 +26,8 @@ UPLOAD_TITLE = "upload-title"
 UPLOAD_UNIT = "upload-unit"
 UPLOAD_LEVEL = "upload-level"
 UPLOAD_RESULT = "upload-result"
+#: Filled in the browser (assets/hubei_map.js) when a chosen file is over the size limit.
+UPLOAD_SIZE_NOTE = "upload-size-note"
 USER_INDICATORS = "user-indicators"
 DOWNLOAD_FORMAT = "download-format"
 DOWNLOAD_CRS = "download-crs"

@@ -477,9 +477,20 @@ def upload_panel(lang: str) -> html.Details:
                 html.Div(t("upload_drop", lang)),
                 id=ids.UPLOAD,
                 accept=".csv,text/csv",
-                max_size=10
-                * user_indicators.MAX_BYTES,  # larger files reach the parser, which says why it refuses them
+                # Bigger files are not sent: dcc.Upload drops them silently, so the page's script
+                # (assets/hubei_map.js) says why in the note below. The parser checks the size again.
+                max_size=user_indicators.MAX_BYTES,
                 className="upload-box",
+            ),
+            html.P(
+                id=ids.UPLOAD_SIZE_NOTE,
+                hidden=True,
+                className="upload-error",
+                role="alert",
+                **{
+                    "data-max-bytes": str(user_indicators.MAX_BYTES),
+                    "data-message": t("upload_too_big", lang).replace("{limit}", f"{user_indicators.MAX_BYTES:,}"),
+                },
             ),
             html.Div(id=ids.UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
         ],
@@ -554,7 +565,8 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
         format="geobuf",
         url=layer_url(spec.id, state.zoom, datum_for(state.basemap)) if spec.id in state.layers else None,
         style=_NS("style"),
-        onEachFeature=_NS("bindTooltip") if interactive else None,
+        # Never None: dash-leaflet's default binds a feature's "popup"/"tooltip" property as HTML.
+        onEachFeature=_NS("bindTooltip") if interactive else _NS("noTooltip"),
         hideout={"style": path_style, "className": f"unit-{spec.style}", "lang": state.lang},
         hoverStyle=HOVER_STYLE if interactive and spec.geometry != "point" else None,
         pane=pane_name(spec.id),
@@ -629,6 +641,7 @@ def compare_map_view(state: ViewState) -> dl.Map:
                 style=_NS("style"),
                 hideout={"style": {**style(s.style), "interactive": False}, "className": f"compare-{s.style}"},
                 interactive=False,
+                onEachFeature=_NS("noTooltip"),
                 pane=pane_name(s.id),
             )
             for s in specs

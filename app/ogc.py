@@ -22,6 +22,7 @@ import shapely
 from flask import Blueprint, Flask, Response, request, url_for
 
 from app import settings
+from app.messages import shown
 from geo import io
 from layers import catalogue, plan
 
@@ -71,11 +72,11 @@ def _collection(layer_id: str) -> Collection:
 def collection(layer_id: str) -> Collection:
     """The served layer ``layer_id`` (built once); OgcError 404 for an unknown or empty layer."""
     if layer_id not in catalogue.catalogue():
-        raise OgcError(404, "NotFound", f"no collection {layer_id!r}; known: {sorted(catalogue.catalogue())}")
+        raise OgcError(404, "NotFound", f"no collection {shown(layer_id)}; known: {sorted(catalogue.catalogue())}")
     with _LOCK:
         found = _collection(layer_id)
     if found.frame.empty:
-        raise OgcError(404, "NotFound", f"collection {layer_id!r} has no features")
+        raise OgcError(404, "NotFound", f"collection {shown(layer_id)} has no features")
     return found
 
 
@@ -103,13 +104,13 @@ def _int_param(name: str, default: int, minimum: int) -> int:
     except ValueError:
         value = None
     if value is None or value < minimum:
-        raise OgcError(400, "InvalidParameterValue", f"{name} must be an integer >= {minimum}, got {raw!r}")
+        raise OgcError(400, "InvalidParameterValue", f"{name} must be an integer >= {minimum}, got {shown(raw)}")
     return value
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     """Parse ``minLon,minLat,maxLon,maxLat`` (CRS84); OgcError 400 says what must be true."""
-    message = f"bbox must be 4 numbers minLon,minLat,maxLon,maxLat (CRS84 degrees, min <= max), got {raw!r}"
+    message = f"bbox must be 4 numbers minLon,minLat,maxLon,maxLat (CRS84 degrees, min <= max), got {shown(raw)}"
     try:
         x0, y0, x1, y1 = (float(v) for v in raw.split(","))
     except ValueError:
@@ -174,7 +175,9 @@ def _refuse(error: OgcError) -> Response:
 def _only_json() -> None:
     fmt = request.args.get("f")
     if fmt is not None and fmt not in FORMATS:
-        raise OgcError(400, "InvalidParameterValue", f"only JSON is offered: f must be one of {FORMATS}, got {fmt!r}")
+        raise OgcError(
+            400, "InvalidParameterValue", f"only JSON is offered: f must be one of {FORMATS}, got {shown(fmt)}"
+        )
 
 
 @blueprint.route("/")
@@ -306,7 +309,7 @@ def item(collection_id: str, feature_id: str) -> Response:
     found = collection(collection_id)
     position = np.flatnonzero(found.ids == feature_id)
     if position.size == 0:
-        raise OgcError(404, "NotFound", f"no feature {feature_id!r} in collection {collection_id!r}")
+        raise OgcError(404, "NotFound", f"no feature {shown(feature_id)} in collection {shown(collection_id)}")
     feature = to_features(found.frame.iloc[position], found.ids[position])[0]
     feature["links"] = [
         _link(_url("ogc.item", collection_id=collection_id, feature_id=feature_id), "self", GEOJSON, "this feature"),

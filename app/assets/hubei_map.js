@@ -70,6 +70,8 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             const h = (context && context.hideout) || {};
             return Boolean(h.parent) && feature.properties && feature.properties.parent_code === h.parent;
         },
+        // For layers without tooltips: dash-leaflet's default would bind properties.popup/tooltip as HTML.
+        noTooltip: function (feature, layer, context) {},
         bindTooltip: function (feature, layer, context) {
             const p = feature.properties || {};
             const en = ((context && context.hideout) || {}).lang === "en";
@@ -158,3 +160,21 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
     }
 });
+
+// A file over the upload limit: dcc.Upload drops it without a word (max_size), so say why,
+// in the note under the upload box (its limit and message come from app/layout.py).
+function noteOversizeUpload(files, target) {
+    const note = document.getElementById("upload-size-note");
+    const box = document.getElementById("indicator-upload");
+    if (!note || !box || !target || !box.contains(target)) { return; }
+    const limit = Number(note.dataset.maxBytes);
+    const big = Array.from(files || []).filter(function (f) { return f.size > limit; });
+    note.textContent = big.map(function (f) {  // text, never HTML: a file name is the person's own
+        return note.dataset.message.replace("{name}", f.name).replace("{size}", f.size.toLocaleString("en-US"));
+    }).join(" ");
+    note.hidden = big.length === 0;
+}
+document.addEventListener("change", function (e) { noteOversizeUpload(e.target.files, e.target); }, true);
+document.addEventListener("drop", function (e) {
+    noteOversizeUpload(e.dataTransfer && e.dataTransfer.files, e.target);
+}, true);

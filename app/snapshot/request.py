@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.messages import shown, shown_list
 from geo import boundaries
 from layers import catalogue, classify, indicators, palettes
 
@@ -108,7 +109,7 @@ class SnapshotRequest:
 
 def _choices(name: str, value: object, allowed: tuple[Any, ...] | list[Any]) -> None:
     if value not in allowed:
-        raise SnapshotError(f"unknown {name} {value!r}; choose one of {list(allowed)}")
+        raise SnapshotError(f"unknown {name} {shown(value)}; choose one of {list(allowed)}")
 
 
 def _clean_text(value: str | None, name: str, limit: int) -> str | None:
@@ -134,13 +135,15 @@ def validate(request: SnapshotRequest) -> SnapshotRequest:
     if request.layers is not None:
         unknown = [i for i in request.layers if i not in known_layers]
         if unknown:
-            raise SnapshotError(f"unknown layer(s) {unknown}; choose from {known_layers}")
+            raise SnapshotError(f"unknown layer(s) {shown_list(unknown)}; choose from {known_layers}")
     if request.indicator is not None:
         _choices("indicator", request.indicator, list(indicators.catalogue()))
     _choices("scheme", request.scheme, [s for s in classify.SCHEMES if s != "user_defined"])
     low, high = classify.K_RANGE
     if isinstance(request.k, bool) or not isinstance(request.k, int) or not low <= request.k <= high:
-        raise SnapshotError(f"k (number of classes) must be a whole number from {low} to {high}, got {request.k!r}")
+        raise SnapshotError(
+            f"k (number of classes) must be a whole number from {low} to {high}, got {shown(request.k)}"
+        )
     _choices("palette", request.palette, [p for p, spec in palettes.PALETTES.items() if spec.kind != "qualitative"])
     _choices("paper", request.paper, list(PAPERS_MM))
     _choices("format", request.fmt, list(FORMATS))
@@ -150,7 +153,8 @@ def validate(request: SnapshotRequest) -> SnapshotRequest:
         prefectures = boundaries.units("prefecture")["code"].tolist()
         if request.extent not in prefectures:
             raise SnapshotError(
-                f"unknown extent {request.extent!r}; use 'province' or a prefecture-level code, e.g. {prefectures[:3]}"
+                f"unknown extent {shown(request.extent)}; use 'province' or a prefecture-level code, "
+                f"e.g. {prefectures[:3]}"
             )
     if request.fmt == "png":
         width, height = request.pixels
@@ -175,7 +179,7 @@ def _as_int(value: object, name: str) -> int:
         return value
     if isinstance(value, str) and _INT.match(value):
         return int(value)
-    raise SnapshotError(f"{name} must be a whole number, got {value!r}")
+    raise SnapshotError(f"{name} must be a whole number, got {shown(value)}")
 
 
 def _as_text(value: object, name: str) -> str:
@@ -201,7 +205,9 @@ def request_from_state(state: dict[str, Any]) -> SnapshotRequest:
         raise SnapshotError(f"the snapshot state must be an object with keys {list(STATE_KEYS)}")
     unknown = sorted(str(k) for k in state if k not in STATE_KEYS)
     if unknown:
-        raise SnapshotError(f"unknown key(s) {unknown} in the snapshot state; accepted keys: {list(STATE_KEYS)}")
+        raise SnapshotError(
+            f"unknown key(s) {shown_list(unknown)} in the snapshot state; accepted keys: {list(STATE_KEYS)}"
+        )
     given = {k: v for k, v in state.items() if v is not None}
     values: dict[str, Any] = {}
     if "layers" in given:
