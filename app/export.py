@@ -78,11 +78,15 @@ _REASONS = {
 }
 
 
-def write_failed(exc: Exception, where: Path) -> ExportError:
-    """An ``ExportError`` for a write that the system refused (disk full, size limit, permissions)."""
+class ExportWriteError(ExportError):
+    """The system refused to write the export (disk full, file-size limit, permissions); nothing was left behind."""
+
+
+def write_failed(exc: Exception, where: Path) -> ExportWriteError:
+    """An ``ExportWriteError`` for a write that the system refused, naming the reason."""
     code = getattr(exc, "errno", None)
     reason = _REASONS.get(code, str(exc)) if isinstance(code, int) else str(exc)
-    return ExportError(f"could not write the export to {where}: {reason}; nothing was written (free space or retry)")
+    return ExportWriteError(f"could not write the export to {where}: {reason}; nothing was written")
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,11 @@ def _compress_static(response: Response, *, keep: bool) -> None:
     if encoding is None or "Content-Encoding" in response.headers or not response.mimetype.startswith(COMPRESSIBLE):
         return
     response.direct_passthrough = False
-    body = response.get_data()
+    original = response.response
+    body = response.get_data()  # reads a file response into memory; the file is then closed here
+    close = getattr(original, "close", None)
+    if close is not None:
+        close()
     if len(body) < MIN_COMPRESS_BYTES:
         return
     response.set_data(_compressed(request.full_path if keep else None, body, encoding))

@@ -65,7 +65,8 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
         """The layers asked for as one file, as the map's Download button makes it (a heavy job).
 
         ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N``;
-        400 with the reason for a bad request, 503 with ``Retry-After`` when the worker is busy.
+        400 with the reason for a bad request, 503 with ``Retry-After`` when the worker is busy,
+        507 when the server could not write it (disk full).
         """
         layer_ids = [i for i in request.args.get("layers", "all").split(",") if i]
         bbox = None
@@ -80,6 +81,10 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
                 packed = export.download(
                     layer_ids, fmt, scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
                 )
+        except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
+            response = jsonify(error=str(exc))
+            response.status_code = 507
+            return response
         except export.ExportError as exc:
             return _bad_request(str(exc))
         mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
