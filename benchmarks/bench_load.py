@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import random
 import re
@@ -155,8 +156,9 @@ def _timed(
     try:
         response = http.request(method, url, timeout=REQUEST_TIMEOUT_S, **kwargs)
         ok = response.status_code in (200, 503)
-        busy = response.status_code == 503 or (bool(busy_text) and any(t in response.text for t in busy_text))
-    except requests.RequestException:
+        shown = json.dumps(response.json(), ensure_ascii=False) if busy_text and ok else ""  # callback answers
+        busy = response.status_code == 503 or any(t in shown for t in busy_text)
+    except (requests.RequestException, ValueError):
         ok, busy = False, False
     results.add(kind, time.perf_counter() - started, ok, busy)
 
