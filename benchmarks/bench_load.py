@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_load.py            # full run (about 6 minutes), writes benchmarks/README.md
+    .venv/bin/python benchmarks/bench_load.py            # full run (about 5 minutes), writes benchmarks/README.md
     .venv/bin/python benchmarks/bench_load.py --quick    # smoke test (about 1 minute), prints only
 
 Each user (a thread with its own keep-alive ``requests.Session``) repeats a session as a
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 workers, 1 and 4 users, 5 s each; README untouched")
     parser.add_argument("--workers", default="2,4", help="worker counts to run (default: 2,4)")
     parser.add_argument("--users", default="1,4,8,16,32", help="user counts to step through (default: 1,4,8,16,32)")
-    parser.add_argument("--seconds", type=float, default=25, help="seconds per step (default: 25)")
+    parser.add_argument("--seconds", type=float, default=15, help="seconds per step (default: 15)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="request budget per step")
     args = parser.parse_args(argv)
     workers = [2] if args.quick else [int(w) for w in args.workers.split(",")]

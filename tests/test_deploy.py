@@ -358,3 +358,14 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
         assert len(_worker_pids(log)) == 3, log.read_text()
         assert list(work.iterdir()) == []  # no half-written export left behind
         assert requests.get(f"{base}/export?layers=computing&format=geojson", timeout=60).status_code == 200
+
+
+@pytest.mark.slow
+def test_load_benchmark_quick_mode_still_runs(capsys):
+    """Keeps benchmarks/bench_load.py from rotting: a --quick run reports every browsing kind, no errors."""
+    import bench_load
+
+    assert bench_load.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "| 2 | 4 | switch |" in out and "| 2 | 4 | layer |" in out
+    assert re.search(r"^\| 2 \| 4 \| [\d.]+ \| [\d.]+ \| 0 \|", out, flags=re.M), out
