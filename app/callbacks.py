@@ -8,14 +8,12 @@ ids. Client-side callbacks (layer visibility, address bar, view sync) live in
 from __future__ import annotations
 
 import base64
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import export, ids, layout, settings, viewstate
+from app import export, heavy, ids, layout, settings, viewstate
 from app.i18n import t
 from app.viewstate import ViewState
 from geo import boundaries
@@ -575,18 +573,15 @@ def download_layers(
             bbox = tuple(float(v) for v in (west, south, east, north))
         except (TypeError, ValueError):
             return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
-        try:
-            written = export.export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox)
-        except export.ExportError as exc:
-            return no_update, [html.P(str(exc), className="upload-error")]
-        count = sum(w.features for w in written)
-        if fmt == "gpkg":
-            payload = dcc.send_bytes(written[0].path.read_bytes(), written[0].path.name)
-        else:
-            label = written[0].crs if written else "EPSG-4326"
-            payload = dcc.send_bytes(export.as_zip_bytes(written), f"hubei-layers_{fmt}_{label}.zip")
+    try:
+        with heavy.slot("export") as scratch:
+            packed = export.download(layer_ids, fmt, scratch, crs_choice=crs_choice, bbox=bbox)
+    except heavy.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
+    except export.ExportError as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    payload = dcc.send_bytes(packed.body, packed.filename)
+    count = packed.features
     if lang == "zh":
         message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素"
     else:
@@ -625,10 +620,13 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
         return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
     try:
         request = snapshot.request_from_state(state)
-        if fmt == "html":
-            body, name = html_map.to_html(request).encode("utf-8"), "hubei-map.html"
-        else:
-            body, name = snapshot.render(request), f"hubei-map_{paper}.{state['format']}"
+        with heavy.slot("snapshot"):
+            if fmt == "html":
+                body, name = html_map.to_html(request).encode("utf-8"), "hubei-map.html"
+            else:
+                body, name = snapshot.render(request), f"hubei-map_{paper}.{state['format']}"
+    except heavy.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
     except (snapshot.SnapshotError, snapshot.FontError) as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
     done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -378,7 +379,24 @@ def _map_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--approval-number", help="the map's 审图号; without one the map says 内部资料，非公开")
 
 
+def gunicorn_command(host: str, port: int, workers: int | None = None, threads: int | None = None) -> list[str]:
+    """The gunicorn command line of ``serve --prod`` (config: ``app/gunicorn_conf.py``; flags override env)."""
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:app.gunicorn_conf", "--bind", f"{host}:{port}"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    return [*command, "app.wsgi:server"]
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
+    if args.prod:
+        if args.debug:
+            print("error: --debug is for the development server; leave it out with --prod", file=sys.stderr)
+            return 2
+        command = gunicorn_command(args.host, args.port, args.workers, args.threads)
+        print(f"Hubei digital economy map (gunicorn) on http://{args.host}:{args.port}/", flush=True)
+        os.execv(command[0], command)  # gunicorn's master takes this process (and its signals)
     from app.layout import INITIAL_ZOOM
     from app.web import create_app  # imported here: `units` should not pay for Dash
     from geo.simplify import band_for_zoom
@@ -393,6 +411,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     print(f"Hubei digital economy map on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -478,6 +506,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=settings.DEFAULT_PORT, help=f"port (default: {settings.DEFAULT_PORT})"
     )
     p_serve.add_argument("--debug", action="store_true", help="Dash debug mode with hot reload (development only)")
+    p_serve.add_argument(
+        "--prod", action="store_true", help="run under gunicorn with several workers (see README, Deployment)"
+    )
+    p_serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        help=f"--prod: worker processes (default: HUBEI_MAP_WORKERS or {settings.DEFAULT_WORKERS})",
+    )
+    p_serve.add_argument(
+        "--threads", type=_positive_int, help="--prod: threads per worker (default: HUBEI_MAP_THREADS or 4)"
+    )
     p_serve.set_defaults(func=_cmd_serve)
     return parser
 

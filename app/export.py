@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io as _io
 import json
 import re
@@ -60,6 +61,33 @@ DISPLAY_ONLY = ("stack_index", "stack_size")
 
 class ExportError(ValueError):
     """An export request that cannot be carried out; the message says what to change."""
+
+
+#: What a writer raises when the disk or a file-size limit stops it (GDAL's errors included).
+WRITE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+)
+_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EFBIG: "the file is larger than this system allows",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+class ExportWriteError(ExportError):
+    """The system refused to write the export (disk full, file-size limit, permissions); nothing was left behind."""
+
+
+def write_failed(exc: Exception, where: Path) -> ExportWriteError:
+    """An ``ExportWriteError`` for a write that the system refused, naming the reason."""
+    code = getattr(exc, "errno", None)
+    reason = _REASONS.get(code, str(exc)) if isinstance(code, int) else str(exc)
+    return ExportWriteError(f"could not write the export to {where}: {reason}; nothing was written")
 
 
 @dataclass(frozen=True)
@@ -149,11 +177,12 @@ def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
         "features": count,
         "not_a_standard_map": "非标准地图：边界非官方标准地图，公开使用须审图号 / not an official standard map",
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "tool": f"{TOOL} {_version()}",
+        "tool": f"{TOOL} {tool_version()}",
     }
 
 
-def _version() -> str:
+def tool_version() -> str:
+    """The package's installed version (``source`` when run from an uninstalled tree)."""
     from importlib import metadata as md
 
     try:
@@ -324,9 +353,29 @@ def export_layers(
         crs_choice = f"epsg:{crs.gk_zone_epsg(_centre_lon(frames))}"
     out_path = Path(out)
     if fmt == "gpkg":
-        return [_export_gpkg(frames, out_path, crs_choice, progress)]
+        try:
+            return [_export_gpkg(frames, out_path, crs_choice, progress)]
+        except WRITE_ERRORS as exc:
+            raise write_failed(exc, out_path) from exc
     if out_path.exists() and not out_path.is_dir():
         raise ExportError(f"{out_path} is a file; give a folder for {fmt} (one file per layer)")
+    try:
+        return _export_files(frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, progress)
+    except WRITE_ERRORS as exc:
+        raise write_failed(exc, out_path) from exc
+
+
+def _export_files(
+    frames: dict[str, gpd.GeoDataFrame],
+    fmt: str,
+    out_path: Path,
+    crs_choice: str,
+    precision: int,
+    encoding: str,
+    csv_geometry: str,
+    progress: Callable[[str], None] | None,
+) -> list[Written]:
+    """One file per layer, staged in a temporary folder beside ``out_path`` and moved in when all are written."""
     written = []
     with tempfile.TemporaryDirectory(dir=_writable_parent(out_path)) as tmp:
         staged = []
@@ -413,3 +462,35 @@ def as_zip_bytes(written: Sequence[Written]) -> bytes:
         for item in written:
             zf.write(item.path, item.path.name)
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Download:
+    """An export packed as one file for a web download: its bytes, its name, what it holds."""
+
+    body: bytes
+    filename: str
+    layers: int
+    features: int
+
+
+def download(
+    layer_ids: Sequence[str],
+    fmt: str,
+    folder: Path,
+    *,
+    crs_choice: str = "wgs84",
+    bbox: Sequence[float] | None = None,
+) -> Download:
+    """Export ``layer_ids`` into the scratch ``folder`` and pack them: one GeoPackage as it is, other formats zipped.
+
+    The files are the CLI's (``export_layers``). Raises ``ExportError`` like it.
+    """
+    target = folder / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
+    written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox)
+    count = sum(w.features for w in written)
+    layers = sum(len(w.layers) for w in written)
+    if fmt == "gpkg":
+        return Download(written[0].path.read_bytes(), written[0].path.name, layers, count)
+    label = written[0].crs if written else "EPSG-4326"
+    return Download(as_zip_bytes(written), f"hubei-layers_{fmt}_{label}.zip", layers, count)

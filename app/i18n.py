@@ -68,6 +68,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_button": ("下载", "Download"),
     "crs": ("坐标系", "CRS"),
     "only_view": ("仅当前视图范围", "Only the current view"),
+    "busy": (
+        "服务器正忙于其他导出和制图，请稍后再试。",
+        "The server is busy with other exports and snapshots; please try again in a moment.",
+    ),
     "no_layer_on": ("没有打开的图层", "No layer is switched on"),
     "upload": ("添加自己的指标", "Add your own indicator"),
     "upload_help": (

@@ -1,12 +1,96 @@
-"""App settings: defaults and URLs, in one place. Environment variables override them."""
+"""App settings: defaults and URLs, in one place. Environment variables override them.
+
+Every environment variable the app reads is listed in ``ENV_VARS`` (name, default,
+meaning); the README's configuration table is ``env_table()`` and a test keeps the two
+equal, so the documentation cannot drift from the code.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One environment variable: its name, its default as text, what it sets."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+#: Every environment variable read by the app, the CLI and the gunicorn configuration.
+ENV_VARS: tuple[EnvVar, ...] = (
+    EnvVar("HUBEI_MAP_DATA", "the repository's `data/`", "data folder every command reads (geo/paths.py)"),
+    EnvVar("HUBEI_MAP_HOST", "127.0.0.1", "address `hubei-map serve` binds (`--host` overrides)"),
+    EnvVar("HUBEI_MAP_PORT", "8050", "port `hubei-map serve` binds (`--port` overrides)"),
+    EnvVar("HUBEI_MAP_WORKERS", "number of CPU cores, at least 2", "`serve --prod`: gunicorn worker processes"),
+    EnvVar("HUBEI_MAP_THREADS", "4", "`serve --prod`: threads per worker (gthread)"),
+    EnvVar("HUBEI_MAP_TIMEOUT", "120", "`serve --prod`: seconds before a silent worker is killed and replaced"),
+    EnvVar(
+        "HUBEI_MAP_GRACEFUL_TIMEOUT", "60", "`serve --prod`: seconds a worker may finish its requests on restart/stop"
+    ),
+    EnvVar(
+        "HUBEI_MAP_MAX_REQUESTS",
+        "2000",
+        "`serve --prod`: a worker is replaced after about this many requests (0: never)",
+    ),
+    EnvVar(
+        "HUBEI_MAP_HEAVY_JOBS",
+        "1",
+        "exports and snapshots running at once per worker; more get 'busy, try again' (HTTP 503)",
+    ),
+    EnvVar("HUBEI_MAP_RETRY_AFTER", "10", "seconds in the `Retry-After` header of a busy answer"),
+    EnvVar(
+        "HUBEI_MAP_WORK_DIR",
+        "the system temp folder",
+        "scratch folder of exports (a killed worker's leftovers are removed by the gunicorn master)",
+    ),
+    EnvVar("HUBEI_MAP_ACCESS_LOG", "json", "`json`: one JSON line per request on stderr; `off`: none"),
+    EnvVar(
+        "HUBEI_MAP_PROXY_HOPS",
+        "0",
+        "reverse proxies in front of the app whose `X-Forwarded-For/-Proto/-Host` are trusted (1 behind nginx)",
+    ),
+)
+_BY_NAME = {var.name: var for var in ENV_VARS}
+
+
+def env_str(name: str) -> str:
+    """The value of the registered variable ``name`` (its default if unset or empty)."""
+    return os.environ.get(name) or _BY_NAME[name].default
+
+
+def env_int(name: str, default: int | None = None, *, minimum: int = 0) -> int:
+    """The registered variable ``name`` as an integer >= ``minimum``; ValueError names the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return int(_BY_NAME[name].default) if default is None else default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {raw!r}")
+    return value
+
+
+def env_table() -> str:
+    """The configuration table of the README (markdown), generated from ``ENV_VARS``."""
+    rows = [f"| `{v.name}` | {v.default} | {v.meaning} |" for v in ENV_VARS]
+    return "\n".join(["| variable | default | what it sets |", "|---|---|---|", *rows]) + "\n"
+
 
 #: Default address of ``hubei-map serve`` (overridden by --host/--port or env).
-DEFAULT_HOST = os.environ.get("HUBEI_MAP_HOST", "127.0.0.1")
-DEFAULT_PORT = int(os.environ.get("HUBEI_MAP_PORT", "8050"))
+DEFAULT_HOST = env_str("HUBEI_MAP_HOST")
+DEFAULT_PORT = env_int("HUBEI_MAP_PORT", minimum=1)
+#: Default number of gunicorn workers: the CPU cores (the work is CPU-bound), at least 2.
+DEFAULT_WORKERS = max(2, _cores())
 #: URL under which layer data is served: {prefix}/{layer_id}/{band}.geojson
 LAYER_URL_PREFIX = "/data/layers"
 #: Initial view: Hubei's bounding box, [[south, west], [north, east]] in degrees (WGS-84).
@@ -17,5 +101,7 @@ MAX_ZOOM = 13
 #: Seconds browsers and proxies may cache a layer response. Layer URLs carry a hash of the
 #: data folder (``?v=``), so a data change is a new URL and old responses never go stale.
 LAYER_MAX_AGE_S = 7 * 24 * 3600
+#: Seconds a response whose URL names its content (a fingerprint or ``?v=``/``?m=``) may be cached.
+IMMUTABLE_MAX_AGE_S = 365 * 24 * 3600
 APP_TITLE_ZH = "湖北省数字经济发展布局图"
 APP_TITLE_EN = "Hubei Digital Economy Map"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import urlparse
 
 from dash import Dash
-from flask import Response, has_request_context, jsonify, request
+from flask import Flask, Response, has_request_context, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import callbacks, first_view, layout, ogc, settings, viewstate
+from app import accesslog, callbacks, export, first_view, heavy, httpcache, layout, ogc, settings, viewstate
 from layers import webdata
 
 
@@ -55,7 +57,67 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
 
     @server.route("/healthz")
     def healthz() -> Response:
-        return jsonify(status="ok")
+        """Liveness and what is served: app version, hash of the data folder, this worker's pid."""
+        return jsonify(status="ok", version=export.tool_version(), data=webdata.data_version(), pid=os.getpid())
+
+    @server.route("/export")
+    def export_file() -> Response:
+        """The layers asked for as one file, as the map's Download button makes it (a heavy job).
+
+        ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N``;
+        400 with the reason for a bad request, 503 with ``Retry-After`` when the worker is busy,
+        507 when the server could not write it (disk full).
+        """
+        layer_ids = [i for i in request.args.get("layers", "all").split(",") if i]
+        bbox = None
+        if request.args.get("bbox"):
+            try:
+                bbox = [float(v) for v in request.args["bbox"].split(",")]
+            except ValueError:
+                return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+        fmt = request.args.get("format", "geojson")
+        try:
+            with heavy.slot("export") as scratch:
+                packed = export.download(
+                    layer_ids, fmt, scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
+                )
+        except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
+            response = jsonify(error=str(exc))
+            response.status_code = 507
+            return response
+        except export.ExportError as exc:
+            return _bad_request(str(exc))
+        mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
+        return Response(
+            packed.body,
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{packed.filename}"'},
+        )
+
+
+def _bad_request(message: str) -> Response:
+    response = jsonify(error=message)
+    response.status_code = 400
+    return response
+
+
+def _busy(exc: heavy.Busy) -> Response:
+    """HTTP 503 with ``Retry-After`` for a heavy job that found every place taken."""
+    response = jsonify(error=str(exc))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(settings.env_int("HUBEI_MAP_RETRY_AFTER", minimum=1))
+    return response
+
+
+def _wrap_wsgi(server: Flask) -> None:
+    """Access log around the app; trusted proxy headers (``HUBEI_MAP_PROXY_HOPS``) outermost."""
+    wsgi: Any = server.wsgi_app
+    if accesslog.log_mode() == "json":
+        wsgi = accesslog.AccessLog(wsgi)
+    hops = settings.env_int("HUBEI_MAP_PROXY_HOPS")
+    if hops:
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+    server.wsgi_app = wsgi  # type: ignore[method-assign]
 
 
 #: Script chunks Dash loads only once the page's layout is known (the map's GeoJSON and
@@ -110,4 +172,7 @@ def create_app() -> Dash:
     callbacks.register(app)
     _register_data_routes(app.server)
     ogc.register(app.server)
+    app.server.register_error_handler(heavy.Busy, _busy)
+    httpcache.register(app.server)  # after flask-compress, so it runs before it
+    _wrap_wsgi(app.server)
     return app

@@ -195,7 +195,7 @@ def test_failure_midway_leaves_no_partial_files(tmp_path, monkeypatch):
         path.write_bytes(b"zip")
 
     monkeypatch.setattr(export, "_write_shapefile", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(export.ExportWriteError, match=r"could not write the export .*disk full"):
         export.export_layers(["prefectures", "counties"], "shp", tmp_path / "out")
     assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
 

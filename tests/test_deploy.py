@@ -1,0 +1,371 @@
+from __future__ import annotations
+
+import base64
+import contextlib
+import errno
+import io
+import json
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import harness
+import pytest
+import requests
+
+from app import accesslog, callbacks, export, gunicorn_conf, heavy, httpcache, settings
+from app.cli import gunicorn_command
+from app.web import create_app
+from layers import webdata
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+@pytest.fixture
+def work_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "work"
+    monkeypatch.setenv("HUBEI_MAP_WORK_DIR", str(folder))
+    return folder
+
+
+# --- configuration in one place -----------------------------------------------------------
+
+
+def test_readme_configuration_table_is_generated_from_settings():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert settings.env_table() in readme, "README's table differs: paste settings.env_table() into it"
+
+
+def test_every_environment_variable_read_by_the_app_is_registered():
+    used = set()
+    for folder in ("app", "geo", "layers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"\bHUBEI_MAP_[A-Z_]+\b", path.read_text(encoding="utf-8")))
+    assert used == {v.name for v in settings.ENV_VARS}
+
+
+def test_a_wrong_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_JOBS", "two")
+    with pytest.raises(ValueError, match="HUBEI_MAP_HEAVY_JOBS must be an integer >= 1, got 'two'"):
+        settings.env_int("HUBEI_MAP_HEAVY_JOBS", minimum=1)
+
+
+def test_serve_prod_runs_gunicorn_with_the_project_config():
+    command = gunicorn_command("0.0.0.0", 8123, workers=3)
+    assert command[1:5] == ["-m", "gunicorn", "--config", "python:app.gunicorn_conf"]
+    assert command[-1] == "app.wsgi:server"
+    assert "0.0.0.0:8123" in command and command[command.index("--workers") + 1] == "3"
+    assert gunicorn_conf.preload_app and gunicorn_conf.worker_class == "gthread"
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+
+def _page_urls(client) -> list[str]:
+    index = client.get("/").get_data(as_text=True)
+    return re.findall(r'(?:src|href)="([^"]+)"', index)
+
+
+def test_health_names_version_data_and_worker(client):
+    body = client.get("/healthz").get_json()
+    assert body == {
+        "status": "ok",
+        "version": export.tool_version(),
+        "data": webdata.data_version(),
+        "pid": os.getpid(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "policy"),
+    [
+        ("fingerprinted script", httpcache.IMMUTABLE),
+        ("asset", httpcache.IMMUTABLE),
+        ("layer", httpcache.IMMUTABLE),
+        ("lazy chunk", "public, no-cache"),
+        ("layout", "no-cache"),
+        ("ogc", "public, max-age=3600"),
+    ],
+)
+def test_static_and_data_responses_are_compressed_cacheable_and_revalidate(client, kind, policy):
+    urls = _page_urls(client)
+    url = {
+        "fingerprinted script": next(u for u in urls if "dash_renderer.v" in u),
+        "asset": next(u for u in urls if u.startswith("/assets/hubei_map.js?m=")),
+        "layer": next(u for u in urls if u.startswith("/data/layers/") and "?v=" in u),
+        "lazy chunk": "/_dash-component-suites/dash_leaflet/async-GeoJSON.js",
+        "layout": "/_dash-layout",
+        "ogc": "/ogc/collections",
+    }[kind]
+    first = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == policy
+    assert first.headers["Content-Encoding"] in ("br", "gzip")
+    assert "Accept-Encoding" in first.headers["Vary"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip, br", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_the_page_is_compressed_and_revalidated_each_time(client):
+    """Dash writes a fresh id into every page (``end_id``), so it is never a 304; it must not be cached stale."""
+    response = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert response.headers["Cache-Control"] == "no-cache" and response.headers["Content-Encoding"] == "br"
+
+
+def test_callbacks_errors_and_health_are_not_stored(client):
+    assert client.get("/healthz").headers["Cache-Control"] == "no-store"
+    assert client.get("/data/layers/nope/z7-8.pbf").headers["Cache-Control"] == "no-store"
+    assert client.post("/_dash-update-component", json={}).headers["Cache-Control"] == "no-store"
+
+
+def test_layer_without_current_data_hash_keeps_its_week(client):
+    response = client.get("/data/layers/prefectures/z7-8.pbf?v=old")
+    assert response.headers["Cache-Control"] == f"public, max-age={settings.LAYER_MAX_AGE_S}"
+
+
+def test_immutable_scripts_are_compressed_once_per_worker(client):
+    url = next(u for u in _page_urls(client) if "dash_renderer.v" in u)
+    first = client.get(url, headers={"Accept-Encoding": "br"}).data
+    kept = [v for (key, enc), v in httpcache._COMPRESSED.items() if key.rstrip("?") == url and enc == "br"]
+    assert kept == [first]
+    assert client.get(url, headers={"Accept-Encoding": "br"}).data == first
+
+
+# --- access log ----------------------------------------------------------------------------------
+
+
+def test_access_log_writes_one_json_line_per_request():
+    stream = io.StringIO()
+    server = create_app().server
+    server.wsgi_app = accesslog.AccessLog(server.wsgi_app.app, stream)  # type: ignore[attr-defined]
+    with server.test_client() as client, client.get("/data/layers/prefectures/z7-8.pbf") as response:
+        sent = len(response.data)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert set(line) == {"time", "method", "path", "status", "bytes", "duration_ms", "pid", "remote"}
+    assert (line["method"], line["path"], line["status"], line["bytes"], line["pid"]) == (
+        "GET",
+        "/data/layers/prefectures/z7-8.pbf",
+        200,
+        sent,
+        os.getpid(),
+    )
+    assert line["duration_ms"] >= 0 and line["time"].endswith("Z")
+
+
+def test_access_log_mode_is_checked(monkeypatch):
+    monkeypatch.setenv("HUBEI_MAP_ACCESS_LOG", "yes")
+    with pytest.raises(ValueError, match="HUBEI_MAP_ACCESS_LOG must be one of"):
+        accesslog.log_mode()
+
+
+# --- heavy jobs --------------------------------------------------------------------------------
+
+
+def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told_busy(client, work_dir):
+    with heavy.slot("export"):  # the default: one heavy job per worker
+        busy = client.get("/export?layers=computing&format=geojson")
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == settings.env_str("HUBEI_MAP_RETRY_AFTER")
+        assert "busy" in busy.get_json()["error"]
+        assert client.get("/data/layers/prefectures/z7-8.pbf").status_code == 200
+        assert client.get("/").status_code == 200
+        assert client.get("/ogc/collections/computing/items").status_code == 200
+        _, status = callbacks.download_layers(1, [["computing"]], "geojson", "wgs84", None, None, "en")
+        assert "busy" in status[0].children
+        _, status = callbacks.snapshot_view(1, "", "a4-landscape", "pdf", "en")
+        assert "busy" in status[0].children
+    done = client.get("/export?layers=computing&format=geojson")
+    assert done.status_code == 200 and done.headers["Content-Disposition"].endswith('.zip"')
+    assert heavy.scratch_dirs() == []
+
+
+def test_a_job_scratch_folder_is_removed_on_error_and_a_dead_workers_on_request(work_dir):
+    with pytest.raises(RuntimeError), heavy.slot("export") as scratch:
+        (scratch / "half.gpkg").write_bytes(b"x")
+        raise RuntimeError("boom")
+    assert not scratch.exists()
+    other = work_dir / f"{heavy.SCRATCH_PREFIX}999999-export-abc"
+    mine = work_dir / f"{heavy.SCRATCH_PREFIX}{os.getpid()}-export-abc"
+    other.mkdir(parents=True)
+    mine.mkdir()
+    assert heavy.remove_scratch(999999) == [other]
+    assert not other.exists() and mine.exists()
+
+
+# --- disk full -----------------------------------------------------------------------------------
+
+
+def _fill_disk(*args, **kwargs):
+    path = Path(args[1] if len(args) > 1 else kwargs["path"])
+    path.write_bytes(b"partial")  # a writer that got some bytes out before the disk filled
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+@pytest.mark.parametrize("fmt", ["geojsonseq", "gpkg", "shp"])
+def test_disk_full_during_export_names_the_problem_and_leaves_nothing(tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(export.pyogrio, "write_dataframe", _fill_disk)
+    out = tmp_path / ("out.gpkg" if fmt == "gpkg" else "out")
+    with pytest.raises(export.ExportWriteError, match="no space left on the device; nothing was written"):
+        export.export_layers(["computing", "hubs"], fmt, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_during_a_web_export_is_a_clear_507_and_the_server_goes_on(client, work_dir, monkeypatch):
+    monkeypatch.setattr(export.pyogrio, "write_dataframe", _fill_disk)
+    response = client.get("/export?layers=computing&format=gpkg")
+    assert response.status_code == 507
+    assert "no space left on the device" in response.get_json()["error"]
+    _, status = callbacks.download_layers(1, [["computing"]], "gpkg", "wgs84", None, None, "en")
+    assert "no space left on the device" in status[0].children
+    assert heavy.scratch_dirs() == []
+    monkeypatch.undo()
+    assert client.get("/export?layers=computing&format=gpkg").status_code == 200
+
+
+def test_file_size_limit_stops_a_cli_export_cleanly(tmp_path):
+    """RLIMIT_FSIZE on a real process: the write fails with EFBIG, the command says why, no file stays."""
+
+    def limit():  # runs in the child: 64 kB files at most; SIGXFSZ ignored so the write returns EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))
+
+    out = tmp_path / "out.gpkg"
+    exe = Path(sys.executable).with_name("hubei-map")
+    result = subprocess.run(
+        [str(exe), "export", "--layers", "all", "--format", "gpkg", "--out", str(out)],
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "could not write the export" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- against a real gunicorn --------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, workers: int, **env: str):
+    port = harness.free_port()
+    base = f"http://{harness.HOST}:{port}"
+    exe = Path(sys.executable).with_name("hubei-map")
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        command = [str(exe), "serve", "--prod", "--workers", str(workers), "--port", str(port)]
+        log = tmp_path / "gunicorn.log"
+        with harness.server(command, f"{base}/healthz", log, timeout=120):
+            yield base, log
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _worker_pids(log: Path) -> set[int]:
+    return {int(p) for p in re.findall(r"Booting worker with pid: (\d+)", log.read_text())}
+
+
+@pytest.mark.slow
+def test_two_workers_serve_an_uploaded_indicator_and_log_json(tmp_path):
+    """The uploaded table lives in the browser's session store and travels with each callback,
+    so whichever worker answers draws it."""
+    from app import ids
+
+    csv = b"code,value\n420100,5\n420200,1\n420300,2\n420500,3\n420600,4\n"
+    contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
+    store, *_ = callbacks.upload_indicator(contents, "mine.csv", "我的指标", "个", "prefecture", {}, "zh")
+    assert "upload_1" in store
+    with gunicorn(tmp_path, 2, HUBEI_MAP_WORK_DIR=str(tmp_path / "work")) as (base, log):
+        import bench_load
+        import dashclient
+
+        deps = requests.get(f"{base}/_dash-dependencies", timeout=30).json()
+        dep = dashclient.find(deps, f"{ids.CHOROPLETH}.hideout", f"{ids.LEGEND}.children")
+        body = bench_load.Mix(base).switch_body("upload_1")
+        for spec in body["inputs"]:
+            if spec["id"] == ids.USER_INDICATORS:
+                spec["value"] = store
+        assert body["output"] == dep["output"]
+        seen: set[int] = set()
+        for _ in range(10):  # concurrent requests until both workers have answered one
+            with ThreadPoolExecutor(6) as pool:
+                responses = list(
+                    pool.map(lambda _: requests.post(f"{base}/_dash-update-component", json=body, timeout=60), range(6))
+                )
+            for response in responses:
+                assert response.status_code == 200
+                hideout = dashclient.response_values(response.content)[ids.CHOROPLETH]["hideout"]
+                assert hideout["title"].startswith("我的指标")
+            time.sleep(0.5)  # the log line is written when the body is sent
+            lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
+            seen = {x["pid"] for x in lines if x["path"] == "/_dash-update-component" and x["status"] == 200}
+            if len(seen) == 2:
+                break
+        assert seen == _worker_pids(log)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path):
+    work = tmp_path / "work"
+    with gunicorn(tmp_path, 2, HUBEI_MAP_WORK_DIR=str(work)) as (base, log):
+        outcome: list[object] = []
+
+        def download() -> None:
+            try:
+                outcome.append(requests.get(f"{base}/export?layers=all&format=gpkg", timeout=60))
+            except requests.RequestException as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=download)
+        thread.start()
+        victim = None
+        for _ in range(600):  # the job's scratch folder names the worker serving it
+            found = sorted(work.glob(f"{heavy.SCRATCH_PREFIX}*"))
+            if found:
+                victim = int(found[0].name[len(heavy.SCRATCH_PREFIX) :].split("-")[0])
+                break
+            time.sleep(0.01)
+        assert victim is not None, "the export finished before it could be interrupted"
+        os.kill(victim, signal.SIGKILL)
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the client hung"
+        assert isinstance(outcome[0], requests.ConnectionError)
+        for _ in range(10):  # the other worker answers at once, a new one is booted
+            assert requests.get(f"{base}/healthz", timeout=10).json()["pid"] != victim
+        for _ in range(100):
+            if len(_worker_pids(log)) == 3:
+                break
+            time.sleep(0.2)
+        assert len(_worker_pids(log)) == 3, log.read_text()
+        assert list(work.iterdir()) == []  # no half-written export left behind
+        assert requests.get(f"{base}/export?layers=computing&format=geojson", timeout=60).status_code == 200
+
+
+@pytest.mark.slow
+def test_load_benchmark_quick_mode_still_runs(capsys):
+    """Keeps benchmarks/bench_load.py from rotting: a --quick run reports every browsing kind, no errors."""
+    import bench_load
+
+    assert bench_load.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "| 2 | 4 | switch |" in out and "| 2 | 4 | layer |" in out
+    assert re.search(r"^\| 2 \| 4 \| [\d.]+ \| [\d.]+ \| 0 \|", out, flags=re.M), out
