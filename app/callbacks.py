@@ -574,8 +574,8 @@ def download_layers(
         except (TypeError, ValueError):
             return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
     try:
-        with heavy.slot("export") as scratch:
-            packed = export.download(layer_ids, fmt, scratch, crs_choice=crs_choice, bbox=bbox)
+        with heavy.slot("export") as job:
+            packed = job.call(export.download, layer_ids, fmt, job.scratch, crs_choice=crs_choice, bbox=bbox)
     except heavy.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except export.ExportError as exc:
@@ -620,11 +620,11 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
         return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
     try:
         request = snapshot.request_from_state(state)
-        with heavy.slot("snapshot"):
+        with heavy.slot("snapshot") as job:
             if fmt == "html":
-                body, name = html_map.to_html(request).encode("utf-8"), "hubei-map.html"
+                body, name = job.call(html_map.to_html, request).encode("utf-8"), "hubei-map.html"
             else:
-                body, name = snapshot.render(request), f"hubei-map_{paper}.{state['format']}"
+                body, name = job.call(snapshot.render, request), f"hubei-map_{paper}.{state['format']}"
     except heavy.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except (snapshot.SnapshotError, snapshot.FontError) as exc:

@@ -35,6 +35,11 @@ proc_name = "hubei-map"
 control_socket_disable = True
 
 
+def post_worker_init(worker: Any) -> None:
+    """In a new worker: start its job process now, so the first export or snapshot does not wait for it."""
+    heavy.warm()
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """In the master, after a worker exited (also when killed): remove the scratch folders it left."""
     removed = heavy.remove_scratch(worker.pid)

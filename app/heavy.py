@@ -8,17 +8,33 @@ Browsing (the page, layers, indicator switches) never waits here: only the code 
 Each job gets a scratch folder named after the worker's pid under ``HUBEI_MAP_WORK_DIR``;
 it is removed when the job ends, and ``remove_scratch(pid)`` (called by the gunicorn
 master when a worker dies) removes what a killed worker left behind.
+
+The work itself runs in a job process of the worker (``HUBEI_MAP_HEAVY_ISOLATION=process``,
+the default): a process of its own, started once and kept, at lower CPU priority
+(``HUBEI_MAP_HEAVY_NICE``). Rendering a map is seconds of pure Python; in the worker it
+would hold the interpreter lock its browsing threads need, and at equal priority it would
+take the CPU cores they need. The job process dies with its worker (Linux parent-death
+signal), so a killed worker leaves no job running.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import multiprocessing
 import os
+import pickle
 import shutil
+import signal
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from app import settings
 
@@ -35,6 +51,39 @@ class Busy(RuntimeError):
             f"try the {kind} again in a moment"
         )
         self.kind = kind
+
+
+class JobLost(Busy):
+    """The job process ended before the job did (killed, or out of memory); try again."""
+
+    def __init__(self, kind: str):
+        RuntimeError.__init__(self, f"the {kind} stopped unexpectedly (its process ended); try again in a moment")
+        self.kind = kind
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A heavy-job place: its scratch folder, and ``call`` to run the work."""
+
+    kind: str
+    scratch: Path
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in the worker's job process (or in this thread with isolation ``thread``).
+
+        ``fn``, its arguments and its result must be picklable (module-level functions, plain data).
+        Exceptions ``fn`` raises are raised here; ``JobLost`` if the job process died.
+        """
+        if settings.env_str("HUBEI_MAP_HEAVY_ISOLATION") == "thread":
+            return fn(*args, **kwargs)
+        try:
+            return _pool().submit(_run, fn, args, kwargs).result()
+        except BrokenProcessPool as exc:
+            _reset_pool()
+            raise JobLost(self.kind) from exc
 
 
 _GUARD = threading.Lock()
@@ -59,8 +108,8 @@ def work_dir() -> Path:
 
 
 @contextlib.contextmanager
-def slot(kind: str) -> Iterator[Path]:
-    """Hold one heavy-job place for the block and yield a fresh scratch folder; ``Busy`` if none is free."""
+def slot(kind: str) -> Iterator[Job]:
+    """Hold one heavy-job place for the block and yield it (with a fresh scratch folder); ``Busy`` if none is free."""
     semaphore, places = _semaphore()
     if not semaphore.acquire(blocking=False):
         raise Busy(kind, places)
@@ -69,7 +118,7 @@ def slot(kind: str) -> Iterator[Path]:
         base.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-{kind}-", dir=base))
         try:
-            yield scratch
+            yield Job(kind, scratch)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     finally:
@@ -88,3 +137,65 @@ def remove_scratch(pid: int) -> list[Path]:
     for folder in found:
         shutil.rmtree(folder, ignore_errors=True)
     return found
+
+
+# --- the job process ---------------------------------------------------------------------
+
+_POOL_GUARD = threading.Lock()
+_pools: dict[int, ProcessPoolExecutor] = {}
+#: Linux ``prctl`` option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _pool() -> ProcessPoolExecutor:
+    """The job processes of the current process (started on first use; each forked worker has its own)."""
+    with _POOL_GUARD:
+        pool = _pools.get(os.getpid())
+        if pool is None:
+            _, places = _semaphore()
+            nice = settings.env_int("HUBEI_MAP_HEAVY_NICE")
+            pool = ProcessPoolExecutor(
+                max_workers=places,
+                mp_context=multiprocessing.get_context("spawn"),  # a fresh interpreter: safe from a threaded worker
+                initializer=_job_process_start,
+                initargs=(nice,),
+            )
+            _pools[os.getpid()] = pool
+        return pool
+
+
+def _reset_pool() -> None:
+    """Forget a broken pool (its processes are gone); the next job starts a new one."""
+    with _POOL_GUARD:
+        pool = _pools.pop(os.getpid(), None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def warm() -> None:
+    """Start this process's job processes now (they import the renderer and the data once), not at the first job."""
+    if settings.env_str("HUBEI_MAP_HEAVY_ISOLATION") != "thread":
+        _pool().submit(_run, int, (), {})
+
+
+def _job_process_start(nice: int) -> None:
+    """In a new job process: lower its priority, die with its worker, load what jobs need."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.nice(max(0, min(19, nice)))
+    from app import export  # noqa: F401  (imports the data layers too)
+    from app.snapshot import figure  # noqa: F401
+
+
+def _run(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    """Run a job in the job process; an exception that cannot travel back is sent as its message."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError(f"{type(exc).__name__}: {exc}") from None
+        raise

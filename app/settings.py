@@ -45,6 +45,13 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "1",
         "exports and snapshots running at once per worker; more get 'busy, try again' (HTTP 503)",
     ),
+    EnvVar(
+        "HUBEI_MAP_HEAVY_ISOLATION",
+        "process",
+        "`process`: exports and snapshots run in a separate job process per worker at lower CPU priority, so "
+        "browsing keeps its CPU; `thread`: in the worker itself",
+    ),
+    EnvVar("HUBEI_MAP_HEAVY_NICE", "10", "CPU niceness of the job processes (0-19; higher yields more to browsing)"),
     EnvVar("HUBEI_MAP_RETRY_AFTER", "10", "seconds in the `Retry-After` header of a busy answer"),
     EnvVar(
         "HUBEI_MAP_WORK_DIR",

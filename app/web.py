@@ -77,9 +77,9 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
                 return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
         fmt = request.args.get("format", "geojson")
         try:
-            with heavy.slot("export") as scratch:
-                packed = export.download(
-                    layer_ids, fmt, scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
+            with heavy.slot("export") as job:
+                packed = job.call(
+                    export.download, layer_ids, fmt, job.scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
                 )
         except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
             response = jsonify(error=str(exc))

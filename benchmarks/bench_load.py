@@ -13,7 +13,8 @@ profile (``POST /_dash-update-component`` with the bodies the page sends, built 
 ``/_dash-dependencies``); every 4th session also downloads the layers on as GeoJSON and
 every 8th renders a PDF snapshot (the panel's buttons). Hover is drawn in the browser and
 sends nothing. Users step up (1, 4, 8, 16, 32); each step runs for a fixed time and at
-most a fixed number of requests. Only 127.0.0.1 is used; the client runs on the same
+most a fixed number of requests; one more step at ``CONTROL_USERS`` users leaves out the
+exports and snapshots, so the report can say what they cost browsing. Only 127.0.0.1 is used; the client runs on the same
 (2-core) machine as the server and takes some of its CPU.
 """
 
@@ -46,6 +47,8 @@ PREFECTURES = ("420100", "420600", "420500", "420700", "421000")
 EXPORT_EVERY, SNAPSHOT_EVERY = 4, 8
 BROWSING = ("page", "layout", "dependencies", "layer", "switch", "click")
 HEAVY = ("export", "snapshot")
+#: Users of the control step (browsing without exports and snapshots), when among the steps.
+CONTROL_USERS = 4
 #: A browsing kind's p95 this many times its one-user value marks degraded latency.
 DEGRADED_FACTOR = 2.0
 REQUEST_TIMEOUT_S = 120
@@ -163,8 +166,11 @@ def _timed(
     results.add(kind, time.perf_counter() - started, ok, busy)
 
 
-def user(mix: Mix, results: Results, stop: threading.Event, number: int, max_requests: int) -> None:
-    """One simulated user: sessions until ``stop`` is set or the step's request budget is spent."""
+def user(mix: Mix, results: Results, stop: threading.Event, number: int, max_requests: int, heavy: bool = True) -> None:
+    """One simulated user: sessions until ``stop`` is set or the step's request budget is spent.
+
+    ``heavy=False`` leaves out the exports and snapshots (the control step: browsing alone).
+    """
     rng = random.Random(number)
     base, post = mix.base, f"{mix.base}/_dash-update-component"
     with requests.Session() as http:
@@ -180,20 +186,21 @@ def user(mix: Mix, results: Results, stop: threading.Event, number: int, max_req
             for _ in range(3):
                 _timed(results, http, "switch", "POST", post, json=mix.switch_body(rng.choice(INDICATORS)))
             _timed(results, http, "click", "POST", post, json=mix.click_body(rng.choice(PREFECTURES)))
-            if (session + number) % EXPORT_EVERY == 0:
+            if heavy and (session + number) % EXPORT_EVERY == 0:
                 _timed(results, http, "export", "POST", post, mix.busy_text, json=mix.export_body())
-            if (session + number) % SNAPSHOT_EVERY == 0:
+            if heavy and (session + number) % SNAPSHOT_EVERY == 0:
                 body = mix.snapshot_body(rng.choice(INDICATORS))
                 _timed(results, http, "snapshot", "POST", post, mix.busy_text, json=body)
             with results.lock:
                 results.sessions += 1
 
 
-def run_step(mix: Mix, users: int, seconds: float, max_requests: int) -> tuple[Results, float]:
+def run_step(mix: Mix, users: int, seconds: float, max_requests: int, heavy: bool = True) -> tuple[Results, float]:
     """``users`` users for ``seconds`` (or ``max_requests``); the results and the wall time."""
     results, stop = Results(), threading.Event()
     threads = [
-        threading.Thread(target=user, args=(mix, results, stop, n, max_requests), daemon=True) for n in range(users)
+        threading.Thread(target=user, args=(mix, results, stop, n, max_requests, heavy), daemon=True)
+        for n in range(users)
     ]
     started = time.perf_counter()
     for thread in threads:
@@ -227,8 +234,25 @@ def degraded_at(steps: list[tuple[int, Results, float]]) -> str:
     return f"not within {steps[-1][0]} users"
 
 
-def report(runs: dict[int, list[tuple[int, Results, float]]], seconds: float) -> str:
-    """The markdown report: a summary per worker count and step, then latencies per request kind."""
+def heavy_cost(with_heavy: Results, browsing_only: Results) -> str:
+    """Browsing p95 with exports and snapshots in the mix against browsing alone, per kind (ms, ratio)."""
+    cells = []
+    for kind in ("page", "layer", "switch", "click"):
+        a, b = pct(with_heavy.latency[kind], 95), pct(browsing_only.latency[kind], 95)
+        cells.append(f"{kind} {a:,.0f} vs {b:,.0f} ms ({a / b:.1f}x)" if b == b and b > 0 else f"{kind} -")
+    return "; ".join(cells)
+
+
+def report(
+    runs: dict[int, list[tuple[int, Results, float]]],
+    seconds: float,
+    controls: dict[int, Results] | None = None,
+) -> str:
+    """The markdown report: a summary per worker count and step, then latencies per request kind.
+
+    ``controls`` holds, per worker count, a step of ``CONTROL_USERS`` users browsing without
+    exports and snapshots, to show what the heavy jobs cost browsing.
+    """
     lines = [
         f"Closed loop, no think time, {seconds:g} s per step; latency in ms; "
         f"busy = heavy job refused with 'busy, try again'.",
@@ -247,6 +271,13 @@ def report(runs: dict[int, list[tuple[int, Results, float]]], seconds: float) ->
     lines.append("")
     for workers, steps in runs.items():
         lines.append(f"Latency degrades with {workers} workers at: {degraded_at(steps)}.")
+    for workers, control in (controls or {}).items():
+        mixed = next((r for n, r, _ in runs[workers] if n == CONTROL_USERS), None)
+        if mixed is not None:
+            lines.append(
+                f"\nWhat exports and snapshots cost browsing ({workers} workers, {CONTROL_USERS} users, "
+                f"browsing p95 with them vs browsing alone): {heavy_cost(mixed, control)}."
+            )
     lines += ["", "| workers | users | kind | answered | p50 | p95 | p99 |", "|---|---|---|---|---|---|---|"]
     for workers, steps in runs.items():
         for users, r, _ in steps:
@@ -282,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = 5.0 if args.quick else args.seconds
     exe = Path(sys.executable).with_name("hubei-map")
     runs: dict[int, list[tuple[int, Results, float]]] = {}
+    controls: dict[int, Results] = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         os.environ["HUBEI_MAP_WORK_DIR"] = tmp
         for count in workers:
@@ -300,7 +332,14 @@ def main(argv: list[str] | None = None) -> int:
                         f"errors {sum(results.errors.values())}, busy {sum(results.busy.values())}",
                         flush=True,
                     )
-    text = report(runs, seconds)
+                if CONTROL_USERS in users:
+                    controls[count], wall = run_step(mix, CONTROL_USERS, seconds, args.max_requests, heavy=False)
+                    print(
+                        f"{count} workers, {CONTROL_USERS:>2} users browsing only: "
+                        f"{controls[count].requests / wall:6.1f} req/s",
+                        flush=True,
+                    )
+    text = report(runs, seconds, controls)
     print(text)
     if not args.quick:
         write_readme(text)

@@ -194,16 +194,48 @@ def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told
 
 
 def test_a_job_scratch_folder_is_removed_on_error_and_a_dead_workers_on_request(work_dir):
-    with pytest.raises(RuntimeError), heavy.slot("export") as scratch:
-        (scratch / "half.gpkg").write_bytes(b"x")
+    with pytest.raises(RuntimeError), heavy.slot("export") as job:
+        (job.scratch / "half.gpkg").write_bytes(b"x")
         raise RuntimeError("boom")
-    assert not scratch.exists()
+    assert not job.scratch.exists()
     other = work_dir / f"{heavy.SCRATCH_PREFIX}999999-export-abc"
     mine = work_dir / f"{heavy.SCRATCH_PREFIX}{os.getpid()}-export-abc"
     other.mkdir(parents=True)
     mine.mkdir()
     assert heavy.remove_scratch(999999) == [other]
     assert not other.exists() and mine.exists()
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message, *, extra):  # a required keyword: pickle cannot rebuild it
+        super().__init__(message)
+
+
+def _raise_unpicklable():
+    raise _Unpicklable("cannot travel", extra=1)
+
+
+def test_a_job_runs_in_a_lower_priority_process_and_its_errors_come_back(work_dir, monkeypatch):
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
+    with heavy.slot("export") as job:
+        pid = job.call(os.getpid)
+        assert pid != os.getpid()
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert job.call(os.getpriority, os.PRIO_PROCESS, 0) == min(19, mine + settings.env_int("HUBEI_MAP_HEAVY_NICE"))
+        with pytest.raises(export.ExportError, match="unknown layer"):
+            job.call(export.download, ["no_such_layer"], "geojson", job.scratch)
+        with pytest.raises(RuntimeError, match="_Unpicklable: cannot travel"):
+            job.call(_raise_unpicklable)
+        assert job.call(os.getpid) == pid  # the same process, kept for the next job
+
+
+def test_a_job_process_that_dies_is_a_clear_error_and_the_next_job_gets_a_new_one(work_dir, monkeypatch):
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
+    with heavy.slot("snapshot") as job:
+        first = job.call(os.getpid)
+        with pytest.raises(heavy.JobLost, match="the snapshot stopped unexpectedly"):
+            job.call(os._exit, 1)
+        assert job.call(os.getpid) != first
 
 
 # --- disk full -----------------------------------------------------------------------------------
@@ -225,6 +257,9 @@ def test_disk_full_during_export_names_the_problem_and_leaves_nothing(tmp_path, 
 
 
 def test_disk_full_during_a_web_export_is_a_clear_507_and_the_server_goes_on(client, work_dir, monkeypatch):
+    # In this process, so the patched writer is the one that runs (the job process's errors come back
+    # the same way: see test_a_job_runs_in_a_lower_priority_process_and_its_errors_come_back).
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "thread")
     monkeypatch.setattr(export.pyogrio, "write_dataframe", _fill_disk)
     response = client.get("/export?layers=computing&format=gpkg")
     assert response.status_code == 507
@@ -324,6 +359,30 @@ def test_two_workers_serve_an_uploaded_indicator_and_log_json(tmp_path):
 
 
 @pytest.mark.slow
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _state(pid: int) -> str:
+    try:
+        return _stat(pid)[0]
+    except OSError:
+        return "gone"
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
 def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path):
     work = tmp_path / "work"
     with gunicorn(tmp_path, 2, HUBEI_MAP_WORK_DIR=str(work)) as (base, log):
@@ -345,6 +404,8 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
                 break
             time.sleep(0.01)
         assert victim is not None, "the export finished before it could be interrupted"
+        jobs = _children(victim)
+        assert jobs, "the worker has no job process"
         os.kill(victim, signal.SIGKILL)
         thread.join(timeout=60)
         assert not thread.is_alive(), "the client hung"
@@ -357,6 +418,11 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
             time.sleep(0.2)
         assert len(_worker_pids(log)) == 3, log.read_text()
         assert list(work.iterdir()) == []  # no half-written export left behind
+        for _ in range(50):  # its job process died with it
+            if not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in jobs):
+                break
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in jobs)
         assert requests.get(f"{base}/export?layers=computing&format=geojson", timeout=60).status_code == 200
 
 
