@@ -7,10 +7,13 @@ a failed write never leaves a partial file or destroys the file it would replace
 from __future__ import annotations
 
 import contextlib
+import csv
 import io as _io
+import json
+import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,10 @@ from geo.crs import WGS84
 
 #: Decimal places kept in stored and served GeoJSON (6 is about 0.1 m).
 GEOJSON_PRECISION = 6
+#: Largest data file read (bytes); the largest shipped file (county boundaries) is under 3 MB.
+MAX_FILE_BYTES = 50_000_000
+#: GeoJSON geometry types and the nesting depth of their ``coordinates`` (0 = one position).
+_GEOJSON_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 
 
 class DataFileError(ValueError):
@@ -71,6 +78,115 @@ def write_text_atomic(text: str, path: Path | str) -> Path:
     return Path(path)
 
 
+def write_texts_atomic(texts: Mapping[Path | str, str]) -> list[Path]:
+    """Write several UTF-8 files as one change: every file is written in full first, then all are renamed.
+
+    A failure while writing (disk full, permissions) leaves every target as it was and no
+    temporary file behind. Returns the paths, in the order given.
+    """
+    with contextlib.ExitStack() as stack:
+        staged = []
+        for path, text in texts.items():
+            tmp = stack.enter_context(atomic_path(path))
+            tmp.write_text(text, encoding="utf-8")
+            staged.append((tmp, Path(path)))
+        for tmp, target in staged:
+            os.replace(tmp, target)  # renames cannot run out of space; atomic_path finds nothing left to move
+    return [target for _, target in staged]
+
+
+def check_size(path: Path | str, *, limit: int = MAX_FILE_BYTES, noun: str = "data file") -> None:
+    """Raise ``DataFileError`` if the file at ``path`` is larger than ``limit`` bytes (it is not read)."""
+    size = Path(path).stat().st_size
+    if size > limit:
+        raise DataFileError(path, f"{size:,} bytes is over the {limit:,}-byte limit for a {noun}")
+
+
+def _line_of(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+def decode_text(path: Path | str, content: bytes, encodings: tuple[str, ...] = ("utf-8-sig",)) -> tuple[str, str]:
+    """Decode a text file's bytes with the first of ``encodings`` that fits; return (text, encoding).
+
+    Raises
+    ------
+    DataFileError
+        For an empty file, a binary or UTF-16 file (NUL bytes), or bytes no encoding
+        reads; the message names the line of the first byte that is not UTF-8.
+    """
+    if not content.strip():
+        raise DataFileError(path, "the file is empty")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content:
+        what = "UTF-16 text" if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4] else "binary"
+        raise DataFileError(
+            path, f"not a text file in UTF-8 (it looks like {what}: it holds NUL bytes); save it as UTF-8"
+        )
+    first_error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return content.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    names = " or ".join(e.upper().removesuffix("-SIG") for e in encodings)
+    line = _line_of(content, first_error.start)
+    raise DataFileError(
+        path, f"not {names} text (line {line}, byte {first_error.start}: {first_error.reason}); save it as UTF-8"
+    )
+
+
+def read_csv_rows(
+    path: Path | str, content: bytes, *, encodings: tuple[str, ...] = ("utf-8-sig",)
+) -> tuple[list[str], list[dict[str, str]], str]:
+    """Parse CSV bytes strictly: (header, rows as dicts, encoding). Row 1 is the first data row.
+
+    Every row must have as many cells as the header; quotes must be balanced. Blank lines
+    are skipped. Used by every CSV reader of the project (data tables and uploads).
+
+    Raises
+    ------
+    DataFileError
+        For an empty or undecodable file (see ``decode_text``), a header with one column
+        that looks like another delimiter, unbalanced quotes, or a row with too many or
+        too few cells; the message names the row.
+    """
+    text, encoding = decode_text(path, content, encodings)
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    rows: list[dict[str, str]] = []
+    header: list[str] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if not header:
+                header = [c.strip() for c in cells]
+                if len(header) == 1 and (sep := next((s for s in (";", "\t", "|") if s in header[0]), None)):
+                    raise DataFileError(
+                        path,
+                        f"the header is one column {header[0]!r}: the file looks {sep!r}-separated; save it "
+                        "comma-separated",
+                        field=header[0],
+                    )
+                continue
+            if len(cells) != len(header):
+                raise DataFileError(
+                    path,
+                    f"the row has {len(cells)} cell(s) but the header has {len(header)} column(s)"
+                    + (" (a comma inside a value must be quoted)" if len(cells) > len(header) else ""),
+                    row=len(rows) + 1,
+                )
+            rows.append(dict(zip(header, cells, strict=True)))
+    except csv.Error as exc:
+        raise DataFileError(
+            path, f"malformed CSV at line {reader.line_num} ({exc}); is a quote left open?", row=len(rows) + 1
+        ) from exc
+    named = [c for c in header if c]
+    if len(set(named)) != len(named):
+        raise DataFileError(path, "the header names a column twice", field=next(c for c in named if named.count(c) > 1))
+    return header, rows, encoding
+
+
 def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: Any) -> gpd.GeoDataFrame:
     """Read a vector file with pyogrio and check it.
 
@@ -95,18 +211,24 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
 
     """
     p = Path(path)
-    if not p.exists():
+    if not p.is_file():
         raise DataFileError(p, "file not found")
+    check_size(p)
+    if p.suffix.lower() in (".geojson", ".json"):
+        check_geojson(p, p.read_bytes())
     try:
         gdf = gpd.read_file(p, engine="pyogrio", **kwargs)
     except Exception as exc:  # pyogrio raises several error types
         raise DataFileError(p, f"cannot be read as a vector file ({exc})") from exc
+    if gdf.empty:
+        raise DataFileError(p, "has no features")
+    geom = gdf.geometry.values
+    _first_bad(p, shapely.has_z(geom), "has 3D coordinates; store 2D longitude/latitude")
     if gdf.crs is None:
         raise DataFileError(p, "has no CRS; store EPSG:4326 longitude/latitude")
     missing = [c for c in required if c not in gdf.columns]
     if missing:
         raise DataFileError(p, f"missing required field(s) {missing}", field=missing[0])
-    geom = gdf.geometry.values
     bad = shapely.is_missing(geom) | ~shapely.is_valid(geom)
     if bad.any():
         row = int(bad.nonzero()[0][0]) + 1
@@ -114,7 +236,89 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
         raise DataFileError(
             p, f"invalid geometry ({reason}); {int(bad.sum())} feature(s) affected", row=row, field="geometry"
         )
+    if gdf.crs.is_geographic:
+        bounds = shapely.bounds(geom)
+        outside = (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
+        _first_bad(p, outside, "coordinates beyond longitude ±180 or latitude ±90 (longitude and latitude swapped?)")
     return gdf
+
+
+def _first_bad(path: Path, bad: Any, message: str) -> None:
+    if bad.any():
+        rows = bad.nonzero()[0]
+        more = f"; {len(rows)} feature(s) affected" if len(rows) > 1 else ""
+        raise DataFileError(path, message + more, row=int(rows[0]) + 1, field="geometry")
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _geojson_problem(geometry: object) -> str | None:
+    """What is wrong with one GeoJSON geometry object (None if nothing the reader would hide)."""
+    if geometry is None:
+        return None  # a missing geometry: reported with the other invalid geometries
+    if not isinstance(geometry, dict) or geometry.get("type") not in _GEOJSON_DEPTH:
+        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+        return f"geometry type must be one of {sorted(_GEOJSON_DEPTH)}, got {kind!r}"
+    depth = _GEOJSON_DEPTH[geometry["type"]]
+    coords: Any = geometry.get("coordinates")
+    parts: list[Any] = [coords]
+    for _ in range(depth):
+        if not all(isinstance(part, list) for part in parts):
+            return "coordinates are not nested as the geometry type needs"
+        parts = [item for part in parts for item in part]
+    positions = parts
+    for position in positions:
+        if not isinstance(position, list) or not all(isinstance(v, int | float) for v in position):
+            return f"a position must be a list of numbers, got {position!r}"
+        if len(position) != 2:
+            return f"positions must be 2D [longitude, latitude], got {position!r}"
+        if not all(math.isfinite(v) for v in position):
+            return f"coordinates must be finite numbers, got {position!r}"
+    if geometry["type"] in ("Polygon", "MultiPolygon"):
+        polygons: list[Any] = [coords] if geometry["type"] == "Polygon" else coords
+        for ring in (r for polygon in polygons for r in polygon):
+            if len(ring) < 4:
+                return f"a polygon ring needs at least 4 positions, got {len(ring)}"
+            if ring[0] != ring[-1]:
+                return f"a polygon ring is not closed: it starts at {ring[0]} and ends at {ring[-1]}"
+    return None
+
+
+def check_geojson(path: Path | str, content: bytes) -> None:
+    """Check GeoJSON text before GDAL reads it, so that what GDAL would repair or misreport is named.
+
+    Raises ``DataFileError`` for an empty or non-UTF-8 file, text that is not JSON (with
+    its line and column), a document that is not a FeatureCollection, and a feature
+    without a ``geometry`` member or with unclosed or too short rings, 3D, non-finite or
+    non-numeric positions (naming the feature's row, 1 = first feature).
+    """
+    text, _ = decode_text(path, content)
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            path,
+            f"cannot be read as GeoJSON: not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno}; "
+            "is the file cut short?)",
+        ) from exc
+    except ValueError as exc:
+        raise DataFileError(path, f"cannot be read as GeoJSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, dict) else f"a JSON {type(doc).__name__}"
+        raise DataFileError(path, f"cannot be read as GeoJSON: must be a FeatureCollection, got {kind!r}", field="type")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise DataFileError(path, "cannot be read as GeoJSON: 'features' must be a list", field="features")
+    for row, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise DataFileError(path, "must be a GeoJSON Feature object", row=row, field="type")
+        if "geometry" not in feature:
+            raise DataFileError(path, "has no 'geometry' member (null if there is none)", row=row, field="geometry")
+        problem = _geojson_problem(feature["geometry"])
+        if problem:
+            raise DataFileError(path, problem, row=row, field="geometry")
 
 
 def _geojson_options(precision: int) -> dict[str, Any]:
