@@ -50,6 +50,16 @@ class DataFileError(ValueError):
         self.field = field
 
 
+def _temporary_beside(target: Path) -> Path:
+    """A fresh, not yet existing path in ``target``'s folder, with its suffix (drivers choose by extension)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # let the writer create it; GDAL refuses some existing files
+    return tmp
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
@@ -58,11 +68,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     still work. On any exception the temporary file is removed and ``path`` is untouched.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # let the writer create it; GDAL refuses some existing files
+    tmp = _temporary_beside(target)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -84,14 +90,18 @@ def write_texts_atomic(texts: Mapping[Path | str, str]) -> list[Path]:
     A failure while writing (disk full, permissions) leaves every target as it was and no
     temporary file behind. Returns the paths, in the order given.
     """
-    with contextlib.ExitStack() as stack:
-        staged = []
+    staged: list[tuple[Path, Path]] = []
+    try:
         for path, text in texts.items():
-            tmp = stack.enter_context(atomic_path(path))
-            tmp.write_text(text, encoding="utf-8")
-            staged.append((tmp, Path(path)))
+            target = Path(path)
+            staged.append((_temporary_beside(target), target))
+            staged[-1][0].write_text(text, encoding="utf-8")
         for tmp, target in staged:
-            os.replace(tmp, target)  # renames cannot run out of space; atomic_path finds nothing left to move
+            os.replace(tmp, target)  # renames, after every file is complete
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
     return [target for _, target in staged]
 
 

@@ -275,7 +275,8 @@ def register(
     table_path = DATA_DIR / f"indicators/{indicator_id}.csv"
     written = io.write_texts_atomic(  # all three or none
         {
-            table_path: table.to_csv(index=False, lineterminator="\n"),
+            # Every text quoted: a carriage return inside a note must not end the row.
+            table_path: table.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC),
             sources_path: buf.getvalue(),
             cat_path: json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n",
         }

@@ -187,7 +187,14 @@ def validate_all() -> list[Problem]:
             problems.append(_problem(err))
     if problems:
         return problems  # the checks across files need every table
-    problems += check_references(tables)
+    try:
+        return _check_across(tables)
+    except io.DataFileError as err:  # e.g. the boundaries every check needs
+        return [_problem(err)]
+
+
+def _check_across(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems = check_references(tables)
     if problems:
         return problems
     facilities = tables["layers/facilities.csv"]
