@@ -136,7 +136,10 @@ def parse_table(
     for number, row in enumerate(rows, start=1):
         raw_code = _cell(row.get(code_col)) if code_col else ""
         raw_name = _cell(row.get(name_col)) if name_col else ""
-        named = [exact[raw_name]] if raw_name in exact else short.get(_SUFFIX.sub("", raw_name), [])
+        # The exact name, else a name without its suffix as typed (沙市 for 沙市区), else with one stripped (襄阳市).
+        named = (
+            [exact[raw_name]] if raw_name in exact else short.get(raw_name) or short.get(_SUFFIX.sub("", raw_name), [])
+        )
         if raw_code:
             code = raw_code.split(".")[0].zfill(6) if raw_code.replace(".", "").isdigit() else raw_code
             if code not in known:
