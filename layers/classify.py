@@ -146,7 +146,7 @@ def range_labels(lower: float, uppers: Sequence[float], *, integral: bool = Fals
         highs = [math.floor(u) for u in uppers]
         return [f"{lo:,}" if lo >= hi else f"{lo:,} – {hi:,}" for lo, hi in zip(lows, highs, strict=True)]
     bounds = [lower, *uppers]
-    for d in range(digits, 8):
+    for d in range(digits, 18):  # up to float precision: bounds that differ only in the 10th digit stay apart
         text = [_format_bound(b, d) for b in bounds]
         if len(set(text)) == len(set(bounds)):
             break

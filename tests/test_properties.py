@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
 
@@ -137,6 +137,9 @@ def _check_classes(values: list, cls: classify.Classification) -> None:
     st.sampled_from(["quantiles", "natural_breaks", "equal_interval"]),
     st.integers(*classify.K_RANGE),
 )
+@example([0.0], "natural_breaks", 2)  # mapclassify refuses k > distinct values
+@example([5.0, 5.0, None], "equal_interval", 3)  # ... and equal intervals of one value
+@example([1.0, 1.0, 1.0, 1.0, 2.0], "natural_breaks", 4)
 def test_classification_puts_every_value_in_one_class(values, scheme, k):
     assume(any(v is not None and math.isfinite(v) for v in values))
     cls = classify.classify(values, scheme=scheme, k=k)
@@ -160,6 +163,9 @@ def test_a_constant_array_forms_one_class_and_says_so(value, n, k):
 
 @QUICK
 @given(st.lists(finite, min_size=1, max_size=30), st.lists(finite, min_size=1, max_size=6, unique=True))
+@example([0.0], [-1.0])  # breaks below every value: an empty first class, labels still distinct
+@example([0.0], [-0.5])
+@example([0.0], [-999999950.5, -999999950.0])  # bounds that differ in the 10th significant digit
 def test_user_breaks_are_honoured(values, breaks):
     breaks = sorted(breaks)
     cls = classify.classify(values, scheme="user_defined", breaks=breaks)

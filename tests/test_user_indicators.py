@@ -30,9 +30,11 @@ def test_gbk_and_chinese_names_join():
 
 
 def test_county_names_join_with_or_without_their_suffix():
-    parsed = user_indicators.parse_table("name,value\n江夏区,1\n仙桃,2\n".encode(), level="county", name="t.csv")
+    parsed = user_indicators.parse_table(
+        "name,value\n江夏区,1\n仙桃,2\n沙市,3\n　襄州 ,4\n".encode(), level="county", name="t.csv"
+    )
     assert parsed.ok, parsed.problems
-    assert parsed.values["code"].tolist() == ["420115", "429004"]
+    assert parsed.values["code"].tolist() == ["420115", "429004", "421002", "420607"]
 
 
 @pytest.mark.parametrize(
