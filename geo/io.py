@@ -13,6 +13,7 @@ import json
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -224,12 +225,19 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
     if not p.is_file():
         raise DataFileError(p, "file not found")
     check_size(p)
-    if p.suffix.lower() in (".geojson", ".json"):
-        check_geojson(p, p.read_bytes())
+    # GeoJSON: the encoding is checked always (cheap); the JSON is parsed only to explain what GDAL refuses.
+    geojson = p.read_bytes() if p.suffix.lower() in (".geojson", ".json") else None
+    if geojson is not None:
+        decode_text(p, geojson)
     try:
-        gdf = gpd.read_file(p, engine="pyogrio", **kwargs)
+        with warnings.catch_warnings(record=True) as caught:  # GDAL warns of an open ring, then fails or closes it
+            warnings.simplefilter("always")
+            gdf = gpd.read_file(p, engine="pyogrio", **kwargs)
     except Exception as exc:  # pyogrio raises several error types
+        _explain_geojson(p, geojson)
         raise DataFileError(p, f"cannot be read as a vector file ({exc})") from exc
+    if any("closed ring" in str(w.message) for w in caught):
+        _explain_geojson(p, geojson)
     if gdf.empty:
         raise DataFileError(p, "has no features")
     geom = gdf.geometry.values
@@ -242,6 +250,7 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
     bad = shapely.is_missing(geom) | ~shapely.is_valid(geom)
     if bad.any():
         row = int(bad.nonzero()[0][0]) + 1
+        _explain_geojson(p, geojson, only_row=row)
         reason = "missing geometry" if shapely.is_missing(geom[row - 1]) else shapely.is_valid_reason(geom[row - 1])
         raise DataFileError(
             p, f"invalid geometry ({reason}); {int(bad.sum())} feature(s) affected", row=row, field="geometry"
@@ -250,6 +259,8 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
         bounds = shapely.bounds(geom)
         outside = (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
         _first_bad(p, outside, "coordinates beyond longitude ±180 or latitude ±90 (longitude and latitude swapped?)")
+    for warning in caught:  # a file that reads: pass on what the reader said (a refused file says why instead)
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return gdf
 
 
@@ -296,13 +307,30 @@ def _geojson_problem(geometry: object) -> str | None:
     return None
 
 
-def check_geojson(path: Path | str, content: bytes) -> None:
-    """Check GeoJSON text before GDAL reads it, so that what GDAL would repair or misreport is named.
+def _explain_geojson(path: Path, content: bytes | None, *, only_row: int | None = None) -> None:
+    """Raise ``DataFileError`` for what is wrong in GeoJSON text, naming the row, if anything is found.
+
+    Called only once GDAL has failed or found a bad geometry: parsing the JSON and walking
+    every position in Python costs as much again as reading the boundaries with GDAL.
+    """
+    if content is None:
+        return
+    features = check_geojson(path, content)
+    rows = [only_row] if only_row is not None else range(1, len(features) + 1)
+    for row in rows:
+        problem = _geojson_problem(features[row - 1]["geometry"])
+        if problem:
+            raise DataFileError(path, problem, row=row, field="geometry")
+
+
+def check_geojson(path: Path | str, content: bytes) -> list[Any]:
+    """Check GeoJSON text as a document; return its features.
 
     Raises ``DataFileError`` for an empty or non-UTF-8 file, text that is not JSON (with
-    its line and column), a document that is not a FeatureCollection, and a feature
-    without a ``geometry`` member or with unclosed or too short rings, 3D, non-finite or
-    non-numeric positions (naming the feature's row, 1 = first feature).
+    its line and column, and NaN/Infinity, which JSON does not have), a document that is
+    not a FeatureCollection, and a feature that is not a Feature or has no ``geometry``
+    member (naming the feature's row, 1 = first feature). ``read_vector`` calls it, and
+    checks positions and rings, when GDAL finds something wrong.
     """
     text, _ = decode_text(path, content)
     try:
@@ -326,9 +354,7 @@ def check_geojson(path: Path | str, content: bytes) -> None:
             raise DataFileError(path, "must be a GeoJSON Feature object", row=row, field="type")
         if "geometry" not in feature:
             raise DataFileError(path, "has no 'geometry' member (null if there is none)", row=row, field="geometry")
-        problem = _geojson_problem(feature["geometry"])
-        if problem:
-            raise DataFileError(path, problem, row=row, field="geometry")
+    return features
 
 
 def _geojson_options(precision: int) -> dict[str, Any]:
