@@ -164,10 +164,7 @@ def parse_table(
             continue
         value = parse_number(row.get(value_col))
         if value is None:
-            problems.append(
-                f"{name}, row {number}, field '{value_col}': {row.get(value_col)!r} is not a finite number "
-                "(write digits, e.g. 1234.5 or 1,234.5)"
-            )
+            problems.append(f"{name}, row {number}, field '{value_col}': {row.get(value_col)!r} is not a finite number")
             continue
         if code in seen:
             problems.append(f"{name}, row {number}: unit {code} already given in row {seen[code]}")
