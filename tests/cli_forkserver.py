@@ -4,7 +4,8 @@ Started once as a subprocess, this process imports the heavy third-party librari
 (pandas, geopandas, GDAL, mapclassify, ...) but none of the project's packages. For
 every request (one JSON line on stdin: argv, environment, output files) it forks; the
 child sets the environment, points its stdout/stderr at the files, imports ``app.cli``
-afresh (so ``HUBEI_MAP_DATA`` is read as in a new process) and runs ``main`` exactly as
+afresh (so ``HUBEI_MAP_DATA`` is read as in a new process: ``geo.paths`` and everything
+that imports it are loaded in the child only) and runs ``main`` exactly as
 the ``hubei-map`` console script does, an unhandled exception printing its traceback.
 The parent answers with the child's exit status (one JSON line on stdout).
 """
@@ -17,6 +18,8 @@ import sys
 import traceback
 
 PRELOAD = ("numpy", "pandas", "shapely", "pyproj", "pyogrio", "geopandas", "pydantic", "mapclassify")
+#: Project modules that never read the data folder's location (geo.paths): safe to share between cases.
+PRELOAD_PROJECT = ("geo.io", "layers.schema", "layers.classify")
 
 
 def _child(request: dict) -> int:
@@ -43,8 +46,9 @@ def _child(request: dict) -> int:
 
 def serve() -> None:
     """Answer requests until stdin closes."""
-    for module in PRELOAD:
+    for module in PRELOAD + PRELOAD_PROJECT:
         __import__(module)
+    assert "geo.paths" not in sys.modules, "a preloaded module fixed the data folder"
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
