@@ -244,7 +244,8 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, geometry: str) -> None:
         table[x] = shapely.get_x(points).round(6 if geographic else 2)
         table[y] = shapely.get_y(points).round(6 if geographic else 2)
     table = table.map(neutralise_formulas)
-    table.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+    # CRLF rows (RFC 4180): a line break inside a value is then always quoted, never a new row.
+    table.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
 
 def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding: str) -> None:
@@ -269,7 +270,7 @@ def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encodin
             for part in sorted(Path(tmp).iterdir()):
                 zf.write(part, part.name)
             zf.writestr(f"{layer_id}_fields.csv", mapping)
-            zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False))
+            zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False, lineterminator="\r\n"))
 
 
 def _gpkg_tables() -> dict[str, pd.DataFrame]:

@@ -14,8 +14,8 @@ profile (``POST /_dash-update-component`` with the bodies the page sends, built 
 every 8th renders a PDF snapshot (the panel's buttons). Hover is drawn in the browser and
 sends nothing. Users step up (1, 4, 8, 16, 32); each step runs for a fixed time and at
 most a fixed number of requests; one more step at ``CONTROL_USERS`` users leaves out the
-exports and snapshots, so the report can say what they cost browsing. Only 127.0.0.1 is used; the client runs on the same
-(2-core) machine as the server and takes some of its CPU.
+exports and snapshots, so the report can say what they cost browsing. Only 127.0.0.1 is
+used; the client runs on the same (2-core) machine as the server and takes some of its CPU.
 """
 
 from __future__ import annotations

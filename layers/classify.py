@@ -146,7 +146,7 @@ def range_labels(lower: float, uppers: Sequence[float], *, integral: bool = Fals
         highs = [math.floor(u) for u in uppers]
         return [f"{lo:,}" if lo >= hi else f"{lo:,} – {hi:,}" for lo, hi in zip(lows, highs, strict=True)]
     bounds = [lower, *uppers]
-    for d in range(digits, 8):
+    for d in range(digits, 18):  # up to float precision: bounds that differ only in the 10th digit stay apart
         text = [_format_bound(b, d) for b in bounds]
         if len(set(text)) == len(set(bounds)):
             break
@@ -196,17 +196,30 @@ def classify(
         k = len(breaks)
     elif not K_RANGE[0] <= k <= K_RANGE[1]:
         raise ValueError(f"number of classes must be {K_RANGE[0]}-{K_RANGE[1]}, got {k}")
-    with warnings.catch_warnings():  # mapclassify warns when it lowers k; we report it in the note instead
-        warnings.simplefilter("ignore")
-        cls = (
-            SCHEMES[scheme][0](present, bins=list(breaks or []))
-            if scheme == "user_defined"
-            else SCHEMES[scheme][0](present, k=k)
-        )
-    uppers = [float(b) for b in cls.bins]
-    counts = [int(c) for c in cls.counts]
-    lower = float(present.min())
-    integral = bool(np.all(np.equal(np.mod(present, 1), 0)))
+    distinct = np.unique(present)
+    if scheme != "user_defined" and distinct.size == 1:  # one value: one class (mapclassify refuses or repeats it)
+        uppers, counts = [float(distinct[0])], [int(present.size)]
+    else:
+        with warnings.catch_warnings():  # mapclassify warns when it lowers k; we report it in the note instead
+            warnings.simplefilter("ignore")
+            cls = (
+                SCHEMES[scheme][0](present, bins=list(breaks or []))
+                if scheme == "user_defined"
+                else SCHEMES[scheme][0](present, k=min(k, distinct.size))  # Fisher-Jenks refuses k > distinct values
+            )
+        uppers, counts = [], []
+        for upper, count in zip(cls.bins, cls.counts, strict=True):
+            if uppers and float(upper) == uppers[-1]:  # a repeated break is one class
+                counts[-1] += int(count)
+            else:
+                uppers.append(float(upper))
+                counts.append(int(count))
+    # User breaks below the data's minimum make empty classes that start at the first break.
+    lower = float(present.min()) if scheme != "user_defined" else min(float(present.min()), uppers[0])
+    # Whole-number labels (``3 – 5``) only when every value, and every bound a user gave, is whole.
+    integral = bool(np.all(np.equal(np.mod(present, 1), 0))) and (
+        scheme != "user_defined" or bool(np.all(np.equal(np.mod(uppers, 1), 0)))
+    )
     if integral and scheme != "user_defined":
         # With whole-number data a class such as (0, 0.4] can hold no value at all: drop it.
         lows = [math.ceil(lower)] + [math.floor(u) + 1 for u in uppers[:-1]]
@@ -221,10 +234,10 @@ def classify(
     )
     note_zh = note_en = None
     if len(uppers) < k:
-        distinct = len(np.unique(present))
-        note_zh = f"请求 {k} 类，实际形成 {len(uppers)} 类（{present.size} 个有数据单位，{distinct} 个不同取值）"
+        note_zh = f"请求 {k} 类，实际形成 {len(uppers)} 类（{present.size} 个有数据单位，{distinct.size} 个不同取值）"
         note_en = (
-            f"{k} classes requested, {len(uppers)} formed ({present.size} units with data, {distinct} distinct values)"
+            f"{k} classes requested, {len(uppers)} formed "
+            f"({present.size} units with data, {distinct.size} distinct values)"
         )
     return Classification(scheme, k, bins, no_data, palettes.NO_DATA_COLOR, palette, note_zh, note_en)
 

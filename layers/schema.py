@@ -8,7 +8,6 @@ are in ``layers.validate``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
@@ -57,6 +56,24 @@ def _split_ids(value: object) -> object:
 def _finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise ValueError("must be a finite number")
+    return value
+
+
+def _non_negative(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise ValueError("must be a finite number >= 0")
+    return value
+
+
+def _longitude(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and -180 <= value <= 180):
+        raise ValueError("must be a longitude in -180..180 (are lon and lat swapped?)")
+    return value
+
+
+def _latitude(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and -90 <= value <= 90):
+        raise ValueError("must be a latitude in -90..90 (are lon and lat swapped?)")
     return value
 
 
@@ -190,7 +207,9 @@ class FacilityRow(_Sourced):
 
     _codes = field_validator("prefecture_code", "district_code")(_check_code)
     _date = field_validator("status_date")(_check_date)
-    _num = field_validator("lon", "lat", "capacity_racks", "capacity_pflops")(_finite)
+    _lon = field_validator("lon")(_longitude)
+    _lat = field_validator("lat")(_latitude)
+    _num = field_validator("capacity_racks", "capacity_pflops")(_non_negative)
 
     @model_validator(mode="after")
     def _precision_rules(self) -> FacilityRow:
@@ -210,8 +229,6 @@ class FacilityRow(_Sourced):
             raise ValueError(f"precision {self.precision!r} needs prefecture_code (or use precision 'unknown')")
         elif self.confidence is None:
             raise ValueError("a placed facility needs the confidence of its location")
-        if self.lon is not None and self.lat is not None and not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
-            raise ValueError("lon/lat out of range (are they swapped?)")
         return self
 
 
@@ -231,6 +248,7 @@ class QuantumLineRow(_Sourced):
 
     _code = field_validator("far_end_code")(_check_code)
     _date = field_validator("in_service_date")(_check_date)
+    _num = field_validator("length_km", "stations")(_non_negative)
 
 
 class NetworkSeriesRow(_Row):
@@ -408,13 +426,29 @@ def _format_error(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "(row)"
     message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "literal_error":
+    if first["type"] == "literal_error" or (first["loc"] and isinstance(first.get("input"), str)):
         message = f"{message} (got {first['input']!r})"
     elif first["type"] == "extra_forbidden":
         message = "unknown column"
     elif first["type"] == "missing":
         message = "missing column"
     return field, message
+
+
+def check_header(path: Path | str, header: list[str], row_model: type[_Row]) -> None:
+    """Raise ``DataFileError`` naming the first unknown column, or the first required column the header lacks."""
+    fields = row_model.model_fields
+    unknown = [c for c in header if c not in fields]
+    required = [name for name, info in fields.items() if info.is_required() and name not in header]
+    if unknown or required:
+        parts = [f"unknown column(s) {unknown}"] if unknown else []
+        parts += [f"missing column(s) {required}"] if required else []
+        raise io.DataFileError(
+            path,
+            f"{' and '.join(parts)} in the header; the columns are {list(fields)}"
+            + (" (is the header row missing?)" if unknown and len(unknown) == len(header) else ""),
+            field=(unknown or required)[0],
+        )
 
 
 def read_table(path: Path | str, model: str) -> pd.DataFrame:
@@ -442,20 +476,14 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
     p = Path(path)
     row_model = ROW_MODELS[model]
     try:
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            records = list(csv.DictReader(f))
-    except FileNotFoundError as exc:
+        io.check_size(p)
+        header, records, _ = io.read_csv_rows(p, p.read_bytes())
+    except (FileNotFoundError, IsADirectoryError) as exc:
         raise io.DataFileError(p, "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise io.DataFileError(p, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc
-    except csv.Error as exc:
-        raise io.DataFileError(p, f"malformed CSV ({exc})") from exc
+    check_header(p, header, row_model)
     rows: list[dict[str, object]] = []
     problems: list[tuple[int, str, str]] = []
     for number, record in enumerate(records, start=1):
-        if None in record:  # more cells than header columns
-            problems.append((number, "(row)", f"{len(record[None])} more cell(s) than the header has columns"))
-            continue
         try:
             rows.append(row_model.model_validate(record).model_dump())
         except ValidationError as err:

@@ -5,6 +5,13 @@ upload. A table joins on a 6-digit ``code`` column or on Chinese names (``name``
 ``name_zh``: the exact name, or a unique match without the generic suffix such as 市/区/县).
 Every row that cannot be joined or read is reported by row number and value; nothing
 is returned (or written) unless the whole table is valid.
+
+Cells are read as people type them in Chinese spreadsheets: full-width digits, letters
+and punctuation (``１２３``, ``４２０１００``, ``，``) are normalised (Unicode NFKC) before
+joining or parsing, and a value may use thousands separators (``1,234.5``). Anything else
+that is not a plain decimal number (``1,5``, ``12%``, ``-``, ``—``, ``NaN``, ``inf``,
+``1e999``, digits of other scripts) is refused, never guessed. A row whose code and name
+both resolve, but to different units, is refused.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -28,6 +37,8 @@ CODE_COLUMNS = ("code", "代码", "行政区划代码", "adcode")
 NAME_COLUMNS = ("name", "name_zh", "名称", "地区")
 VALUE_COLUMNS = ("value", "数值", "值")
 _SUFFIX = re.compile(r"(土家族苗族自治州|自治州|自治县|林区|市|区|县)$")
+#: A plain decimal number, optionally with correctly grouped thousands separators (ASCII only).
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?|[+-]?\.\d+([eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass
@@ -45,13 +56,18 @@ class ParsedTable:
         return self.values is not None and not self.problems
 
 
-def _decode(content: bytes) -> tuple[str, str]:
-    for enc in ENCODINGS:
-        try:
-            return content.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("the file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV")
+def _cell(text: str | None) -> str:
+    """A cell as typed, normalised: full-width forms to ASCII (NFKC), surrounding space removed."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def parse_number(text: str | None) -> float | None:
+    """The finite number a cell holds, or None if it is not a plain decimal number (see the module notes)."""
+    cell = _cell(text)
+    if not _NUMBER.fullmatch(cell):
+        return None
+    value = float(cell.replace(",", ""))
+    return value if math.isfinite(value) else None
 
 
 def _pick(columns: list[str], choices: tuple[str, ...]) -> str | None:
@@ -94,15 +110,10 @@ def parse_table(
         return ParsedTable(None, [f"level must be one of {indicators.LEVELS}, got {level!r}"])
     if len(content) > MAX_BYTES:
         return ParsedTable(None, [f"{name}: {len(content):,} bytes is over the {MAX_BYTES:,}-byte limit for a table"])
-    if not content.strip():
-        return ParsedTable(None, [f"{name}: the file is empty"])
     try:
-        text, encoding = _decode(content)
-        reader = csv.DictReader(_io.StringIO(text))
-        rows = list(reader)
-        columns = list(reader.fieldnames or [])
-    except (ValueError, csv.Error) as exc:
-        return ParsedTable(None, [f"{name}: {exc}"])
+        columns, rows, encoding = io.read_csv_rows(name, content, encodings=ENCODINGS)
+    except io.DataFileError as exc:
+        return ParsedTable(None, [str(exc)])
     code_col, name_col, value_col = (
         _pick(columns, CODE_COLUMNS),
         _pick(columns, NAME_COLUMNS),
@@ -118,12 +129,17 @@ def parse_table(
         return ParsedTable(None, [f"{name}: the table has a header but no rows"], encoding)
     exact, short = _name_lookup(level)
     known = set(exact.values())
+    code_name = {code: unit_name for unit_name, code in exact.items()}
     problems: list[str] = []
     out: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
-        raw_code = (row.get(code_col) or "").strip() if code_col else ""
-        raw_name = (row.get(name_col) or "").strip() if name_col else ""
+        raw_code = _cell(row.get(code_col)) if code_col else ""
+        raw_name = _cell(row.get(name_col)) if name_col else ""
+        # The exact name, else a name without its suffix as typed (沙市 for 沙市区), else with one stripped (襄阳市).
+        named = (
+            [exact[raw_name]] if raw_name in exact else short.get(raw_name) or short.get(_SUFFIX.sub("", raw_name), [])
+        )
         if raw_code:
             code = raw_code.split(".")[0].zfill(6) if raw_code.replace(".", "").isdigit() else raw_code
             if code not in known:
@@ -131,22 +147,23 @@ def parse_table(
                     f"{name}, row {number}, field '{code_col}': {raw_code!r} is not a {level}-level Hubei code"
                 )
                 continue
+            if named and code not in named:
+                problems.append(
+                    f"{name}, row {number}, field '{name_col}': {raw_name!r} is not the unit of code {code} "
+                    f"({code_name[code]}); correct the code or the name"
+                )
+                continue
         elif raw_name:
-            candidates = [exact[raw_name]] if raw_name in exact else short.get(_SUFFIX.sub("", raw_name), [])
-            if len(candidates) != 1:
-                why = "matches several units" if candidates else f"matches no {level}-level unit"
+            if len(named) != 1:
+                why = "matches several units" if named else f"matches no {level}-level unit"
                 problems.append(f"{name}, row {number}, field '{name_col}': {raw_name!r} {why}; use the 6-digit code")
                 continue
-            code = candidates[0]
+            code = named[0]
         else:
             problems.append(f"{name}, row {number}: no code or name")
             continue
-        raw_value = (row.get(value_col) or "").strip().replace(",", "")
-        try:
-            value = float(raw_value)
-            if value != value or value in (float("inf"), float("-inf")):
-                raise ValueError
-        except ValueError:
+        value = parse_number(row.get(value_col))
+        if value is None:
             problems.append(f"{name}, row {number}, field '{value_col}': {row.get(value_col)!r} is not a finite number")
             continue
         if code in seen:
@@ -193,7 +210,8 @@ def register(
     """Write a parsed table into the data folder and add it to the indicator catalogue.
 
     Writes ``indicators/<id>.csv``, a row in ``sources.csv`` (id ``U-<id>``) and the
-    catalogue entry, each atomically. Returns the paths written.
+    catalogue entry as one change: all three files are written in full before any is
+    renamed into place, so a failure leaves the data folder as it was. Returns the paths written.
 
     Raises
     ------
@@ -255,7 +273,12 @@ def register(
     writer.writerows(source_rows)
     catalogue["indicators"] = [e for e in catalogue["indicators"] if e["id"] != indicator_id] + [entry]
     table_path = DATA_DIR / f"indicators/{indicator_id}.csv"
-    io.write_text_atomic(table.to_csv(index=False, lineterminator="\n"), table_path)
-    io.write_text_atomic(buf.getvalue(), sources_path)
-    io.write_text_atomic(json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n", cat_path)
-    return [str(table_path), str(sources_path), str(cat_path)]
+    written = io.write_texts_atomic(  # all three or none
+        {
+            # Every text quoted: a carriage return inside a note must not end the row.
+            table_path: table.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC),
+            sources_path: buf.getvalue(),
+            cat_path: json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n",
+        }
+    )
+    return [str(path) for path in written]

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import boundaries, io
+from geo import boundaries, crs, io
 from geo.paths import DATA_DIR
 from layers import catalogue, plan, schema
 
@@ -122,6 +122,26 @@ def check_points_in_units(facilities: gpd.GeoDataFrame, path: str = "layers/faci
     return problems
 
 
+def check_in_china(frame: gpd.GeoDataFrame, path: str) -> list[Problem]:
+    """Every feature of a vector file must lie in China's box (where all of our data is).
+
+    Catches longitude and latitude swapped inside the valid ranges, and features at (0, 0).
+    """
+    bounds = shapely.bounds(frame.geometry.values)
+    placed = ~shapely.is_missing(frame.geometry.values)
+    inside = crs.in_china_box(bounds[:, 0], bounds[:, 1]) & crs.in_china_box(bounds[:, 2], bounds[:, 3])
+    return _rows_where(
+        path,
+        frame,
+        pd.Series(placed & ~inside),
+        "geometry",
+        lambda g: (
+            f"feature lies outside China (bounds {[round(float(v), 3) for v in g.bounds]}): "
+            "longitude and latitude swapped, or a point at (0, 0)?"
+        ),
+    )
+
+
 def check_indicators(known_sources: set[str]) -> list[Problem]:
     """Every indicator's catalogue entry and table: keys, codes at its level, numbers, sources."""
     from layers import indicators
@@ -167,7 +187,14 @@ def validate_all() -> list[Problem]:
             problems.append(_problem(err))
     if problems:
         return problems  # the checks across files need every table
-    problems += check_references(tables)
+    try:
+        return _check_across(tables)
+    except io.DataFileError as err:  # e.g. the boundaries every check needs
+        return [_problem(err)]
+
+
+def _check_across(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems = check_references(tables)
     if problems:
         return problems
     facilities = tables["layers/facilities.csv"]
@@ -180,7 +207,9 @@ def validate_all() -> list[Problem]:
     problems += check_indicators(set(tables["sources.csv"]["source_id"]))
     for spec in specs.values():
         try:
-            plan.layer_data(spec.id)
+            frame = plan.layer_data(spec.id)
+            if spec.builder == "vector":  # one feature per file row
+                problems += check_in_china(frame, spec.data)
         except io.DataFileError as err:
             problems.append(_problem(err))
         except (KeyError, ValueError) as err:

@@ -18,10 +18,12 @@ from geo.io import (
     GEOJSON_PRECISION,
     DataFileError,
     atomic_path,
+    read_csv_rows,
     read_vector,
     to_geojson_bytes,
     write_geojson,
     write_text_atomic,
+    write_texts_atomic,
 )
 
 # A clockwise exterior ring (RFC 7946 wants counter-clockwise) with a counter-clockwise
@@ -298,3 +300,41 @@ def test_read_vector_refuses_file_without_crs(tmp_path):
     with pytest.raises(DataFileError, match="has no CRS") as info:
         read_vector(path)
     assert str(path) in str(info.value)
+
+
+def test_write_texts_atomic_writes_all_or_nothing(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.json"
+    first.write_text("old a", encoding="utf-8")
+    second.write_text("old b", encoding="utf-8")
+    assert write_texts_atomic({first: "new a", second: "new b"}) == [first, second]
+    assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == ("new a", "new b")
+    blocked = tmp_path / "file" / "c.txt"  # its folder is a file: the third write fails
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(OSError):
+        write_texts_atomic({first: "newer a", second: "newer b", blocked: "c"})
+    assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == ("new a", "new b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "file"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "the file is empty"),
+        ("code,value\n".encode("utf-16"), "looks like UTF-16"),
+        (b"a,b\n1,\xff\n", "not UTF-8 text (line 2"),
+        (b'a,b\n1,"2\n', "row 1: malformed CSV"),
+        (b"a,b\n1,2,3\n", "row 1: the row has 3 cell(s) but the header has 2"),
+        (b"a;b\n1;2\n", "looks ';'-separated"),
+        (b"a,a\n1,2\n", "field 'a': the header names a column twice"),
+    ],
+)
+def test_read_csv_rows_names_the_problem(tmp_path, content, words):
+    with pytest.raises(DataFileError, match=r"^t\.csv") as info:
+        read_csv_rows("t.csv", content)
+    assert words in str(info.value)
+
+
+def test_read_csv_rows_skips_blank_lines_and_keeps_a_bom_out_of_the_header():
+    header, rows, encoding = read_csv_rows("t.csv", '\ufeffa,b\r\n1,2\r\n\r\n3,"x\ny"\r\n'.encode())
+    assert header == ["a", "b"] and encoding == "utf-8-sig"
+    assert rows == [{"a": "1", "b": "2"}, {"a": "3", "b": "x\ny"}]

@@ -184,7 +184,7 @@ def test_validate_cli_catches_a_point_outside_its_unit(tmp_path):
     facilities.write_text(text, encoding="utf-8")
     result = _validate(data)
     assert result.returncode == 1
-    assert "out of range (are they swapped?)" in result.stderr
+    assert "field 'lat': must be a latitude in -90..90 (are lon and lat swapped?)" in result.stderr
 
 
 def test_validate_cli_passes_on_the_shipped_data():

@@ -58,7 +58,9 @@ def test_a_bom_is_tolerated(tmp_path):
     [
         (GOOD.replace(",district,", ",site,"), "(row)", "needs lon and lat"),
         (GOOD.replace("420112,district,,,", "420112,district,114.3,30.6,"), "(row)", "lon/lat given"),
-        (GOOD.replace(",district,,,", ",site,30.6,214.3,"), "(row)", "out of range"),
+        (GOOD.replace(",district,,,", ",site,30.6,214.3,"), "lat", "swapped"),
+        (GOOD.replace(",district,,,", ",site,-214.3,30.6,"), "lon", "longitude in -180..180"),
+        (GOOD.replace(",100,", ",-100,"), "capacity_pflops", ">= 0"),
         (GOOD.replace("420100", "4201"), "prefecture_code", "6-digit"),
         (GOOD.replace(",operating,", ",finished,"), "status", "'operating'"),
         (GOOD.replace("2021-05", "2021-13"), "status_date", "date"),
@@ -68,7 +70,8 @@ def test_a_bom_is_tolerated(tmp_path):
         (GOOD.replace(",100,", ",inf,"), "capacity_pflops", "finite"),
         (GOOD.replace(",100,", ",lots,"), "capacity_pflops", "valid number"),
         (GOOD.replace("dc-a", "DC A"), "id", "pattern"),
-        (GOOD + ",extra", "(row)", "more cell"),
+        (GOOD + ",extra", None, "20 cell(s) but the header has 19"),
+        (GOOD.rsplit(",", 2)[0], None, "17 cell(s) but the header has 19"),
     ],
 )
 def test_bad_rows_name_file_row_and_field(tmp_path, row, field, words):
@@ -76,7 +79,7 @@ def test_bad_rows_name_file_row_and_field(tmp_path, row, field, words):
     with pytest.raises(DataFileError) as err:
         schema.read_table(path, "facility")
     message = str(err.value)
-    assert message.startswith(f"{path}, row 2, field '{field}'")
+    assert message.startswith(f"{path}, row 2" + (f", field '{field}'" if field else ":"))
     assert words in message
 
 

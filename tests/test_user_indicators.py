@@ -30,9 +30,11 @@ def test_gbk_and_chinese_names_join():
 
 
 def test_county_names_join_with_or_without_their_suffix():
-    parsed = user_indicators.parse_table("name,value\n江夏区,1\n仙桃,2\n".encode(), level="county", name="t.csv")
+    parsed = user_indicators.parse_table(
+        "name,value\n江夏区,1\n仙桃,2\n沙市,3\n　襄州 ,4\n".encode(), level="county", name="t.csv"
+    )
     assert parsed.ok, parsed.problems
-    assert parsed.values["code"].tolist() == ["420115", "429004"]
+    assert parsed.values["code"].tolist() == ["420115", "429004", "421002", "420607"]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,10 @@ def test_county_names_join_with_or_without_their_suffix():
         (b"", "the file is empty"),
         (b"code,value\n", "has a header but no rows"),
         (b"city,amount\n420100,1\n", "needs a 'value' column"),
-        ("code,value\n420100,1\n".encode("utf-16"), "neither UTF-8 nor GBK"),
+        ("code,value\n420100,1\n".encode("utf-16"), "looks like UTF-16"),
+        ("名称,数值\n武汉市,1\n".encode() + "宜昌市,2\n".encode("gbk"), "not UTF-8 or GB18030 text (line 3"),
+        (b'code,value\n420100,"1,5"\n', "'1,5' is not a finite number"),
+        ("code,name,value\n420100,宜昌市,1\n".encode(), "'宜昌市' is not the unit of code 420100 (武汉市)"),
         (b"x" * (user_indicators.MAX_BYTES + 1), "over the 2,000,000-byte limit"),
     ],
 )
