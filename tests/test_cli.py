@@ -57,3 +57,15 @@ def test_serve_options_have_defaults():
     assert (args.host, args.port) == ("127.0.0.1", 8050)
     args = cli.build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000"])
     assert (args.host, args.port) == ("0.0.0.0", 9000)
+
+
+def test_csv_tables_neutralise_text_a_spreadsheet_would_run():
+    import pandas as pd
+
+    from app.cli import format_table
+
+    table = pd.DataFrame({"title": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "plain"], "value": [-1.5, 2, 3]})
+    out = format_table(table, "csv")
+    assert "'=HYPERLINK" in out and "'@SUM(A1)" in out and "plain" in out
+    assert "-1.5" in out  # numbers stay numbers
+    assert '=HYPERLINK("' not in format_table(table, "csv").replace("'=HYPERLINK", "")
