@@ -13,22 +13,20 @@ The work itself runs in a job process of the worker (``HUBEI_MAP_HEAVY_ISOLATION
 the default): a process of its own, started once and kept, at lower CPU priority
 (``HUBEI_MAP_HEAVY_NICE``). Rendering a map is seconds of pure Python; in the worker it
 would hold the interpreter lock its browsing threads need, and at equal priority it would
-take the CPU cores they need. The job process dies with its worker (Linux parent-death
-signal), so a killed worker leaves no job running.
+take the CPU cores they need. The job process ends itself within half a second of its
+worker's death, so a killed worker leaves no job running.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import pickle
 import shutil
-import signal
-import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -82,7 +80,7 @@ class Job:
         try:
             return _pool().submit(_run, fn, args, kwargs).result()
         except BrokenProcessPool as exc:
-            _reset_pool()
+            shutdown()
             raise JobLost(self.kind) from exc
 
 
@@ -143,8 +141,8 @@ def remove_scratch(pid: int) -> list[Path]:
 
 _POOL_GUARD = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
-#: Linux ``prctl`` option: the signal a process gets when its parent dies.
-_PR_SET_PDEATHSIG = 1
+#: Seconds between a job process's checks that its worker is alive.
+ORPHAN_POLL_S = 0.5
 
 
 def _pool() -> ProcessPoolExecutor:
@@ -164,8 +162,8 @@ def _pool() -> ProcessPoolExecutor:
         return pool
 
 
-def _reset_pool() -> None:
-    """Forget a broken pool (its processes are gone); the next job starts a new one."""
+def shutdown() -> None:
+    """Stop the job processes of the current process (or forget a broken pool); the next job starts new ones."""
     with _POOL_GUARD:
         pool = _pools.pop(os.getpid(), None)
     if pool is not None:
@@ -179,14 +177,24 @@ def warm() -> None:
 
 
 def _job_process_start(nice: int) -> None:
-    """In a new job process: lower its priority, die with its worker, load what jobs need."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    """In a new job process: lower its priority, watch its worker, load what jobs need."""
+    worker = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(worker,), daemon=True, name="worker-watch").start()
     with contextlib.suppress(OSError):
         os.nice(max(0, min(19, nice)))
     from app import export  # noqa: F401  (imports the data layers too)
     from app.snapshot import figure  # noqa: F401
+
+
+def _exit_when_orphaned(worker: int) -> None:
+    """End the job process within ``ORPHAN_POLL_S`` of its worker's death (its parent changes).
+
+    Linux's parent-death signal would be quicker, but it fires when the *thread* that started
+    the process ends, and the development server starts one thread per request.
+    """
+    while os.getppid() == worker:
+        time.sleep(ORPHAN_POLL_S)
+    os._exit(1)
 
 
 def _run(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:

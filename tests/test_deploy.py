@@ -238,6 +238,24 @@ def test_a_job_process_that_dies_is_a_clear_error_and_the_next_job_gets_a_new_on
         assert job.call(os.getpid) != first
 
 
+def test_the_job_process_outlives_the_request_thread_that_started_it(work_dir, monkeypatch):
+    """The development server runs each request in a thread of its own; the job process must not end with it."""
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
+    heavy.shutdown()
+    pids: list[int] = []
+
+    def request() -> None:
+        with heavy.slot("export") as job:
+            pids.append(job.call(os.getpid))
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    thread.join()
+    time.sleep(3 * heavy.ORPHAN_POLL_S)
+    with heavy.slot("snapshot") as job:
+        assert job.call(os.getpid) == pids[0]
+
+
 # --- disk full -----------------------------------------------------------------------------------
 
 
