@@ -165,11 +165,16 @@ def test_hostile_data_text_is_shown_as_text(hostile_server, browser, artifacts, 
     assert_inert(browser)
 
 
+def _open_upload_panel(browser) -> None:
+    """Open the upload panel once the page has drawn it (the page is drawn after the load event)."""
+    WebDriverWait(browser, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".upload summary"))).click()
+
+
 def test_an_uploaded_indicator_with_hostile_title_and_unit(hostile_server, browser, artifacts, tmp_path):
     table = tmp_path / cw.UPLOAD_FILENAME
     table.write_text(cw.UPLOAD_CSV, encoding="utf-8")
     browser.get(f"{hostile_server}/?layers=prefectures&c=30.60000,114.30000&z=8")
-    browser.find_element(By.CSS_SELECTOR, ".upload summary").click()
+    _open_upload_panel(browser)
     browser.find_element(By.ID, ids.UPLOAD_TITLE).send_keys(cw.UPLOAD_TITLE)
     browser.find_element(By.ID, ids.UPLOAD_UNIT).send_keys(cw.UPLOAD_UNIT, Keys.TAB)  # debounced: committed on blur
     browser.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD} input[type=file]").send_keys(str(table))
@@ -188,7 +193,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_message(hostile_server,
     big.write_text("code,value\n" + row * (user_indicators.MAX_BYTES // len(row) + 1), encoding="utf-8")
     assert big.stat().st_size > user_indicators.MAX_BYTES
     browser.get(f"{hostile_server}/?lang=en")
-    browser.find_element(By.CSS_SELECTOR, ".upload summary").click()
+    _open_upload_panel(browser)
     browser.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD} input[type=file]").send_keys(str(big))
     # dcc.Upload does not send it (max_size); the page says why, as text.
     message = _wait_text(browser, ids.UPLOAD_SIZE_NOTE, "limit")
