@@ -14,7 +14,7 @@ import pandas as pd
 
 from app import settings
 from geo import boundaries
-from geo.io import DataFileError
+from geo.datafiles import DataFileError
 from geo.paths import DATA_DIR
 
 UNIT_FORMATS = ("table", "csv", "json")
@@ -65,7 +65,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def layers_table(lang: str = "zh") -> pd.DataFrame:
     """The catalogue as a table: id, title, group, geometry, feature count, visibility, plan articles."""
-    from layers import catalogue, plan
+    from layers import catalogue, features
 
     rows = [
         {
@@ -73,7 +73,7 @@ def layers_table(lang: str = "zh") -> pd.DataFrame:
             "title": spec.title(lang),
             "group": spec.group,
             "geometry": spec.geometry,
-            "features": len(plan.layer_data(spec.id)),
+            "features": len(features.layer_data(spec.id)),
             "visible": "yes" if spec.visible else "no",
             "articles": ",".join(map(str, spec.plan_articles)) or "-",
         }
@@ -84,9 +84,9 @@ def layers_table(lang: str = "zh") -> pd.DataFrame:
 
 def layer_records(layer_id: str) -> pd.DataFrame:
     """A layer's features as a table without geometry, with lon/lat of a representative point."""
-    from layers import plan
+    from layers import features
 
-    frame = plan.layer_data(layer_id)
+    frame = features.layer_data(layer_id)
     points = frame.geometry.representative_point()
     out = pd.DataFrame(frame.drop(columns="geometry"))
     out["lon"] = points.x.round(5)

@@ -32,8 +32,8 @@ import shapely
 from pyproj import CRS
 
 from app.messages import shown, shown_list
-from geo import boundaries, crs, io
-from layers import catalogue, indicators, plan
+from geo import boundaries, crs, datafiles
+from layers import catalogue, features, indicators
 
 FORMATS: dict[str, str] = {
     "geojson": ".geojson",
@@ -108,8 +108,8 @@ def select(layer_id: str, *, unit: str | None = None, bbox: Sequence[float] | No
     (min lon, min lat, max lon, max lat) in WGS-84 and keeps features that intersect it.
     Features without geometry are dropped by either filter.
     """
-    frame = plan.layer_data(layer_id).drop(columns=list(DISPLAY_ONLY), errors="ignore")
-    frame.insert(0, "feature_id", plan.feature_ids(layer_id, frame).to_numpy())
+    frame = features.layer_data(layer_id).drop(columns=list(DISPLAY_ONLY), errors="ignore")
+    frame.insert(0, "feature_id", features.feature_ids(layer_id, frame).to_numpy())
     keep = pd.Series(True, index=frame.index)
     if unit is not None:
         try:
@@ -225,7 +225,7 @@ def neutralise_formulas(value: object) -> object:
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path, layer_id: str, crs_label: str, precision: int) -> None:
     if crs_label != "EPSG-4326":
         raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
-    doc = json.loads(io.to_geojson_bytes(frame, precision=precision))
+    doc = json.loads(datafiles.to_geojson_bytes(frame, precision=precision))
     for feature, fid in zip(doc["features"], frame["feature_id"], strict=True):
         feature["id"] = fid
     doc["metadata"] = metadata(layer_id, crs_label, len(frame))
@@ -283,10 +283,10 @@ def _gpkg_tables() -> dict[str, pd.DataFrame]:
     )
     return {
         "indicator_catalogue": catalogue_table,
-        "plan_targets": pd.DataFrame(plan.table("layers/plan_targets.csv")).map(
+        "plan_targets": pd.DataFrame(features.table("layers/plan_targets.csv")).map(
             lambda v: ";".join(v) if isinstance(v, list) else v
         ),
-        "target_actuals": pd.DataFrame(plan.table("layers/target_actuals.csv")).map(
+        "target_actuals": pd.DataFrame(features.table("layers/target_actuals.csv")).map(
             lambda v: ";".join(v) if isinstance(v, list) else v
         ),
     }
@@ -300,7 +300,7 @@ def export_layers(
     crs_choice: str = "wgs84",
     unit: str | None = None,
     bbox: Sequence[float] | None = None,
-    precision: int = io.GEOJSON_PRECISION,
+    precision: int = datafiles.GEOJSON_PRECISION,
     encoding: str = "utf-8",
     csv_geometry: str = "lonlat",
     progress: Callable[[str], None] | None = None,
@@ -432,7 +432,7 @@ def _export_gpkg(
         out_path = out_path.with_name(f"{out_path.stem}_GCJ-02{out_path.suffix}")
     labels = set()
     total = 0
-    with io.atomic_path(out_path) as tmp:
+    with datafiles.atomic_path(out_path) as tmp:
         for layer_id, frame in frames.items():
             projected, label = reproject(_flatten(frame), crs_choice)
             labels.add(label)

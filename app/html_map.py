@@ -26,7 +26,7 @@ from app import settings
 from app.snapshot import text
 from app.snapshot.furniture import INK
 from app.snapshot.request import SnapshotError, SnapshotRequest, validate
-from geo import io as geo_io
+from geo import datafiles
 from layers import catalogue, classify, webdata
 from layers.choropleth import Choropleth, choropleth
 from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, style
@@ -259,4 +259,4 @@ def to_html(request: SnapshotRequest) -> str:
 
 def write(request: SnapshotRequest, path: Path | str) -> Path:
     """Write the standalone HTML map to ``path`` atomically."""
-    return geo_io.write_text_atomic(to_html(request), path)
+    return datafiles.write_text_atomic(to_html(request), path)

@@ -19,7 +19,7 @@ from app.i18n import t
 from app.viewstate import BASEMAPS, ViewState
 from geo import boundaries, crs
 from geo.simplify import band_for_zoom
-from layers import catalogue, classify, indicators, palettes, plan, user_indicators, webdata
+from layers import catalogue, classify, features, indicators, palettes, user_indicators, webdata
 from layers.choropleth import Choropleth, Legend, short_sources
 from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
 
@@ -193,7 +193,7 @@ def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
     """Short source line of a layer: the sources its features cite."""
     if spec.builder == "vector":
         return t("boundary_note", lang)
-    frame = plan.layer_data(spec.id)
+    frame = features.layer_data(spec.id)
     cited = sorted({i for ids_ in frame["source_ids"].fillna("") for i in str(ids_).split(";") if i})
     return short_sources(cited, lang, limit=4)
 

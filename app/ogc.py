@@ -1,8 +1,8 @@
 """A read-only OGC API - Features service (Part 1 Core + GeoJSON) over the layer catalogue.
 
 Each catalogue layer with features is a collection; its items are the layer's features
-in WGS-84 longitude/latitude, with the ids of ``layers.plan.feature_ids``. The layers are
-built once (``layers.plan``) and indexed once here; a request only filters and pages.
+in WGS-84 longitude/latitude, with the ids of ``layers.features.feature_ids``. The layers are
+built once (``layers.features``) and indexed once here; a request only filters and pages.
 See https://docs.ogc.org/is/17-069r4/17-069r4.html.
 """
 
@@ -23,8 +23,8 @@ from flask import Blueprint, Flask, Response, request, url_for
 
 from app import settings
 from app.messages import shown
-from geo import io
-from layers import catalogue, plan
+from geo import datafiles
+from layers import catalogue, features
 
 OGC_PREFIX = "/ogc"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -64,9 +64,9 @@ class Collection(NamedTuple):
 
 @functools.cache
 def _collection(layer_id: str) -> Collection:
-    frame = plan.layer_data(layer_id)
+    frame = features.layer_data(layer_id)
     frame.sindex  # noqa: B018  (build the spatial index once, not per request)
-    return Collection(catalogue.layer(layer_id), frame, plan.feature_ids(layer_id, frame).to_numpy())
+    return Collection(catalogue.layer(layer_id), frame, features.feature_ids(layer_id, frame).to_numpy())
 
 
 def collection(layer_id: str) -> Collection:
@@ -138,7 +138,7 @@ def extent_bbox(frame: gpd.GeoDataFrame) -> list[float] | None:
 
 def to_features(frame: gpd.GeoDataFrame, ids: np.ndarray) -> list[dict[str, Any]]:
     """GeoJSON Features of ``frame`` (RFC 7946, 6 decimals) carrying ``ids``; a missing geometry is null."""
-    written = json.loads(io.to_geojson_bytes(frame))["features"]
+    written = json.loads(datafiles.to_geojson_bytes(frame))["features"]
     return [
         {"type": "Feature", "id": fid, "geometry": f["geometry"], "properties": f["properties"]}
         for fid, f in zip(ids.tolist(), written, strict=True)

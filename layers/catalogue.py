@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from geo import io
+from geo import datafiles
 from geo.paths import DATA_DIR
 from layers import schema
 
@@ -69,7 +69,7 @@ def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> Lay
     where = f"entry {position} ({entry.get('id', '?')})"
     schema.check_entry_keys(entry, _FIELDS, path, position, where)
     if entry["geometry"] not in GEOMETRY_KINDS:
-        raise io.DataFileError(
+        raise datafiles.DataFileError(
             path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry"
         )
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
@@ -81,7 +81,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, LayerSpec]:
 
     Raises
     ------
-    io.DataFileError
+    datafiles.DataFileError
         For unreadable JSON, missing or unknown keys, a bad geometry kind, or a duplicate id.
     """
     return schema.read_catalogue(path, "layers", _spec_from_entry, "layer")

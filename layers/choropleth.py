@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from geo import boundaries
-from layers import catalogue, classify, indicators, palettes, plan
+from layers import catalogue, classify, features, indicators, palettes
 from layers.style import style as layer_style
 
 
@@ -63,7 +63,7 @@ def short_sources(ids: list[str] | tuple[str, ...], lang: str = "zh", limit: int
 
     An id that is not in the source register (e.g. a user's upload) is shown as written.
     """
-    register = plan.sources()
+    register = features.sources()
     unique = list(dict.fromkeys(ids))
     parts = []
     for i in unique[:limit]:

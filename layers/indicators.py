@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from geo import boundaries, io
+from geo import boundaries, datafiles
 from geo.paths import DATA_DIR
-from layers import plan, schema
+from layers import features, schema
 
 CATALOGUE_FILE = DATA_DIR / "indicators" / "catalogue.json"
 LEVELS = ("prefecture", "county")
@@ -75,7 +75,7 @@ def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> I
 
     Raises
     ------
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         Naming the entry and the key that is missing, unknown or wrong.
     """
     where = f"indicator {position} ({entry.get('id', '?')})"
@@ -94,7 +94,7 @@ def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> I
         checks.append(("derived", ok, f"method must be one of {sorted(DERIVED_METHODS)} with its options"))
     for key, ok, message in checks:
         if not ok:
-            raise io.DataFileError(path, f"{where}: {message} (got {entry[key]!r})", row=position, field=key)
+            raise datafiles.DataFileError(path, f"{where}: {message} (got {entry[key]!r})", row=position, field=key)
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
     values["year"] = str(values["year"])
     return IndicatorSpec(**values)  # type: ignore[arg-type]
@@ -124,7 +124,7 @@ def read_values(path: Path | str, level: str) -> pd.DataFrame:
 
     Raises
     ------
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         For bad rows (file, row, field), duplicate codes, or codes that are not units at ``level``.
     """
     frame = schema.read_table(path, "indicator_value")
@@ -132,7 +132,7 @@ def read_values(path: Path | str, level: str) -> pd.DataFrame:
     bad = ~frame["code"].isin(known)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise io.DataFileError(
+        raise datafiles.DataFileError(
             path, f"{frame['code'].iloc[row]!r} is not a {level}-level Hubei code", row=row + 1, field="code"
         )
     return frame
@@ -166,7 +166,7 @@ def _derived(spec: IndicatorSpec) -> pd.DataFrame:
             return pd.DataFrame(columns=list(VALUE_COLUMNS))  # a share needs every unit
         return base.assign(value=base["value"] / base["value"].sum() * 100)[["code", "value", "source_ids"]]
     if method == "facility_count":
-        fac = plan.table("layers/facilities.csv")
+        fac = features.table("layers/facilities.csv")
         counts = fac["prefecture_code"].dropna().value_counts()
         return pd.DataFrame(
             {
@@ -176,7 +176,7 @@ def _derived(spec: IndicatorSpec) -> pd.DataFrame:
             }
         )
     if method == "layer_attribute":
-        frame = plan.layer_data(d["layer"])
+        frame = features.layer_data(d["layer"])
         code_col = "member_codes" if "member_codes" in frame else "code"
         rows = frame[[code_col, d["field"], "source_ids"]].copy()
         rows[code_col] = rows[code_col].str.split(";")

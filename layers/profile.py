@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from geo import boundaries
-from layers import indicators, plan
+from layers import features, indicators
 from layers.choropleth import choropleth, short_sources
 from layers.describe import KIND_ZH, VALUE_TEXT
 from layers.style import style as layer_style
@@ -72,7 +72,7 @@ def _name(row: pd.Series, lang: str, stem: str = "name") -> str:
 
 
 def _role(code: str, lang: str) -> Item | None:
-    layout = plan.layer_data("layout")
+    layout = features.layer_data("layout")
     rows = layout[layout["code"] == code]
     if rows.empty:
         return None
@@ -85,7 +85,7 @@ def _role(code: str, lang: str) -> Item | None:
 def _memberships(code: str, lang: str) -> tuple[Item, ...]:
     out = []
     for layer_id, stem in (("metro_circles", "circle"), ("river_belt", None)):
-        frame = plan.layer_data(layer_id)
+        frame = features.layer_data(layer_id)
         members = frame["member_codes"].fillna("").astype(str).str.split(";")
         for _, row in frame[members.map(lambda codes: code in codes)].iterrows():
             if stem:
@@ -123,7 +123,7 @@ def _indicator_values(code: str, level: str, lang: str) -> tuple[IndicatorValue,
 
 
 def _facilities(code: str, lang: str) -> tuple[Item, ...]:
-    frame = pd.concat([plan.layer_data(i) for i in _FACILITY_LAYERS], ignore_index=True)
+    frame = pd.concat([features.layer_data(i) for i in _FACILITY_LAYERS], ignore_index=True)
     inside = frame[(frame["prefecture_code"].astype(str) == code) | (frame["district_code"].astype(str) == code)]
     index = 0 if lang == "zh" else 1
     return tuple(
@@ -140,7 +140,7 @@ def _facilities(code: str, lang: str) -> tuple[Item, ...]:
 
 def _lines(code: str, level: str, lang: str) -> tuple[Item, ...]:
     """Trunk lines whose (schematic) drawing starts inside the unit; the route between is not known."""
-    lines = plan.layer_data("quantum_lines")
+    lines = features.layer_data("quantum_lines")
     drawn = lines[~shapely.is_missing(lines.geometry.values)]
     if drawn.empty:
         return ()

@@ -1,7 +1,7 @@
 """Row schemas of the plan-layer tables in ``data/`` and a loader that never half-loads.
 
 Each CSV file has one pydantic model (``ROW_MODELS``); ``read_table`` validates every row
-and raises one ``geo.io.DataFileError`` that names the file, the row and the field of
+and raises one ``geo.datafiles.DataFileError`` that names the file, the row and the field of
 the first problem, listing the others. Cross-table checks (source ids, admin codes)
 are in ``layers.validate``.
 """
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from geo import io
+from geo import datafiles
 
 T = TypeVar("T")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -393,20 +393,20 @@ def read_catalogue(
 
     Raises
     ------
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         For unreadable JSON, an entry ``build`` rejects, or a duplicate id (named with its position).
     """
     p = Path(path)
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise io.DataFileError(p, f"cannot read the {noun} catalogue ({exc})") from exc
+        raise datafiles.DataFileError(p, f"cannot read the {noun} catalogue ({exc})") from exc
     specs: dict[str, T] = {}
     for position, entry in enumerate(raw.get(key, []), start=1):
         spec = build(entry, position, p)
         spec_id = spec.id  # type: ignore[attr-defined]
         if spec_id in specs:
-            raise io.DataFileError(p, f"duplicate {noun} id {spec_id!r}", row=position, field="id")
+            raise datafiles.DataFileError(p, f"duplicate {noun} id {spec_id!r}", row=position, field="id")
         specs[spec_id] = spec
     return specs
 
@@ -414,12 +414,12 @@ def read_catalogue(
 def check_entry_keys(entry: object, allowed: set[str], path: Path | str, position: int, where: str) -> None:
     """Raise ``DataFileError`` naming every missing and unknown key of a catalogue entry."""
     if not isinstance(entry, dict):
-        raise io.DataFileError(path, f"{where}: must be an object with keys {sorted(allowed)}", row=position)
+        raise datafiles.DataFileError(path, f"{where}: must be an object with keys {sorted(allowed)}", row=position)
     missing = sorted(allowed - entry.keys())
     unknown = sorted(entry.keys() - allowed)
     if missing or unknown:
         parts = ([f"missing keys {missing}"] if missing else []) + ([f"unknown keys {unknown}"] if unknown else [])
-        raise io.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
+        raise datafiles.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
 
 
 def _format_error(err: ValidationError) -> tuple[str, str]:
@@ -443,7 +443,7 @@ def check_header(path: Path | str, header: list[str], row_model: type[_Row]) -> 
     if unknown or required:
         parts = [f"unknown column(s) {unknown}"] if unknown else []
         parts += [f"missing column(s) {required}"] if required else []
-        raise io.DataFileError(
+        raise datafiles.DataFileError(
             path,
             f"{' and '.join(parts)} in the header; the columns are {list(fields)}"
             + (" (is the header row missing?)" if unknown and len(unknown) == len(header) else ""),
@@ -467,7 +467,7 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
 
     Raises
     ------
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         For an unreadable file, a wrong encoding, a duplicate key, or any invalid row;
         the message names the file, the first bad row (1 = first data row) and field, and
         counts the other bad rows. Nothing is returned unless every row is valid.
@@ -476,10 +476,10 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
     p = Path(path)
     row_model = ROW_MODELS[model]
     try:
-        io.check_size(p)
-        header, records, _ = io.read_csv_rows(p, p.read_bytes())
+        datafiles.check_size(p)
+        header, records, _ = datafiles.read_csv_rows(p, p.read_bytes())
     except (FileNotFoundError, IsADirectoryError) as exc:
-        raise io.DataFileError(p, "file not found") from exc
+        raise datafiles.DataFileError(p, "file not found") from exc
     check_header(p, header, row_model)
     rows: list[dict[str, object]] = []
     problems: list[tuple[int, str, str]] = []
@@ -491,7 +491,7 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
     if problems:
         number, field, message = problems[0]
         more = f" ({len(problems) - 1} more bad row(s))" if len(problems) > 1 else ""
-        raise io.DataFileError(p, message + more, row=number, field=field)
+        raise datafiles.DataFileError(p, message + more, row=number, field=field)
     frame = pd.DataFrame(rows, columns=list(row_model.model_fields))
     key = list(UNIQUE.get(model, ()))
     if key and not frame.empty:
@@ -499,5 +499,5 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
         if dup.any():
             number = int(dup.to_numpy().nonzero()[0][0]) + 1
             value = tuple(frame.loc[number - 1, key])
-            raise io.DataFileError(p, f"duplicate {'/'.join(key)} {value}", row=number, field=key[0])
+            raise datafiles.DataFileError(p, f"duplicate {'/'.join(key)} {value}", row=number, field=key[0])
     return frame

@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from geo import boundaries
-from layers import plan
+from layers import features
 
 #: How far around a point feature the map zooms, in degrees (about 5 km).
 POINT_PAD_DEG = 0.05
@@ -48,7 +48,7 @@ def search(query: str, *, limit: int = 10) -> list[dict[str, object]]:
                 "_rank": 0 if q in (_norm(row["name_zh"]), _norm(row["name_en"]), row["code"]) else 1,
             }
         )
-    facilities = pd.concat([plan.layer_data(i) for i in _FACILITY_LAYERS], ignore_index=True)
+    facilities = pd.concat([features.layer_data(i) for i in _FACILITY_LAYERS], ignore_index=True)
     facilities = facilities[~shapely.is_missing(facilities.geometry.values)]
     zh, en = facilities["name_zh"].map(_norm), facilities["name_en"].map(_norm)
     matched = facilities[zh.str.contains(q, regex=False) | en.str.contains(q, regex=False)]

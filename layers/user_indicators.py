@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import boundaries, io
+from geo import boundaries, datafiles
 from geo.paths import DATA_DIR
 from layers import indicators
 
@@ -111,8 +111,8 @@ def parse_table(
     if len(content) > MAX_BYTES:
         return ParsedTable(None, [f"{name}: {len(content):,} bytes is over the {MAX_BYTES:,}-byte limit for a table"])
     try:
-        columns, rows, encoding = io.read_csv_rows(name, content, encodings=ENCODINGS)
-    except io.DataFileError as exc:
+        columns, rows, encoding = datafiles.read_csv_rows(name, content, encodings=ENCODINGS)
+    except datafiles.DataFileError as exc:
         return ParsedTable(None, [str(exc)])
     code_col, name_col, value_col = (
         _pick(columns, CODE_COLUMNS),
@@ -273,7 +273,7 @@ def register(
     writer.writerows(source_rows)
     catalogue["indicators"] = [e for e in catalogue["indicators"] if e["id"] != indicator_id] + [entry]
     table_path = DATA_DIR / f"indicators/{indicator_id}.csv"
-    written = io.write_texts_atomic(  # all three or none
+    written = datafiles.write_texts_atomic(  # all three or none
         {
             # Every text quoted: a carriage return inside a note must not end the row.
             table_path: table.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC),

@@ -16,9 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import boundaries, crs, io
+from geo import boundaries, crs, datafiles
 from geo.paths import DATA_DIR
-from layers import catalogue, plan, schema
+from layers import catalogue, features, schema
 
 HUBEI_CODE = "420000"
 
@@ -148,7 +148,7 @@ def check_indicators(known_sources: set[str]) -> list[Problem]:
 
     try:
         specs = indicators.catalogue()
-    except io.DataFileError as err:
+    except datafiles.DataFileError as err:
         return [_problem(err)]
     problems: list[Problem] = []
     for spec in specs.values():
@@ -160,7 +160,7 @@ def check_indicators(known_sources: set[str]) -> list[Problem]:
             )
         try:
             vals = indicators.values(spec.id)
-        except io.DataFileError as err:
+        except datafiles.DataFileError as err:
             problems.append(_problem(err))
             continue
         except (KeyError, ValueError) as err:
@@ -171,7 +171,7 @@ def check_indicators(known_sources: set[str]) -> list[Problem]:
     return problems
 
 
-def _problem(err: io.DataFileError) -> Problem:
+def _problem(err: datafiles.DataFileError) -> Problem:
     path = err.path.relative_to(DATA_DIR) if err.path.is_relative_to(DATA_DIR) else err.path
     return Problem(str(path), err.reason, err.row, err.field)
 
@@ -182,14 +182,14 @@ def validate_all() -> list[Problem]:
     tables: dict[str, pd.DataFrame] = {}
     for path in schema.TABLES:
         try:
-            tables[path] = plan.table(path)
-        except io.DataFileError as err:
+            tables[path] = features.table(path)
+        except datafiles.DataFileError as err:
             problems.append(_problem(err))
     if problems:
         return problems  # the checks across files need every table
     try:
         return _check_across(tables)
-    except io.DataFileError as err:  # e.g. the boundaries every check needs
+    except datafiles.DataFileError as err:  # e.g. the boundaries every check needs
         return [_problem(err)]
 
 
@@ -198,19 +198,19 @@ def _check_across(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     if problems:
         return problems
     facilities = tables["layers/facilities.csv"]
-    points = gpd.GeoDataFrame(facilities, geometry=plan.facility_points(facilities))
+    points = gpd.GeoDataFrame(facilities, geometry=features.facility_points(facilities))
     problems += check_points_in_units(points)
     try:
         specs = catalogue.catalogue()
-    except io.DataFileError as err:
+    except datafiles.DataFileError as err:
         return [*problems, _problem(err)]
     problems += check_indicators(set(tables["sources.csv"]["source_id"]))
     for spec in specs.values():
         try:
-            frame = plan.layer_data(spec.id)
+            frame = features.layer_data(spec.id)
             if spec.builder == "vector":  # one feature per file row
                 problems += check_in_china(frame, spec.data)
-        except io.DataFileError as err:
+        except datafiles.DataFileError as err:
             problems.append(_problem(err))
         except (KeyError, ValueError) as err:
             problems.append(Problem(spec.data, f"layer {spec.id!r} does not build: {err}"))

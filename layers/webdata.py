@@ -14,9 +14,9 @@ import threading
 import geobuf
 import geopandas as gpd
 
-from geo import crs, io, simplify
+from geo import crs, datafiles, simplify
 from geo.paths import DATA_DIR
-from layers import catalogue, plan
+from layers import catalogue, features
 
 #: One lock around building a layer: the web server is threaded, and building runs GEOS
 #: and GDAL (in-memory writes) that gain nothing from running twice at once.
@@ -71,7 +71,7 @@ def _layer_frame(layer_id: str, band_name: str, datum: str) -> tuple[gpd.GeoData
     """
     spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)
-    gdf = plan.layer_data(layer_id)
+    gdf = features.layer_data(layer_id)
     decimals = band.decimals
     if spec.geometry == "polygon":
         factor = CONTEXT_TOLERANCE_FACTOR if spec.group == "context" else 1.0
@@ -86,7 +86,7 @@ def _layer_frame(layer_id: str, band_name: str, datum: str) -> tuple[gpd.GeoData
 def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
     """The GeoJSON bytes of ``_layer_frame``. Call through ``layer_geojson``."""
     gdf, decimals = _layer_frame(layer_id, band_name, datum)
-    return io.to_geojson_bytes(gdf, precision=decimals)
+    return datafiles.to_geojson_bytes(gdf, precision=decimals)
 
 
 def layer_geojson_gzip(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:

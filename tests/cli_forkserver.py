@@ -19,7 +19,7 @@ import traceback
 
 PRELOAD = ("numpy", "pandas", "shapely", "pyproj", "pyogrio", "geopandas", "pydantic", "mapclassify")
 #: Project modules that never read the data folder's location (geo.paths): safe to share between cases.
-PRELOAD_PROJECT = ("geo.io", "layers.schema", "layers.classify")
+PRELOAD_PROJECT = ("geo.datafiles", "layers.schema", "layers.classify")
 
 
 def _child(request: dict) -> int:

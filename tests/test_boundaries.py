@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import boundaries, crs, io
+from geo import boundaries, crs, datafiles
 from geo.paths import BOUNDARIES_DIR
 
 # GB/T 2260 codes of Hubei's 17 prefecture-level units (the list: 12 prefecture-level
@@ -131,13 +131,13 @@ def test_validate_units_names_row_and_field(table):
     pref = table[table["level"] == "prefecture"].reset_index(drop=True)
     bad = pref.copy()
     bad.loc[4, "code"] = "42060"
-    with pytest.raises(io.DataFileError, match=r"x\.geojson, row 5, field 'code'"):
+    with pytest.raises(datafiles.DataFileError, match=r"x\.geojson, row 5, field 'code'"):
         boundaries.validate_units(bad, "prefecture", "x.geojson")
     bad = pref.copy()
     bad.loc[2, "kind"] = "county"
-    with pytest.raises(io.DataFileError, match=r"row 3, field 'kind'"):
+    with pytest.raises(datafiles.DataFileError, match=r"row 3, field 'kind'"):
         boundaries.validate_units(bad, "prefecture", "x.geojson")
-    with pytest.raises(io.DataFileError, match="field 'parent_code'"):
+    with pytest.raises(datafiles.DataFileError, match="field 'parent_code'"):
         boundaries.validate_units(pref.drop(columns="parent_code"), "prefecture", "x.geojson")
 
 

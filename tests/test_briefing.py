@@ -20,9 +20,9 @@ def test_thematic_groups_come_from_the_catalogue():
 
 def test_targets_table_has_every_target_once():
     table = briefing.targets_table()
-    from layers import plan
+    from layers import features
 
-    assert len(table) == len(plan.table("layers/plan_targets.csv"))
+    assert len(table) == len(features.table("layers/plan_targets.csv"))
     assert sum(len(p) for p in briefing.targets_pages()) == len(table)
 
 

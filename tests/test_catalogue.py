@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import io
-from layers import catalogue, plan, style
+from geo import datafiles
+from layers import catalogue, features, style
 
 SPECS = list(catalogue.catalogue().values())
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_every_layer_loads_and_matches_its_schema(spec):
-    gdf = plan.layer_data(spec.id)
+    gdf = features.layer_data(spec.id)
     assert len(gdf) > 0
     assert set(spec.schema) <= set(gdf.columns)
     assert gdf.crs.to_epsg() == 4326
@@ -38,10 +38,10 @@ def test_every_layer_loads_and_matches_its_schema(spec):
 
 
 def test_layer_counts():
-    assert len(plan.layer_data("prefectures")) == 17
-    assert len(plan.layer_data("counties")) == 103
-    assert len(plan.layer_data("neighbours")) == 6
-    assert len(plan.layer_data("layout")) == 17
+    assert len(features.layer_data("prefectures")) == 17
+    assert len(features.layer_data("counties")) == 103
+    assert len(features.layer_data("neighbours")) == 6
+    assert len(features.layer_data("layout")) == 17
 
 
 def _write(tmp_path, layers):
@@ -60,7 +60,7 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
     bad = _entry(colour="red")
     del bad["style"]
     path = _write(tmp_path, [_entry(), bad])
-    with pytest.raises(io.DataFileError) as err:
+    with pytest.raises(datafiles.DataFileError) as err:
         catalogue.load_catalogue(path)
     message = str(err.value)
     assert str(path) in message and "row 2" in message
@@ -68,13 +68,13 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
 
 
 def test_duplicate_ids_and_bad_geometry_kind(tmp_path):
-    with pytest.raises(io.DataFileError, match="duplicate layer id 'neighbours'"):
+    with pytest.raises(datafiles.DataFileError, match="duplicate layer id 'neighbours'"):
         catalogue.load_catalogue(_write(tmp_path, [_entry(), _entry()]))
-    with pytest.raises(io.DataFileError, match="field 'geometry'"):
+    with pytest.raises(datafiles.DataFileError, match="field 'geometry'"):
         catalogue.load_catalogue(_write(tmp_path, [_entry(geometry="raster")]))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    with pytest.raises(io.DataFileError, match=r"broken\.json"):
+    with pytest.raises(datafiles.DataFileError, match=r"broken\.json"):
         catalogue.load_catalogue(broken)
 
 

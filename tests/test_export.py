@@ -15,7 +15,7 @@ import shapely
 
 from app import export
 from geo import crs
-from layers import catalogue, plan
+from layers import catalogue, features
 
 LAYERS = list(catalogue.catalogue())
 
@@ -92,7 +92,7 @@ def test_geopackage_carries_the_indicator_catalogue_and_targets(exported):
     names = {name for name, _ in pyogrio.list_layers(root / "all.gpkg")}
     assert {"indicator_catalogue", "plan_targets", "target_actuals"} <= names
     targets = pyogrio.read_dataframe(root / "all.gpkg", layer="plan_targets")
-    assert len(targets) == len(plan.table("layers/plan_targets.csv"))
+    assert len(targets) == len(features.table("layers/plan_targets.csv"))
     assert "千兆宽带用户数" in set(targets["indicator_zh"])
 
 
@@ -159,7 +159,9 @@ def test_gcj02_is_labelled_and_shifted(tmp_path):
 
 def test_filters_by_unit_and_bbox():
     wuhan = export.select("counties", unit="420100")
-    assert sorted(wuhan["feature_id"]) == sorted(c for c in plan.layer_data("counties")["code"] if c.startswith("4201"))
+    assert sorted(wuhan["feature_id"]) == sorted(
+        c for c in features.layer_data("counties")["code"] if c.startswith("4201")
+    )
     boxed = export.select("computing", bbox=(111.5, 31.5, 112.5, 32.5))  # around Xiangyang
     assert set(boxed["prefecture_code"]) == {"420600"}
     with pytest.raises(export.ExportError, match="prefecture-level code"):

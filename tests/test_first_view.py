@@ -10,7 +10,7 @@ import shapely
 
 from app import first_view, viewstate
 from app.web import create_app
-from layers import plan
+from layers import features
 from layers.style import MAP_BACKGROUND, STYLES, style
 
 
@@ -60,7 +60,7 @@ def _fills(page: str) -> list[str]:
 
 def test_the_first_view_colours_prefectures_by_layout_role():
     page = first_view.html_for(viewstate.parse(""))
-    roles = plan.layer_data("layout")["role"].tolist()
+    roles = features.layer_data("layout")["role"].tolist()
     prefecture = style("prefecture")
     paper = first_view.blend(prefecture["fillColor"], prefecture["fillOpacity"], MAP_BACKGROUND)
     layout = STYLES["layout_role"]
@@ -88,7 +88,7 @@ def test_the_first_view_speaks_the_page_language():
 def test_the_first_view_fits_hubei_in_leaflet_pixels():
     page = first_view.html_for(viewstate.parse(""))
     box = [int(v) for v in re.search(r'<svg viewBox="([^"]+)"', page).group(1).split()]
-    units = first_view.to_svg_units(plan.layer_data("prefectures").geometry.values)
+    units = first_view.to_svg_units(features.layer_data("prefectures").geometry.values)
     xmin, ymin, xmax, ymax = shapely.total_bounds(units)
     # Hubei's bounds (settings.HUBEI_BOUNDS) hold every prefecture, with under 1° (~180 units) to spare.
     assert box[0] <= xmin and box[1] <= ymin and box[0] + box[2] >= xmax and box[1] + box[3] >= ymax

@@ -5,12 +5,12 @@ import math
 
 import pytest
 
-from geo import boundaries, io
-from layers import indicators, plan
+from geo import boundaries, datafiles
+from layers import features, indicators
 from layers.choropleth import choropleth
 
 SPECS = list(indicators.catalogue().values())
-KNOWN_SOURCES = set(plan.table("sources.csv")["source_id"])
+KNOWN_SOURCES = set(features.table("sources.csv")["source_id"])
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
@@ -62,7 +62,7 @@ def test_derived_share_and_facility_count():
     assert share.sum() == pytest.approx(100)
     assert share["420100"] == pytest.approx(12_326_518 / 57_752_557 * 100, rel=1e-9)
     counts = indicators.values("facility_count").set_index("code")["value"]
-    fac = plan.table("layers/facilities.csv")
+    fac = features.table("layers/facilities.csv")
     assert counts["420100"] == (fac["prefecture_code"] == "420100").sum()
     assert counts["420600"] == 2 and counts["422800"] == 0
     assert counts.sum() == fac["prefecture_code"].notna().sum()
@@ -90,16 +90,16 @@ def test_catalogue_errors_name_the_entry(tmp_path):
     entry = dict(raw["indicators"][1], level="township")
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps({"indicators": [entry]}), encoding="utf-8")
-    with pytest.raises(io.DataFileError, match=r"row 1, field 'level'"):
+    with pytest.raises(datafiles.DataFileError, match=r"row 1, field 'level'"):
         indicators.load_catalogue(path)
     del entry["unit_zh"]
     path.write_text(json.dumps({"indicators": [entry]}), encoding="utf-8")
-    with pytest.raises(io.DataFileError, match=r"missing keys \['unit_zh'\]"):
+    with pytest.raises(datafiles.DataFileError, match=r"missing keys \['unit_zh'\]"):
         indicators.load_catalogue(path)
 
 
 def test_table_with_a_wrong_level_code(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("code,value,source_ids,confidence,note\n420100,1,PLAN,H,\n420102,2,PLAN,H,\n", encoding="utf-8")
-    with pytest.raises(io.DataFileError, match=r"row 2, field 'code': '420102' is not a prefecture-level"):
+    with pytest.raises(datafiles.DataFileError, match=r"row 2, field 'code': '420102' is not a prefecture-level"):
         indicators.read_values(path, "prefecture")

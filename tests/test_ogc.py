@@ -10,7 +10,7 @@ import shapely.geometry
 
 from app import ogc
 from app.web import create_app
-from layers import catalogue, plan
+from layers import catalogue, features
 
 ITEMS = "/ogc/collections/{}/items"
 WUHAN_BBOX = (114.0, 30.3, 114.7, 30.9)
@@ -79,7 +79,7 @@ def test_collections_list_every_layer_with_its_extent(client):
 
 def test_collection_extent_contains_every_geometry(client):
     [(x0, y0, x1, y1)] = client.get("/ogc/collections/computing").json["extent"]["spatial"]["bbox"]
-    geoms = plan.layer_data("computing").geometry.dropna()
+    geoms = features.layer_data("computing").geometry.dropna()
     assert shapely.box(x0, y0, x1, y1).covers(shapely.union_all(geoms.values))
 
 
@@ -95,7 +95,7 @@ def test_items_default_page(client):
     links = _links(body)
     assert "next" in links and "prev" not in links
     feature = body["features"][0]
-    assert feature["id"] == feature["properties"]["code"] == plan.feature_ids("counties").iloc[0]
+    assert feature["id"] == feature["properties"]["code"] == features.feature_ids("counties").iloc[0]
 
 
 def test_walking_the_pages_returns_every_county_once(client):
@@ -109,7 +109,7 @@ def test_walking_the_pages_returns_every_county_once(client):
         url = _path(links["next"]) if "next" in links else None
     assert pages == 3
     assert len(ids) == len(set(ids)) == 103
-    assert set(ids) == set(plan.feature_ids("counties"))
+    assert set(ids) == set(features.feature_ids("counties"))
 
 
 def test_page_links_keep_the_query(client):
@@ -124,7 +124,7 @@ def test_bbox_selects_the_counties_that_intersect_it(client):
     bbox = ",".join(map(str, WUHAN_BBOX))
     body = client.get(ITEMS.format("counties") + f"?bbox={bbox}&limit=1000").json
     ids = {f["id"] for f in body["features"]}
-    counties = plan.layer_data("counties")
+    counties = features.layer_data("counties")
     expected = set(counties.loc[counties.intersects(shapely.box(*WUHAN_BBOX)), "code"])
     assert ids == expected and body["numberMatched"] == len(expected)
     assert "420106" in ids
@@ -203,7 +203,7 @@ def test_features_without_a_location_have_null_geometry_and_drop_out_of_bbox(cli
     body = client.get(ITEMS.format("computing")).json
     assert body["numberMatched"] == len(body["features"]) == 11
     missing = {f["id"] for f in body["features"] if f["geometry"] is None}
-    frame = plan.layer_data("computing")
+    frame = features.layer_data("computing")
     assert missing == set(frame.loc[frame.geometry.isna(), "id"]) and missing
     boxed = client.get(ITEMS.format("computing") + "?bbox=105,28,120,34").json
     assert {f["id"] for f in boxed["features"]} == {f["id"] for f in body["features"]} - missing
@@ -220,7 +220,7 @@ def test_gdal_reads_the_items_response(client, tmp_path):
     frame = pyogrio.read_dataframe(path)
     assert len(frame) == 17
     assert frame.crs.equals("EPSG:4326")
-    assert sorted(frame["code"]) == sorted(plan.feature_ids("prefectures"))
+    assert sorted(frame["code"]) == sorted(features.feature_ids("prefectures"))
     assert frame.geometry.is_valid.all()
 
 

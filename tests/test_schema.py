@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.io import DataFileError
+from geo.datafiles import DataFileError
 from layers import schema
 
 FACILITY_HEADER = (

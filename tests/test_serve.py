@@ -32,7 +32,7 @@ def test_gdal_ogc_api_client_reads_every_collection(live_server):
     """GDAL's OAPIF driver (what QGIS uses for OGC API - Features) lists and reads the layers."""
     import pyogrio
 
-    from layers import catalogue, plan
+    from layers import catalogue, features
 
     source = f"OAPIF:{live_server}/ogc/"
     listed = {name for name, _ in pyogrio.list_layers(source)}
@@ -41,4 +41,4 @@ def test_gdal_ogc_api_client_reads_every_collection(live_server):
     assert len(counties) == 103 and counties.crs.to_epsg() == 4326
     assert "武昌区" in set(counties["name_zh"])
     computing = pyogrio.read_dataframe(source, layer="computing")
-    assert len(computing) == len(plan.layer_data("computing"))
+    assert len(computing) == len(features.layer_data("computing"))

@@ -21,9 +21,8 @@ from matplotlib.figure import Figure
 from app.snapshot import figure, fonts, furniture, geometry, page, text
 from app.snapshot.furniture import INK, MUTED, LegendItem
 from app.snapshot.request import SnapshotError, SnapshotRequest, validate
-from geo import boundaries
-from geo import io as geo_io
-from layers import catalogue, classify, indicators, plan
+from geo import boundaries, datafiles
+from layers import catalogue, classify, features, indicators
 from layers.choropleth import choropleth
 from layers.style import style
 
@@ -117,8 +116,8 @@ def _number(value: float) -> str:
 
 def targets_table(lang: str = "zh") -> pd.DataFrame:
     """The plan's numeric targets with the latest sourced actual beside each (text columns, one row per target)."""
-    targets = plan.table("layers/plan_targets.csv")
-    actuals = plan.table("layers/target_actuals.csv")
+    targets = features.table("layers/plan_targets.csv")
+    actuals = features.table("layers/target_actuals.csv")
     dated = actuals[actuals["value"].notna()].sort_values(["target_id", "date"])
     latest = dated.groupby("target_id").tail(1).set_index("target_id")
     rows = []
@@ -160,12 +159,12 @@ def unit_facts(code: str, lang: str, indicator_ids: Sequence[str]) -> tuple[Lege
         _w("area", lang, area=f"{area:,.0f}"),
         _w("counties", lang, n=int((counties["parent_code"] == code).sum())),
     ]
-    layout = plan.layer_data("layout")
+    layout = features.layer_data("layout")
     role = layout.loc[layout["code"] == code, "role"]
     if not role.empty:
         labels = style(catalogue.layer("layout").style)["categories"]["labels_en" if lang == "en" else "labels_zh"]
         facts.append(_w("role", lang, role=labels[role.iloc[0]]))
-    points = [plan.layer_data(i) for i, s in catalogue.catalogue().items() if s.geometry == "point"]
+    points = [features.layer_data(i) for i, s in catalogue.catalogue().items() if s.geometry == "point"]
     count = sum(int((p["prefecture_code"] == code).sum()) for p in points)
     facts.append(_w("facilities", lang, n=count))
     for indicator_id in indicator_ids:
@@ -294,7 +293,7 @@ def write_pack(
     """
     pages = plan_pages(indicator_ids, atlas=atlas, lang=lang, approval_number=approval_number)
     targets_total = sum(p.kind == "targets" for p in pages)
-    with fonts.style(), geo_io.atomic_path(out) as tmp:
+    with fonts.style(), datafiles.atomic_path(out) as tmp:
         metadata = {"CreationDate": None, "ModDate": None, "Creator": "hubei-digital-map", "Title": pages[0].title}
         with PdfPages(tmp, metadata=metadata) as pdf:
             targets_done = 0

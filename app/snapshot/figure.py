@@ -30,7 +30,7 @@ from app.snapshot import fonts, furniture, geometry, mapdata, page, text
 from app.snapshot.furniture import HALO, INK, MUTED, LegendItem
 from app.snapshot.geometry import Extent, ScaleBar
 from app.snapshot.request import PROVINCE, SnapshotRequest, validate
-from geo import io as geo_io
+from geo import datafiles
 from layers import catalogue
 from layers import choropleth as chor
 from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, OKABE_ITO, style
@@ -696,6 +696,6 @@ def render(request: SnapshotRequest | None = None) -> bytes:
 def write(request: SnapshotRequest, path: Path | str) -> Path:
     """Render ``request`` and write it to ``path`` atomically (nothing is left behind on failure)."""
     data = render(request)
-    with geo_io.atomic_path(path) as tmp:
+    with datafiles.atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)

@@ -1,6 +1,6 @@
 """The geometry a printed map draws, projected to ``HUBEI_CONFORMAL`` and thinned for paper.
 
-Layers come from ``layers.plan.layer_data`` and units from ``geo.boundaries``; here they
+Layers come from ``layers.features.layer_data`` and units from ``geo.boundaries``; here they
 are only projected, simplified below what paper can show, and cached per process.
 """
 
@@ -15,7 +15,7 @@ import shapely
 from app.snapshot.geometry import Extent
 from geo import boundaries
 from geo.crs import HUBEI_CONFORMAL
-from layers import plan
+from layers import features
 
 #: Simplification tolerances (metres) offered; the largest not above the paper's limit is used,
 #: so few cached versions serve every scale.
@@ -43,7 +43,7 @@ def _thin(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
 
 @functools.cache
 def _layer(layer_id: str, tolerance_m: float) -> gpd.GeoDataFrame:
-    frame = plan.layer_data(layer_id)
+    frame = features.layer_data(layer_id)
     frame = frame[~shapely.is_missing(frame.geometry.values)]
     return _thin(frame, tolerance_m)
 

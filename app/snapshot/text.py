@@ -12,7 +12,7 @@ from app import settings
 from app.snapshot.geometry import balanced_wrap
 from geo import boundaries
 from geo.crs import HUBEI_CONFORMAL
-from layers import catalogue, choropleth, plan
+from layers import catalogue, choropleth, features
 
 #: The plan, by its id in ``data/sources.csv``.
 PLAN_SOURCE_ID = "PLAN"
@@ -123,7 +123,7 @@ def approval_line(number: str | None, lang: str) -> str:
 
 def plan_line(lang: str) -> str:
     """The plan the layers come from, by its title in the source register."""
-    title = plan.sources().loc[PLAN_SOURCE_ID, "title"]
+    title = features.sources().loc[PLAN_SOURCE_ID, "title"]
     return word("plan", lang, plan=title if lang == "zh" else PLAN_TITLE_EN)
 
 
@@ -131,7 +131,7 @@ def layer_source_ids(layer_ids: tuple[str, ...]) -> list[str]:
     """The source ids cited by the features of the given layers (the plan first)."""
     ids: list[str] = []
     for layer_id in layer_ids:
-        frame = plan.layer_data(layer_id)
+        frame = features.layer_data(layer_id)
         if "source_ids" in frame:
             ids += [i for cell in frame["source_ids"].dropna() for i in str(cell).split(";") if i]
     unique = list(dict.fromkeys(ids))
@@ -150,7 +150,7 @@ def layer_sources_line(layer_ids: tuple[str, ...], lang: str) -> str | None:
 
 def latest_source_date(ids: list[str]) -> str | None:
     """The most recent date among the cited sources (YYYY, YYYY-MM or YYYY-MM-DD), if any."""
-    register = plan.sources()
+    register = features.sources()
     dates = register.reindex([i for i in ids if i in register.index])["date"].dropna()
     dates = dates[dates.map(lambda v: isinstance(v, str) and bool(v))]
     return str(max(dates)) if not dates.empty else None

@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import Point, Polygon, shape
 
 from geo.crs import HUBEI_EQUAL_AREA, WGS84
-from geo.io import (
+from geo.datafiles import (
     GEOJSON_PRECISION,
     DataFileError,
     atomic_path,

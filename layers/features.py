@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo import boundaries, io
+from geo import boundaries, datafiles
 from geo.crs import HUBEI_CONFORMAL, WGS84
 from geo.paths import DATA_DIR
 from layers import catalogue, schema
@@ -42,7 +42,7 @@ def table(relative_path: str) -> pd.DataFrame:
     ------
     KeyError
         If the path is not a known table.
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         If the file is missing or any row is invalid.
 
     """
@@ -218,7 +218,7 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     terminals = boundaries.context("terminals").set_index("code").geometry
     unknown = sorted(set(rows["far_end_code"].dropna()) - set(terminals.index))
     if unknown:
-        raise io.DataFileError(
+        raise datafiles.DataFileError(
             DATA_DIR / spec.data, f"no terminal point for far_end_code {unknown}", field="far_end_code"
         )
     geoms = [
@@ -237,7 +237,7 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """A vector file read as it is, checked for its schema's attributes."""
-    return io.read_vector(spec.path, required=spec.schema)
+    return datafiles.read_vector(spec.path, required=spec.schema)
 
 
 _BUILDERS = {
@@ -254,7 +254,7 @@ def _layer_frame(layer_id: str) -> gpd.GeoDataFrame:
     frame = _BUILDERS[spec.builder](spec)
     missing = [c for c in spec.schema if c not in frame.columns]
     if missing:
-        raise io.DataFileError(spec.path, f"layer {spec.id!r} lacks attributes {missing} named in its schema")
+        raise datafiles.DataFileError(spec.path, f"layer {spec.id!r} lacks attributes {missing} named in its schema")
     return frame
 
 
@@ -280,7 +280,7 @@ def layer_data(layer_id: str) -> gpd.GeoDataFrame:
     ------
     KeyError
         For an unknown layer id.
-    geo.io.DataFileError
+    geo.datafiles.DataFileError
         If the layer's data is missing or invalid (the message names file, row, field).
 
     """

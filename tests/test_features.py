@@ -13,7 +13,7 @@ import shapely
 
 from geo import boundaries
 from geo.paths import DATA_DIR
-from layers import plan, schema
+from layers import features, schema
 from layers.validate import validate_all
 
 PLAN_TEXT = (DATA_DIR / "plan" / "hubei-digital-economy-plan-2022-2024.txt").read_text(encoding="utf-8")
@@ -44,21 +44,21 @@ def test_plan_text_is_the_one_the_data_cites():
 
 
 def test_article_19_facilities_are_all_in_the_computing_layer():
-    computing = plan.layer_data("computing")
+    computing = features.layer_data("computing")
     assert sorted(computing["name_zh"]) == sorted(ARTICLE_19)
     for name in ARTICLE_19:
         assert name in _article(19)
 
 
 def test_every_facility_name_appears_in_its_plan_article():
-    fac = plan.table("layers/facilities.csv")
+    fac = features.table("layers/facilities.csv")
     for name, article in zip(fac["name_zh"], fac["plan_article"], strict=True):
         core = re.sub(r"（[^）]*）$", "", name)  # a trailing parenthetical such as （武汉） may be written differently
         assert core in _article(article) or core in PLAN_TEXT, f"{name} is not named in article {article}"
 
 
 def test_precision_is_honoured():
-    fac = pd.concat([plan.layer_data(i) for i in ("computing", "parks_platforms", "hubs")], ignore_index=True)
+    fac = pd.concat([features.layer_data(i) for i in ("computing", "parks_platforms", "hubs")], ignore_index=True)
     pts = fac.geometry.values
     city = fac["precision"] == "city"
     seat = boundaries.representative_points(fac.loc[city, "prefecture_code"], "prefecture").values
@@ -74,14 +74,14 @@ def test_precision_is_honoured():
 
 
 def test_tianhe_airport_is_the_one_cited_site():
-    hubs = plan.layer_data("hubs").set_index("id")
+    hubs = features.layer_data("hubs").set_index("id")
     tianhe = hubs.loc["apt-wuhan-tianhe"]
     assert tianhe["precision"] == "site" and tianhe["district_code"] == "420116"
     assert (tianhe.geometry.x, tianhe.geometry.y) == pytest.approx((114.20806, 30.78361))
 
 
 def test_layout_roles_follow_article_3():
-    layout = plan.layer_data("layout").set_index("code")
+    layout = features.layer_data("layout").set_index("code")
     assert layout.loc["420100", "role"] == "core"
     assert sorted(layout.index[layout["role"] == "wing"]) == ["420500", "420600"]
     assert (layout["role"] == "support").sum() == 14
@@ -92,20 +92,20 @@ def test_layout_roles_follow_article_3():
 
 
 def test_dissolved_zones_are_the_union_of_their_members():
-    circles = plan.layer_data("metro_circles").set_index("circle")
+    circles = features.layer_data("metro_circles").set_index("circle")
     pref = boundaries.units("prefecture").set_index("code").geometry
     for circle, row in circles.iterrows():
         members = row["member_codes"].split(";")
         expected = shapely.union_all(pref.loc[members].values)
         assert shapely.equals(shapely.normalize(row.geometry), shapely.normalize(expected)), circle
-    belt = plan.layer_data("river_belt").set_index("river")
+    belt = features.layer_data("river_belt").set_index("river")
     assert set(belt.index) == {"yangtze", "han"}
-    rows = plan.table("layers/river_belt.csv")
+    rows = features.table("layers/river_belt.csv")
     assert sorted(belt.loc["han", "member_codes"].split(";")) == sorted(rows.loc[rows["river"] == "han", "code"])
 
 
 def test_schematic_lines_run_from_wuhan_to_the_border_toward_their_far_end():
-    lines = plan.layer_data("quantum_lines").set_index("id")
+    lines = features.layer_data("quantum_lines").set_index("id")
     wuhan = boundaries.representative_points(["420100"], "prefecture").iloc[0]
     hubei = boundaries.unit("420000").geometry
     terminals = boundaries.context("terminals").set_index("code").geometry
@@ -124,7 +124,7 @@ def test_schematic_lines_run_from_wuhan_to_the_border_toward_their_far_end():
 
 
 def test_targets_quote_their_articles():
-    targets = plan.table("layers/plan_targets.csv")
+    targets = features.table("layers/plan_targets.csv")
     assert len(targets) >= 40
     for _, row in targets.iterrows():
         assert row["indicator_zh"] in _article(row["plan_article"]), row["target_id"]
@@ -136,9 +136,9 @@ def test_targets_quote_their_articles():
 
 
 def test_every_row_cites_a_known_source():
-    known = set(plan.table("sources.csv")["source_id"])
+    known = set(features.table("sources.csv")["source_id"])
     for path in schema.TABLES:
-        frame = plan.table(path)
+        frame = features.table(path)
         if "source_ids" in frame:
             assert frame["source_ids"].map(lambda ids: bool(ids) and set(ids) <= known).all(), path
 
