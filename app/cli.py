@@ -31,7 +31,7 @@ def units_table(level: str | None = None) -> pd.DataFrame:
 def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:
     """Render a table as ``table`` (aligned text, ending with a count of ``noun``), ``csv`` or ``json``."""
     if fmt == "csv":  # a spreadsheet opens it: text that would run as a formula is neutralised
-        from app.export import neutralise_formulas
+        from app.export.files import neutralise_formulas
 
         return table.map(neutralise_formulas).to_csv(index=False)
     if fmt == "json":
@@ -199,7 +199,7 @@ def _cmd_indicators_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from app import export
+    from app.export import files as export
 
     bbox = None
     if args.bbox:
@@ -248,7 +248,7 @@ def _catalogue_ids() -> list[str]:
 
 def _snapshot_request(args: argparse.Namespace, fmt: str = "pdf") -> object:
     """A snapshot request from the shared map options of ``snapshot`` and ``html``."""
-    from app.snapshot import SnapshotRequest
+    from app.render import SnapshotRequest
 
     layers = None
     if args.layers is not None:
@@ -278,11 +278,11 @@ def _drawn(make: Callable[[], Any], out: str) -> tuple[Any, int]:
 
     Bad input is exit 2, a failed write exit 1.
     """
-    from app import snapshot
+    from app import render
 
     try:
         return make(), 0
-    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+    except (render.SnapshotError, render.FontError) as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return None, 2
     except OSError as exc:
@@ -293,7 +293,7 @@ def _drawn(make: Callable[[], Any], out: str) -> tuple[Any, int]:
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app import snapshot
+    from app import render
 
     suffix = Path(args.out).suffix.lower().lstrip(".")
     fmt = (args.format or suffix or "pdf").lower()
@@ -305,8 +305,8 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         return 2
 
     def draw() -> tuple[Any, Path]:
-        request = snapshot.validate(_snapshot_request(args, fmt))  # type: ignore[arg-type]
-        return request, snapshot.write(request, args.out)
+        request = render.validate(_snapshot_request(args, fmt))  # type: ignore[arg-type]
+        return request, render.write(request, args.out)
 
     result, code = _drawn(draw, args.out)
     if code:
@@ -323,7 +323,7 @@ def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
 
 
 def _cmd_briefing(args: argparse.Namespace) -> int:
-    from app.snapshot import briefing
+    from app.render import briefing
 
     chosen = None if args.indicators is None else [p.strip() for p in args.indicators.split(",") if p.strip()]
 
@@ -348,10 +348,11 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
 
 
 def _cmd_html(args: argparse.Namespace) -> int:
-    from app import html_map, snapshot
+    from app import render
+    from app.render import html_map
 
     request = _snapshot_request(args)
-    path, code = _drawn(lambda: html_map.write(snapshot.validate(request), args.out), args.out)  # type: ignore[arg-type]
+    path, code = _drawn(lambda: html_map.write(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
     if code:
         return code
     print(f"wrote {path} ({path.stat().st_size:,} bytes; opens offline in any browser)")
@@ -382,13 +383,21 @@ def _map_options(parser: argparse.ArgumentParser) -> None:
 
 
 def gunicorn_command(host: str, port: int, workers: int | None = None, threads: int | None = None) -> list[str]:
-    """The gunicorn command line of ``serve --prod`` (config: ``app/gunicorn_conf.py``; flags override env)."""
-    command = [sys.executable, "-m", "gunicorn", "--config", "python:app.gunicorn_conf", "--bind", f"{host}:{port}"]
+    """The gunicorn command line of ``serve --prod`` (config: ``app/serve/gunicorn_conf.py``; flags override env)."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:app.serve.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+    ]
     if workers is not None:
         command += ["--workers", str(workers)]
     if threads is not None:
         command += ["--threads", str(threads)]
-    return [*command, "app.wsgi:server"]
+    return [*command, "app.serve.wsgi:server"]
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -399,8 +408,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         command = gunicorn_command(args.host, args.port, args.workers, args.threads)
         print(f"Hubei digital economy map (gunicorn) on http://{args.host}:{args.port}/", flush=True)
         os.execv(command[0], command)  # gunicorn's master takes this process (and its signals)
-    from app.layout import INITIAL_ZOOM
-    from app.web import create_app  # imported here: `units` should not pay for Dash
+    from app.web.dashapp import create_app  # imported here: `units` should not pay for Dash
+    from app.web.layout import INITIAL_ZOOM
     from geo.simplify import band_for_zoom
     from layers import webdata
 
@@ -478,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("--encoding", default="utf-8", help="shapefile attribute encoding: utf-8 (default) or gbk")
     p_exp.add_argument("--csv-geometry", default="lonlat", choices=("lonlat", "wkt"), help="CSV geometry columns")
     p_exp.set_defaults(func=_cmd_export)
-    from app.snapshot.request import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
+    from app.render.request import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
 
     p_snap = sub.add_parser("snapshot", help="a print-quality map (PDF, PNG or SVG) with legend, scale bar, sources")
     _map_options(p_snap)

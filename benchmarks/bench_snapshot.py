@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.snapshot import SnapshotRequest, briefing, render
+from app.render import SnapshotRequest, briefing, render
 
 
 def timed(label: str, action: object) -> float:

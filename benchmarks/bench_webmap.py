@@ -35,7 +35,7 @@ import harness
 from selenium.webdriver.support.ui import WebDriverWait
 
 #: What the paint probe waits for: the interactive map's 17 prefecture paths (Leaflet SVG) and,
-#: for the first paint, those or the server-drawn first view's 17 (app/first_view.py).
+#: for the first paint, those or the server-drawn first view's 17 (app/web/first_view.py).
 PREFECTURE_CSS = "path.unit-prefecture"
 FIRST_VIEW_CSS = "path.first-view-unit"
 PREFECTURE_COUNT = 17
@@ -130,8 +130,8 @@ def naive_app(compress: bool) -> Any:
     from dash import Dash, Input, Output, dcc, html
     from dash_extensions.javascript import Namespace
 
-    from app.layout import indicator_options
     from app.settings import HUBEI_BOUNDS
+    from app.web.layout import indicator_options
 
     ns = Namespace("naive")
     layers = naive_layers()
@@ -411,7 +411,7 @@ class Target:
 
 def targets() -> list[Target]:
     """Our app, the naive baseline uncompressed, and the naive baseline gzip-compressed, each on a free port."""
-    from app import ids
+    from app.web import ids
 
     ours_port, naive_port, gzip_port = harness.free_port(), harness.free_port(), harness.free_port()
     serve = str(Path(sys.executable).with_name("hubei-map"))

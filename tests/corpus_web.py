@@ -191,7 +191,7 @@ SNAPSHOT_CASES: tuple[Case, ...] = (
     Case("state-not-object", {"__list__": True}, "the snapshot state must be an object"),
 )
 
-#: Export requests (``app.export.export_layers`` as the web download and the CLI call it).
+#: Export requests (``app.export.files.export_layers`` as the web download and the CLI call it).
 EXPORT_CASES: tuple[Case, ...] = (
     Case("path-format", {"fmt": "../../etc/passwd"}, "unknown format '../../etc/passwd'"),
     Case("nul-format", {"fmt": "gpkg\x00"}, "unknown format"),

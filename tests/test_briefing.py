@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.snapshot import briefing
+from app.render import briefing
 from layers import catalogue
 
 BIN = Path(sys.executable).parent

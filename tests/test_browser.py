@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import ids
+from app.web import ids
 from layers.choropleth import choropleth
 
 pytestmark = pytest.mark.browser

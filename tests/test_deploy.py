@@ -20,9 +20,12 @@ import harness
 import pytest
 import requests
 
-from app import accesslog, callbacks, export, gunicorn_conf, heavy, httpcache, settings
+from app import jobs, settings
 from app.cli import gunicorn_command
-from app.web import create_app
+from app.export import files as export
+from app.serve import accesslog, gunicorn_conf, httpcache
+from app.web import callbacks
+from app.web.dashapp import create_app
 from layers import webdata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +67,8 @@ def test_a_wrong_number_names_the_variable(monkeypatch):
 
 def test_serve_prod_runs_gunicorn_with_the_project_config():
     command = gunicorn_command("0.0.0.0", 8123, workers=3)
-    assert command[1:5] == ["-m", "gunicorn", "--config", "python:app.gunicorn_conf"]
-    assert command[-1] == "app.wsgi:server"
+    assert command[1:5] == ["-m", "gunicorn", "--config", "python:app.serve.gunicorn_conf"]
+    assert command[-1] == "app.serve.wsgi:server"
     assert "0.0.0.0:8123" in command and command[command.index("--workers") + 1] == "3"
     assert gunicorn_conf.preload_app and gunicorn_conf.worker_class == "gthread"
 
@@ -176,7 +179,7 @@ def test_access_log_mode_is_checked(monkeypatch):
 
 
 def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told_busy(client, work_dir):
-    with heavy.slot("export"):  # the default: one heavy job per worker
+    with jobs.slot("export"):  # the default: one heavy job per worker
         busy = client.get("/export?layers=computing&format=geojson")
         assert busy.status_code == 503
         assert busy.headers["Retry-After"] == settings.env_str("HUBEI_MAP_RETRY_AFTER")
@@ -190,19 +193,19 @@ def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told
         assert "busy" in status[0].children
     done = client.get("/export?layers=computing&format=geojson")
     assert done.status_code == 200 and done.headers["Content-Disposition"].endswith('.zip"')
-    assert heavy.scratch_dirs() == []
+    assert jobs.scratch_dirs() == []
 
 
 def test_a_job_scratch_folder_is_removed_on_error_and_a_dead_workers_on_request(work_dir):
-    with pytest.raises(RuntimeError), heavy.slot("export") as job:
+    with pytest.raises(RuntimeError), jobs.slot("export") as job:
         (job.scratch / "half.gpkg").write_bytes(b"x")
         raise RuntimeError("boom")
     assert not job.scratch.exists()
-    other = work_dir / f"{heavy.SCRATCH_PREFIX}999999-export-abc"
-    mine = work_dir / f"{heavy.SCRATCH_PREFIX}{os.getpid()}-export-abc"
+    other = work_dir / f"{jobs.SCRATCH_PREFIX}999999-export-abc"
+    mine = work_dir / f"{jobs.SCRATCH_PREFIX}{os.getpid()}-export-abc"
     other.mkdir(parents=True)
     mine.mkdir()
-    assert heavy.remove_scratch(999999) == [other]
+    assert jobs.remove_scratch(999999) == [other]
     assert not other.exists() and mine.exists()
 
 
@@ -217,7 +220,7 @@ def _raise_unpicklable():
 
 def test_a_job_runs_in_a_lower_priority_process_and_its_errors_come_back(work_dir, monkeypatch):
     monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
-    with heavy.slot("export") as job:
+    with jobs.slot("export") as job:
         pid = job.call(os.getpid)
         assert pid != os.getpid()
         mine = os.getpriority(os.PRIO_PROCESS, 0)
@@ -231,9 +234,9 @@ def test_a_job_runs_in_a_lower_priority_process_and_its_errors_come_back(work_di
 
 def test_a_job_process_that_dies_is_a_clear_error_and_the_next_job_gets_a_new_one(work_dir, monkeypatch):
     monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
-    with heavy.slot("snapshot") as job:
+    with jobs.slot("snapshot") as job:
         first = job.call(os.getpid)
-        with pytest.raises(heavy.JobLost, match="the snapshot stopped unexpectedly"):
+        with pytest.raises(jobs.JobLost, match="the snapshot stopped unexpectedly"):
             job.call(os._exit, 1)
         assert job.call(os.getpid) != first
 
@@ -241,18 +244,18 @@ def test_a_job_process_that_dies_is_a_clear_error_and_the_next_job_gets_a_new_on
 def test_the_job_process_outlives_the_request_thread_that_started_it(work_dir, monkeypatch):
     """The development server runs each request in a thread of its own; the job process must not end with it."""
     monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "process")
-    heavy.shutdown()
+    jobs.shutdown()
     pids: list[int] = []
 
     def request() -> None:
-        with heavy.slot("export") as job:
+        with jobs.slot("export") as job:
             pids.append(job.call(os.getpid))
 
     thread = threading.Thread(target=request)
     thread.start()
     thread.join()
-    time.sleep(3 * heavy.ORPHAN_POLL_S)
-    with heavy.slot("snapshot") as job:
+    time.sleep(3 * jobs.ORPHAN_POLL_S)
+    with jobs.slot("snapshot") as job:
         assert job.call(os.getpid) == pids[0]
 
 
@@ -284,7 +287,7 @@ def test_disk_full_during_a_web_export_is_a_clear_507_and_the_server_goes_on(cli
     assert "no space left on the device" in response.get_json()["error"]
     _, status = callbacks.download_layers(1, [["computing"]], "gpkg", "wgs84", None, None, "en")
     assert "no space left on the device" in status[0].children
-    assert heavy.scratch_dirs() == []
+    assert jobs.scratch_dirs() == []
     monkeypatch.undo()
     assert client.get("/export?layers=computing&format=gpkg").status_code == 200
 
@@ -341,7 +344,7 @@ def _worker_pids(log: Path) -> set[int]:
 def test_two_workers_serve_an_uploaded_indicator_and_log_json(tmp_path):
     """The uploaded table lives in the browser's session store and travels with each callback,
     so whichever worker answers draws it."""
-    from app import ids
+    from app.web import ids
 
     csv = b"code,value\n420100,5\n420200,1\n420300,2\n420500,3\n420600,4\n"
     contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
@@ -416,14 +419,14 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
         thread.start()
         victim = None
         for _ in range(600):  # the job's scratch folder names the worker serving it
-            found = sorted(work.glob(f"{heavy.SCRATCH_PREFIX}*"))
+            found = sorted(work.glob(f"{jobs.SCRATCH_PREFIX}*"))
             if found:
-                victim = int(found[0].name[len(heavy.SCRATCH_PREFIX) :].split("-")[0])
+                victim = int(found[0].name[len(jobs.SCRATCH_PREFIX) :].split("-")[0])
                 break
             time.sleep(0.01)
         assert victim is not None, "the export finished before it could be interrupted"
-        jobs = _children(victim)
-        assert jobs, "the worker has no job process"
+        job_pids = _children(victim)
+        assert job_pids, "the worker has no job process"
         os.kill(victim, signal.SIGKILL)
         thread.join(timeout=60)
         assert not thread.is_alive(), "the client hung"
@@ -437,7 +440,7 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
         assert len(_worker_pids(log)) == 3, log.read_text()
         assert list(work.iterdir()) == []  # no half-written export left behind
         for _ in range(50):  # its job process died with it
-            if not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in jobs):
+            if not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in job_pids):
                 break
             time.sleep(0.1)
         assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in jobs)

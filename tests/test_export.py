@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 import shapely
 
-from app import export
+from app.export import files as export
 from geo import crs
 from layers import catalogue, features
 

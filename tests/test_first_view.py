@@ -1,4 +1,4 @@
-"""The server-drawn first view (app/first_view.py): path encoding, colours, which views get one, the page."""
+"""The server-drawn first view (app/web/first_view.py): path encoding, colours, which views get one, the page."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import shapely
 
-from app import first_view, viewstate
-from app.web import create_app
+from app.web import first_view, viewstate
+from app.web.dashapp import create_app
 from layers import features
 from layers.style import MAP_BACKGROUND, STYLES, style
 

@@ -22,7 +22,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import ids
+from app.web import ids
 from layers import user_indicators
 
 pytestmark = pytest.mark.browser

@@ -20,9 +20,11 @@ import corpus_web as cw
 import pytest
 from dash import no_update
 
-from app import callbacks, export, messages
-from app.snapshot import SnapshotError, request_from_state
-from app.web import create_app
+from app import messages
+from app.export import files as export
+from app.render import SnapshotError, request_from_state
+from app.web import callbacks
+from app.web.dashapp import create_app
 from layers import user_indicators
 
 EXE = Path(sys.executable).with_name("hubei-map")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import html_map
-from app.snapshot import SnapshotRequest
+from app.render import SnapshotRequest, html_map
 from layers import choropleth
 
 BIN = Path(sys.executable).parent
@@ -47,7 +46,7 @@ def test_text_from_the_data_is_escaped():
 
 
 def test_unknown_layer_is_refused():
-    from app.snapshot import SnapshotError
+    from app.render import SnapshotError
 
     with pytest.raises(SnapshotError, match="nope"):
         html_map.to_html(SnapshotRequest(layers=("nope",)))

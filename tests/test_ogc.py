@@ -8,8 +8,8 @@ import pytest
 import shapely
 import shapely.geometry
 
-from app import ogc
-from app.web import create_app
+from app.export import ogc
+from app.web.dashapp import create_app
 from layers import catalogue, features
 
 ITEMS = "/ogc/collections/{}/items"

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
 
-from app import export, ogc
+from app.export import files as export
+from app.export import ogc
 from geo import boundaries, crs
 from layers import classify, user_indicators
 
@@ -281,7 +282,7 @@ number_text = st.one_of(
 
 @pytest.fixture(scope="module")
 def client():
-    from app.web import create_app
+    from app.web.dashapp import create_app
 
     return create_app().server.test_client()
 

@@ -13,9 +13,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Geod
 
-from app.snapshot import SnapshotError, SnapshotRequest, figure, fonts, geometry, render, request_from_state, write
-from app.snapshot.page import POINTS_PER_INCH
-from app.snapshot.request import MM_PER_INCH, PAPERS_MM
+from app.render import SnapshotError, SnapshotRequest, figure, fonts, geometry, render, request_from_state, write
+from app.render.page import POINTS_PER_INCH
+from app.render.request import MM_PER_INCH, PAPERS_MM
 from layers import catalogue, choropleth
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")

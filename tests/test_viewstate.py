@@ -6,8 +6,9 @@ import re
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from app import callbacks, i18n, ids, layout, viewstate
-from app.viewstate import ViewState
+from app import i18n
+from app.web import callbacks, ids, layout, viewstate
+from app.web.viewstate import ViewState
 from layers import catalogue, classify, palettes, webdata
 
 
@@ -206,7 +207,7 @@ def test_search_and_drill_fly_to_where_the_unit_is_drawn_over_gaode(monkeypatch)
 
 
 def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
-    from app.web import create_app
+    from app.web.dashapp import create_app
     from geo import crs
 
     client = create_app().server.test_client()

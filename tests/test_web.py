@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from app import callbacks, ids, layout, viewstate, web
-from app.layout import layer_url
-from app.viewstate import ViewState
-from app.web import create_app
+from app.web import callbacks, dashapp, ids, layout, viewstate
+from app.web.dashapp import create_app
+from app.web.layout import layer_url
+from app.web.viewstate import ViewState
 from geo.simplify import ZOOM_BANDS
 from layers import catalogue, webdata
 
@@ -83,7 +83,7 @@ def test_layout_carries_no_geometry(client):
 
 def test_the_index_preloads_the_first_layers_and_scripts(client):
     page = client.get("/?layers=prefectures,hubs").data.decode()
-    assert page.count('rel="preload"') == 2 + len(web.LAZY_CHUNKS) + 2
+    assert page.count('rel="preload"') == 2 + len(dashapp.LAZY_CHUNKS) + 2
     assert f'href="{layer_url("prefectures", None)}" as="fetch"' in page and "async-GeoJSON.js" in page
 
 
@@ -308,7 +308,7 @@ def test_download_matches_the_cli_export(tmp_path):
     import json as _json
     import zipfile
 
-    from app import export
+    from app.export import files as export
 
     values = [["prefectures"], [], ["hubs"], ["not a layer"]]
     payload, status = callbacks.download_layers(1, values, "geojson", "wgs84", [], None)

@@ -102,7 +102,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
 
 // Client-side callbacks (no server round trip): address bar, copy link, layer visibility,
 // and the view sync of the comparison map.
-const COUNTIES_FROM_ZOOM = 9;  // = app/layout.py COUNTIES_FROM_ZOOM (tests/test_web.py checks)
+const COUNTIES_FROM_ZOOM = 9;  // = app/web/layout.py COUNTIES_FROM_ZOOM (tests/test_web.py checks)
 const SYNC_EPSILON = 1e-5;  // degrees, about 1 m
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     hubeiMap: {
@@ -162,7 +162,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 });
 
 // A file over the upload limit: dcc.Upload drops it without a word (max_size), so say why,
-// in the note under the upload box (its limit and message come from app/layout.py).
+// in the note under the upload box (its limit and message come from app/web/layout.py).
 function noteOversizeUpload(files, target) {
     const note = document.getElementById("upload-size-note");
     const box = document.getElementById("indicator-upload");

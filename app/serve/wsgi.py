@@ -1,15 +1,15 @@
-"""The WSGI entry point for gunicorn: ``app.wsgi:server``.
+"""The WSGI entry point for gunicorn: ``app.serve.wsgi:server``.
 
 Importing it builds the app and the opening view's layer bytes, so with ``preload_app``
-(``app/gunicorn_conf.py``) that work is done once in the gunicorn master and every
+(``app/serve/gunicorn_conf.py``) that work is done once in the gunicorn master and every
 worker starts with it (copy-on-write), instead of each worker doing it on its first
 requests.
 """
 
 from __future__ import annotations
 
-from app.layout import INITIAL_ZOOM
-from app.web import create_app
+from app.web.dashapp import create_app
+from app.web.layout import INITIAL_ZOOM
 from geo.simplify import band_for_zoom
 from layers import webdata
 from layers.choropleth import choropleth

@@ -183,7 +183,7 @@ def _job_process_start(nice: int) -> None:
     with contextlib.suppress(OSError):
         os.nice(max(0, min(19, nice)))
     from app import export  # noqa: F401  (imports the data layers too)
-    from app.snapshot import figure  # noqa: F401
+    from app.render import figure  # noqa: F401
 
 
 def _exit_when_orphaned(worker: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app import settings
-from app.snapshot.geometry import balanced_wrap
+from app.render.geometry import balanced_wrap
 from geo import boundaries
 from geo.crs import HUBEI_CONFORMAL
 from layers import catalogue, choropleth, features

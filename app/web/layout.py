@@ -1,6 +1,6 @@
 """Layout factories for the web map. Each returns a component for one view state; no data is embedded.
 
-The page is drawn from a ``ViewState`` (``app.viewstate``), which the address bar carries,
+The page is drawn from a ``ViewState`` (``app.web.viewstate``), which the address bar carries,
 so a link reproduces a view. Every label is in the state's language (``app.i18n``).
 """
 
@@ -14,9 +14,10 @@ import xyzservices.providers as xyz
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from app import i18n, ids, settings, viewstate
+from app import i18n, settings
 from app.i18n import t
-from app.viewstate import BASEMAPS, ViewState
+from app.web import ids, viewstate
+from app.web.viewstate import BASEMAPS, ViewState
 from geo import boundaries, crs
 from geo.simplify import band_for_zoom
 from layers import catalogue, classify, features, indicators, palettes, user_indicators, webdata

@@ -27,7 +27,7 @@ import shapely
 
 from app import i18n, settings
 from app.i18n import t
-from app.viewstate import ViewState
+from app.web.viewstate import ViewState
 from geo import crs
 from geo.simplify import band_for_zoom
 from layers import webdata

@@ -16,10 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
-from app.snapshot import geometry
-from app.snapshot.geometry import Extent, ScaleBar
-from app.snapshot.page import POINTS_PER_INCH, PageLayout
-from app.snapshot.request import MM_PER_INCH
+from app.render import geometry
+from app.render.geometry import Extent, ScaleBar
+from app.render.page import POINTS_PER_INCH, PageLayout
+from app.render.request import MM_PER_INCH
 
 #: Ink colours of the furniture (text, frames); map colours come from ``layers.style``.
 INK = "#1a1a1a"

@@ -10,7 +10,11 @@ from dash import Dash
 from flask import Flask, Response, has_request_context, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import accesslog, callbacks, export, first_view, heavy, httpcache, layout, ogc, settings, viewstate
+from app import jobs, settings
+from app.export import files as export
+from app.export import ogc
+from app.serve import accesslog, httpcache
+from app.web import callbacks, first_view, layout, viewstate
 from layers import webdata
 
 
@@ -77,7 +81,7 @@ def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
                 return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
         fmt = request.args.get("format", "geojson")
         try:
-            with heavy.slot("export") as job:
+            with jobs.slot("export") as job:
                 packed = job.call(
                     export.download, layer_ids, fmt, job.scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
                 )
@@ -101,7 +105,7 @@ def _bad_request(message: str) -> Response:
     return response
 
 
-def _busy(exc: heavy.Busy) -> Response:
+def _busy(exc: jobs.Busy) -> Response:
     """HTTP 503 with ``Retry-After`` for a heavy job that found every place taken."""
     response = jsonify(error=str(exc))
     response.status_code = 503
@@ -172,7 +176,7 @@ def create_app() -> Dash:
     callbacks.register(app)
     _register_data_routes(app.server)
     ogc.register(app.server)
-    app.server.register_error_handler(heavy.Busy, _busy)
+    app.server.register_error_handler(jobs.Busy, _busy)
     httpcache.register(app.server)  # after flask-compress, so it runs before it
     _wrap_wsgi(app.server)
     return app

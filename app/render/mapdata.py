@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from app.snapshot.geometry import Extent
+from app.render.geometry import Extent
 from geo import boundaries
 from geo.crs import HUBEI_CONFORMAL
 from layers import features

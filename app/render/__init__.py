@@ -1,4 +1,7 @@
-"""Print-quality snapshots of the map: PDF, PNG and SVG with full map furniture, tile-free.
+"""Rendering for people: print-quality snapshots (PDF, PNG, SVG), the briefing pack and the offline HTML map.
+
+May import ``geo``, ``layers`` and the app's common modules (``app.settings``, ``app.i18n``, ``app.messages``);
+never the web pages, the exporters or the serving code.
 
 The web app's "snapshot this view" button calls ``render(request_from_state(state))``;
 the CLI calls ``write``. See ``request.SnapshotRequest`` for what a snapshot can show.
@@ -11,14 +14,14 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "FontError": "app.snapshot.fonts",
-    "build_figure": "app.snapshot.figure",
-    "render": "app.snapshot.figure",
-    "write": "app.snapshot.figure",
-    "SnapshotError": "app.snapshot.request",
-    "SnapshotRequest": "app.snapshot.request",
-    "request_from_state": "app.snapshot.request",
-    "validate": "app.snapshot.request",
+    "FontError": "app.render.fonts",
+    "build_figure": "app.render.figure",
+    "render": "app.render.figure",
+    "write": "app.render.figure",
+    "SnapshotError": "app.render.request",
+    "SnapshotRequest": "app.render.request",
+    "request_from_state": "app.render.request",
+    "validate": "app.render.request",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -26,10 +26,10 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
-from app.snapshot import fonts, furniture, geometry, mapdata, page, text
-from app.snapshot.furniture import HALO, INK, MUTED, LegendItem
-from app.snapshot.geometry import Extent, ScaleBar
-from app.snapshot.request import PROVINCE, SnapshotRequest, validate
+from app.render import fonts, furniture, geometry, mapdata, page, text
+from app.render.furniture import HALO, INK, MUTED, LegendItem
+from app.render.geometry import Extent, ScaleBar
+from app.render.request import PROVINCE, SnapshotRequest, validate
 from geo import datafiles
 from layers import catalogue
 from layers import choropleth as chor

@@ -18,9 +18,9 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from app.snapshot import figure, fonts, furniture, geometry, page, text
-from app.snapshot.furniture import INK, MUTED, LegendItem
-from app.snapshot.request import SnapshotError, SnapshotRequest, validate
+from app.render import figure, fonts, furniture, geometry, page, text
+from app.render.furniture import INK, MUTED, LegendItem
+from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import boundaries, datafiles
 from layers import catalogue, classify, features, indicators
 from layers.choropleth import choropleth

@@ -2,7 +2,7 @@
 
 Used by ``hubei-map serve --prod`` and by a plain gunicorn command::
 
-    gunicorn -c python:app.gunicorn_conf app.wsgi:server
+    gunicorn -c python:app.serve.gunicorn_conf app.serve.wsgi:server
 
 Threaded workers (``gthread``): the work is CPU-bound Python, so one process per core
 (``HUBEI_MAP_WORKERS``) and a few threads each, so a slow export or snapshot does not
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import heavy, settings
+from app import jobs, settings
 
 bind = f"{settings.DEFAULT_HOST}:{settings.DEFAULT_PORT}"
 workers = settings.env_int("HUBEI_MAP_WORKERS", settings.DEFAULT_WORKERS, minimum=1)
@@ -25,7 +25,7 @@ graceful_timeout = settings.env_int("HUBEI_MAP_GRACEFUL_TIMEOUT", minimum=1)
 max_requests = settings.env_int("HUBEI_MAP_MAX_REQUESTS")
 max_requests_jitter = max_requests // 10
 preload_app = True
-#: The app writes its own structured access log (app/accesslog.py); gunicorn's own messages go to stderr.
+#: The app writes its own structured access log (app/serve/accesslog.py); gunicorn's own messages go to stderr.
 accesslog = None
 errorlog = "-"
 #: Behind a reverse proxy the app trusts X-Forwarded-* itself (HUBEI_MAP_PROXY_HOPS, werkzeug ProxyFix).
@@ -37,11 +37,11 @@ control_socket_disable = True
 
 def post_worker_init(worker: Any) -> None:
     """In a new worker: start its job process now, so the first export or snapshot does not wait for it."""
-    heavy.warm()
+    jobs.warm()
 
 
 def child_exit(server: Any, worker: Any) -> None:
     """In the master, after a worker exited (also when killed): remove the scratch folders it left."""
-    removed = heavy.remove_scratch(worker.pid)
+    removed = jobs.remove_scratch(worker.pid)
     if removed:
         server.log.warning("worker %s left %d scratch folder(s); removed: %s", worker.pid, len(removed), removed)

@@ -23,9 +23,9 @@ import folium
 import xstatic.pkg.leaflet as xleaflet
 
 from app import settings
-from app.snapshot import text
-from app.snapshot.furniture import INK
-from app.snapshot.request import SnapshotError, SnapshotRequest, validate
+from app.render import text
+from app.render.furniture import INK
+from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import datafiles
 from layers import catalogue, classify, webdata
 from layers.choropleth import Choropleth, choropleth

@@ -13,9 +13,11 @@ from typing import Any
 import pandas as pd
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import export, heavy, ids, layout, settings, viewstate
+from app import jobs, settings
+from app.export import files as export
 from app.i18n import t
-from app.viewstate import ViewState
+from app.web import ids, layout, viewstate
+from app.web.viewstate import ViewState
 from geo import boundaries
 from layers import catalogue, classify, indicators, user_indicators
 from layers.choropleth import Choropleth, choropleth
@@ -559,7 +561,7 @@ def download_layers(
 ) -> tuple[Any, list[Any]]:
     """Export the layers switched on (optionally only the current view) and send them as one file.
 
-    Uses ``app.export.export_layers``, the CLI's exporter, so the files are the same as
+    Uses ``app.export.files.export_layers``, the CLI's exporter, so the files are the same as
     ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
     formats are zipped.
     """
@@ -574,9 +576,9 @@ def download_layers(
         except (TypeError, ValueError):
             return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
     try:
-        with heavy.slot("export") as job:
+        with jobs.slot("export") as job:
             packed = job.call(export.download, layer_ids, fmt, job.scratch, crs_choice=crs_choice, bbox=bbox)
-    except heavy.Busy:
+    except jobs.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except export.ExportError as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
@@ -608,10 +610,11 @@ def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
 def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: str = "zh") -> tuple[Any, list[Any]]:
     """Render the current view as a briefing map (PDF, PNG, SVG) or a standalone HTML map, and send it.
 
-    Uses the CLI's renderer (``app.snapshot``), so the file is what ``hubei-map snapshot``
+    Uses the CLI's renderer (``app.render``), so the file is what ``hubei-map snapshot``
     makes with the same choices.
     """
-    from app import html_map, snapshot
+    from app import render
+    from app.render import html_map
 
     if not n_clicks:
         return no_update, []
@@ -619,15 +622,15 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
     if state["indicator"] and viewstate.UPLOAD_ID.match(str(state["indicator"])):
         return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
     try:
-        request = snapshot.request_from_state(state)
-        with heavy.slot("snapshot") as job:
+        request = render.request_from_state(state)
+        with jobs.slot("snapshot") as job:
             if fmt == "html":
                 body, name = job.call(html_map.to_html, request).encode("utf-8"), "hubei-map.html"
             else:
-                body, name = job.call(snapshot.render, request), f"hubei-map_{paper}.{state['format']}"
-    except heavy.Busy:
+                body, name = job.call(render.render, request), f"hubei-map_{paper}.{state['format']}"
+    except jobs.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
-    except (snapshot.SnapshotError, snapshot.FontError) as exc:
+    except (render.SnapshotError, render.FontError) as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
     done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"
     return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
