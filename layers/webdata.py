@@ -6,7 +6,6 @@ The web map fetches these by URL, so geometry never travels through a Dash callb
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import json
 import threading
@@ -89,25 +88,8 @@ def _layer_geojson(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes
     return datafiles.to_geojson_bytes(gdf, precision=decimals)
 
 
-def layer_geojson_gzip(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
-    """``layer_geojson`` gzip-compressed once (fixed mtime, so the same bytes every time).
-
-    Served to browsers that accept gzip: compressing per request would cost more CPU than
-    building the layer did.
-    """
-    if datum not in DATUMS:
-        raise KeyError(f"unknown datum {datum!r}; expected one of {DATUMS}")
-    with _BUILD_LOCK:
-        return _layer_geojson_gzip(layer_id, band_name, datum)
-
-
-@functools.lru_cache(maxsize=128)
-def _layer_geojson_gzip(layer_id: str, band_name: str, datum: str) -> bytes:
-    return gzip.compress(_layer_geojson(layer_id, band_name, datum), compresslevel=9, mtime=0)
-
-
 def layer_geobuf(layer_id: str, band_name: str, datum: str = "wgs84") -> bytes:
-    """``layer_geojson`` as Geobuf (compact protobuf the web map decodes), gzip-compressed once.
+    """``layer_geojson`` as Geobuf (compact protobuf the web map decodes), built once.
 
     Features without geometry (records whose location is not known) are left out: there
     is nothing to draw, and their records are in the GeoJSON and the exports.
@@ -122,7 +104,7 @@ def _layer_geobuf(layer_id: str, band_name: str, datum: str) -> bytes:
     collection = json.loads(_layer_geojson(layer_id, band_name, datum))
     collection["features"] = [f for f in collection["features"] if f["geometry"]]
     precision = _layer_frame(layer_id, band_name, datum)[1]
-    return gzip.compress(geobuf.encode(collection, precision), compresslevel=9, mtime=0)
+    return bytes(geobuf.encode(collection, precision))
 
 
 def warm(band_name: str) -> int:
@@ -131,11 +113,6 @@ def warm(band_name: str) -> int:
     Run before serving so the first page load does not wait for simplification.
     """
     return sum(len(layer_geojson(layer_id, band_name)) for layer_id in catalogue.catalogue())
-
-
-def etag(payload: bytes) -> str:
-    """A strong ETag for a response body (quoted SHA-256 prefix)."""
-    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
 
 
 @functools.cache

@@ -62,7 +62,7 @@ def test_serve_options_have_defaults():
 def test_csv_tables_neutralise_text_a_spreadsheet_would_run():
     import pandas as pd
 
-    from app.cli import format_table
+    from app.cli.tables import format_table
 
     table = pd.DataFrame({"title": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "plain"], "value": [-1.5, 2, 3]})
     out = format_table(table, "csv")

@@ -21,11 +21,11 @@ import pytest
 import requests
 
 from app import jobs, settings
-from app.cli import gunicorn_command
+from app.cli.serve_command import gunicorn_command
 from app.export import files as export
 from app.serve import accesslog, gunicorn_conf, httpcache
+from app.serve.server import create_app
 from app.web import callbacks
-from app.web.dashapp import create_app
 from layers import webdata
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import shapely
 
+from app.serve.server import create_app
 from app.web import first_view, viewstate
-from app.web.dashapp import create_app
 from layers import features
 from layers.style import MAP_BACKGROUND, STYLES, style
 

@@ -23,8 +23,8 @@ from dash import no_update
 from app import messages
 from app.export import files as export
 from app.render import SnapshotError, request_from_state
+from app.serve.server import create_app
 from app.web import callbacks
-from app.web.dashapp import create_app
 from layers import user_indicators
 
 EXE = Path(sys.executable).with_name("hubei-map")

@@ -9,7 +9,7 @@ import shapely
 import shapely.geometry
 
 from app.export import ogc
-from app.web.dashapp import create_app
+from app.serve.server import create_app
 from layers import catalogue, features
 
 ITEMS = "/ogc/collections/{}/items"

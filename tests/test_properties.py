@@ -282,7 +282,7 @@ number_text = st.one_of(
 
 @pytest.fixture(scope="module")
 def client():
-    from app.web.dashapp import create_app
+    from app.serve.server import create_app
 
     return create_app().server.test_client()
 

@@ -207,7 +207,7 @@ def test_search_and_drill_fly_to_where_the_unit_is_drawn_over_gaode(monkeypatch)
 
 
 def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
-    from app.web.dashapp import create_app
+    from app.serve.server import create_app
     from geo import crs
 
     client = create_app().server.test_client()

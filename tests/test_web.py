@@ -5,8 +5,8 @@ import json
 
 import pytest
 
+from app.serve.server import create_app
 from app.web import callbacks, dashapp, ids, layout, viewstate
-from app.web.dashapp import create_app
 from app.web.layout import layer_url
 from app.web.viewstate import ViewState
 from geo.simplify import ZOOM_BANDS

@@ -8,7 +8,7 @@ requests.
 
 from __future__ import annotations
 
-from app.web.dashapp import create_app
+from app.serve.server import create_app
 from app.web.layout import INITIAL_ZOOM
 from geo.simplify import band_for_zoom
 from layers import webdata

@@ -1,0 +1,51 @@
+"""The ``export`` command: files for GIS teams."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.cli.tables import catalogue_ids
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Run ``hubei-map export``; returns the exit code."""
+    from app.export import files as export
+
+    bbox = None
+    if args.bbox:
+        try:
+            bbox = [float(v) for v in args.bbox.split(",")]
+        except ValueError:
+            print("error: --bbox must be four numbers: min_lon,min_lat,max_lon,max_lat", file=sys.stderr)
+            return 2
+    layer_ids = [p.strip() for p in args.layers.split(",") if p.strip()]
+    count = len(layer_ids) if layer_ids != ["all"] else len(catalogue_ids())
+    done = [0]
+
+    def progress(message: str) -> None:
+        done[0] += 1
+        print(f"[{done[0]}/{count}] {message}", file=sys.stderr, flush=True)
+
+    try:
+        written = export.export_layers(
+            layer_ids,
+            args.format,
+            args.out,
+            crs_choice=args.crs,
+            unit=args.unit,
+            bbox=bbox,
+            precision=args.precision,
+            encoding=args.encoding,
+            csv_geometry=args.csv_geometry,
+            progress=progress,
+        )
+    except export.ExportError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    for item in written:
+        print(f"wrote {item.path} ({', '.join(item.layers)}: {item.features} features, {item.crs})")
+    return 0

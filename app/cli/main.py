@@ -1,0 +1,25 @@
+"""Entry point of the ``hubei-map`` console script."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Sequence
+
+from app.cli.parser import build_parser
+from geo.datafiles import DataFileError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hubei-map`` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command != "serve" and hasattr(signal, "SIGPIPE"):
+        # `hubei-map layers show x | head` should end quietly. Never for the server: there a
+        # browser that drops a connection mid-response would kill the whole process.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        return int(args.func(args))
+    except DataFileError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("Run `hubei-map validate` to list every problem in the data.", file=sys.stderr)
+        return 1

@@ -1,0 +1,74 @@
+"""Tables the CLI prints: units, layers, a layer's records; output formats and the progress bar."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import boundaries
+
+UNIT_FORMATS = ("table", "csv", "json")
+
+
+def units_table(level: str | None = None) -> pd.DataFrame:
+    """Hubei's units with their area (km², equal-area CRS, 1 decimal), no geometry."""
+    table = boundaries.units(level)
+    out = pd.DataFrame(table.drop(columns="geometry"))
+    out["area_km2"] = boundaries.area_km2(table).round(1)
+    return out
+
+
+def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:
+    """Render a table as ``table`` (aligned text, ending with a count of ``noun``), ``csv`` or ``json``."""
+    if fmt == "csv":  # a spreadsheet opens it: text that would run as a formula is neutralised
+        from app.export.files import neutralise_formulas
+
+        return table.map(neutralise_formulas).to_csv(index=False)
+    if fmt == "json":
+        return table.to_json(orient="records", force_ascii=False, indent=1) + "\n"
+    shown = table.fillna("")
+    return shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + f"\n{len(table)} {noun}\n"
+
+
+def layers_table(lang: str = "zh") -> pd.DataFrame:
+    """The catalogue as a table: id, title, group, geometry, feature count, visibility, plan articles."""
+    from layers import catalogue, features
+
+    rows = [
+        {
+            "id": spec.id,
+            "title": spec.title(lang),
+            "group": spec.group,
+            "geometry": spec.geometry,
+            "features": len(features.layer_data(spec.id)),
+            "visible": "yes" if spec.visible else "no",
+            "articles": ",".join(map(str, spec.plan_articles)) or "-",
+        }
+        for spec in catalogue.catalogue().values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def layer_records(layer_id: str) -> pd.DataFrame:
+    """A layer's features as a table without geometry, with lon/lat of a representative point."""
+    from layers import features
+
+    frame = features.layer_data(layer_id)
+    points = frame.geometry.representative_point()
+    out = pd.DataFrame(frame.drop(columns="geometry"))
+    out["lon"] = points.x.round(5)
+    out["lat"] = points.y.round(5)
+    first = [c for c in ("id", "code", "name_zh", "name_en", "unit_name_zh", "unit_name_en") if c in out]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
+    """One line of a text progress bar: ``[#####-----] 3/12 label``."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label}"
+
+
+def catalogue_ids() -> list[str]:
+    """The layer catalogue's ids, in catalogue order."""
+    from layers import catalogue
+
+    return list(catalogue.catalogue())
