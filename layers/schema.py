@@ -285,8 +285,12 @@ class DesignationRow(_Row):
     _date = field_validator("date")(_check_date)
 
 
+#: How a target is measured (see ``layers.evaluation`` and ``data/layers/README.md``).
+Measure = Literal["stock", "flow", "new_since_start", "growth", "share", "annual"]
+
+
 class TargetRow(_Row):
-    """A numeric target of the plan, as written in its article."""
+    """A numeric target of the plan, as written in its article, with how it is measured."""
 
     target_id: Text
     plan_article: Article
@@ -297,21 +301,43 @@ class TargetRow(_Row):
     value_stretch: OptFloat = None
     unit: Text
     target_date: Date = None
+    measure: Measure
+    base_date: Date = None
+    series_target: OptText = None
     responsible_zh: OptText = None
     source_ids: SourceIds
     note: OptText = None
 
-    _date = field_validator("target_date")(_check_date)
+    _date = field_validator("target_date", "base_date")(_check_date)
     _num = field_validator("value", "value_stretch")(_finite)
+
+    @model_validator(mode="after")
+    def _measure_rules(self) -> TargetRow:
+        if (self.measure == "annual") != (self.target_date is None):
+            raise ValueError("measure 'annual' (each year >= N) has no target_date; every other measure needs one")
+        if self.measure == "growth" and (self.base_date is None or self.series_target is None):
+            raise ValueError("measure 'growth' needs base_date (the base year) and series_target (the level series)")
+        if self.measure != "growth" and self.series_target is not None:
+            raise ValueError("series_target is only for measure 'growth'")
+        if self.base_date and self.target_date and self.base_date[:4] >= self.target_date[:4]:
+            raise ValueError("base_date must be a year before target_date")
+        return self
 
 
 class ActualRow(_Row):
-    """A sourced actual value measured against a target."""
+    """A sourced actual value measured against a target.
+
+    ``period`` says what the value covers (``point``: the level on ``date``; ``year``: the
+    full-year total of ``date``'s year; ``ytd``: the year-to-date total up to ``date``);
+    ``status_use`` whether the status rule uses the row (``no`` needs a note saying why).
+    """
 
     target_id: Text
     date: Date
     value: OptFloat = None
     unit: Text
+    period: Literal["point", "year", "ytd"]
+    status_use: Literal["yes", "no"]
     scope_note: OptText = None
     plan_article: Article
     source_ids: SourceIds
@@ -325,6 +351,10 @@ class ActualRow(_Row):
     def _empty_value_explained(self) -> ActualRow:
         if self.value is None and not self.note:
             raise ValueError("an actual without a value needs a note saying why")
+        if self.status_use == "no" and not self.note:
+            raise ValueError("status_use 'no' needs a note saying why the status does not use this row")
+        if self.period == "ytd" and (self.date is None or len(self.date) < 7):
+            raise ValueError("period 'ytd' needs a date with its month (YYYY-MM or YYYY-MM-DD): the months counted")
         return self
 
 

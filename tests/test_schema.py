@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from geo.datafiles import DataFileError
 from layers import schema
@@ -122,3 +123,53 @@ def test_sources_need_an_address(tmp_path):
     header = "source_id,title,publisher,date,url,read_at,confidence,note"
     with pytest.raises(DataFileError, match="url or read_at"):
         schema.read_table(_csv(tmp_path, "F01,标题,出版者,2022-10-19,,,M,", header=header, name="s.csv"), "source")
+
+
+TARGET = {
+    "target_id": "T-x",
+    "plan_article": 18,
+    "indicator_zh": "5G基站",
+    "indicator_en": "5G base stations",
+    "comparator": ">=",
+    "value": 120000,
+    "unit": "个",
+    "target_date": "2024-12-31",
+    "measure": "stock",
+    "source_ids": "PLAN",
+}
+ACTUAL = {
+    "target_id": "T-x",
+    "date": "2024-10-31",
+    "value": "163800",
+    "unit": "个",
+    "period": "point",
+    "status_use": "yes",
+    "plan_article": 18,
+    "source_ids": "T02",
+    "confidence": "H",
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "row", "words"),
+    [
+        (schema.TargetRow, TARGET | {"measure": "annual"}, "has no target_date"),
+        (schema.TargetRow, TARGET | {"target_date": ""}, "needs one"),
+        (schema.TargetRow, TARGET | {"measure": "growth", "unit": "%"}, "needs base_date"),
+        (schema.TargetRow, TARGET | {"series_target": "T-y"}, "only for measure 'growth'"),
+        (schema.TargetRow, TARGET | {"measure": "level"}, "'stock'"),
+        (schema.TargetRow, TARGET | {"base_date": "2025"}, "before target_date"),
+        (schema.ActualRow, ACTUAL | {"status_use": "no"}, "say"),
+        (schema.ActualRow, ACTUAL | {"period": "ytd", "date": "2024"}, "months"),
+        (schema.ActualRow, ACTUAL | {"period": "month"}, "'point'"),
+    ],
+)
+def test_target_and_actual_rules(model, row, words):
+    with pytest.raises(ValidationError, match=words):
+        model.model_validate(row)
+
+
+def test_good_target_and_actual_rows():
+    growth = TARGET | {"measure": "growth", "unit": "%", "base_date": "2021", "series_target": "T-y"}
+    assert schema.TargetRow.model_validate(growth).base_date == "2021"
+    assert schema.ActualRow.model_validate(ACTUAL | {"status_use": "no", "note": "macro only"}).value == 163800
