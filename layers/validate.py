@@ -3,7 +3,8 @@
 Row-level checks live in ``layers.schema``; here are the checks across files: source ids
 exist, admin codes exist at the right level, a district lies in its prefecture, facility
 points fall inside Hubei and inside the unit they claim, targets referenced by actuals
-exist, and every catalogue layer builds with the attributes its schema names.
+exist, an actual's unit and period fit its target (``check_target_actuals``), and every
+catalogue layer builds with the attributes its schema names.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shapely
 
 from geo import boundaries, crs, datafiles
 from geo.paths import DATA_DIR
-from layers import catalogue, features, schema
+from layers import catalogue, evaluation, features, schema
 
 HUBEI_CODE = "420000"
 
@@ -94,6 +95,79 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     actuals = tables["layers/target_actuals.csv"]
     bad = ~actuals["target_id"].isin(targets)
     problems += _rows_where("layers/target_actuals.csv", actuals, bad, "target_id", lambda v: f"no target {v!r}")
+    return problems
+
+
+def check_target_actuals(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """What the status rule (``layers.evaluation``) would refuse, named by file, row and field.
+
+    An actual's unit must be its target's (never converted); its period must suit the target's
+    measure; a growth target's levels are filed under its ``series_target``, which must be a
+    non-growth target; two used rows (``status_use`` yes) of one target, date and period must not
+    disagree.
+    """
+    tpath, apath = "layers/plan_targets.csv", "layers/target_actuals.csv"
+    targets: list[dict[str, Any]] = tables[tpath].to_dict("records")  # type: ignore[assignment]
+    actuals: list[dict[str, Any]] = tables[apath].to_dict("records")  # type: ignore[assignment]
+    by_id = {str(t["target_id"]): t for t in targets}
+    problems: list[Problem] = []
+    for i, t in enumerate(targets, start=1):
+        series = t.get("series_target")
+        if isinstance(series, str) and series:
+            if series not in by_id:
+                problems.append(Problem(tpath, f"series_target {series!r} is not a target", i, "series_target"))
+            elif by_id[series]["measure"] == "growth":
+                problems.append(
+                    Problem(tpath, f"series_target {series!r} is itself a growth target", i, "series_target")
+                )
+    seen: dict[tuple[str, object, str], tuple[int, float]] = {}
+    for i, row in enumerate(actuals, start=1):
+        tid, unit, period = str(row["target_id"]), str(row["unit"]), str(row["period"])
+        target = by_id.get(tid)
+        if target is None:
+            continue  # reported by check_references
+        if unit != target["unit"]:
+            problems.append(
+                Problem(
+                    apath,
+                    f"unit {unit!r} is not the unit of target {tid} ({target['unit']!r}); "
+                    "units are never converted: record the value in the target's unit",
+                    i,
+                    "unit",
+                )
+            )
+        measure = str(target["measure"])
+        if measure == "growth":
+            problems.append(
+                Problem(
+                    apath,
+                    f"{tid} is a growth target: file the levels under its series_target {target['series_target']!r}",
+                    i,
+                    "target_id",
+                )
+            )
+        elif period not in evaluation.ALLOWED_PERIODS[measure]:
+            allowed = sorted(evaluation.ALLOWED_PERIODS[measure])
+            problems.append(
+                Problem(apath, f"period {period!r} does not suit a {measure!r} target (use {allowed})", i, "period")
+            )
+        value, date = row.get("value"), row.get("date")
+        if row["status_use"] != "yes" or value is None or pd.isna(value) or not date:
+            continue
+        key = (tid, evaluation.as_of_date(str(date)), period)
+        if key in seen and seen[key][1] != float(value):
+            first, other = seen[key]
+            problems.append(
+                Problem(
+                    apath,
+                    f"rows {first} and {i} both used (status_use yes) for {tid} on {date} ({period}) with different "
+                    f"values ({other:g}, {float(value):g}): set status_use no on the one the status does not use "
+                    "and say why in its note",
+                    i,
+                    "status_use",
+                )
+            )
+        seen.setdefault(key, (i, float(value)))
     return problems
 
 
@@ -197,6 +271,7 @@ def _check_across(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems = check_references(tables)
     if problems:
         return problems
+    problems += check_target_actuals(tables)
     facilities = tables["layers/facilities.csv"]
     points = gpd.GeoDataFrame(facilities, geometry=features.facility_points(facilities))
     problems += check_points_in_units(points)
