@@ -20,6 +20,7 @@ worker's death, so a killed worker leaves no job running.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -94,10 +95,9 @@ def _semaphore() -> tuple[threading.BoundedSemaphore, int]:
         if _state.get("pid") != os.getpid():
             places = settings.env_int("HUBEI_MAP_HEAVY_JOBS", minimum=1)
             _state.update(pid=os.getpid(), places=places, semaphore=threading.BoundedSemaphore(places))
-        semaphore = _state["semaphore"]
-        places = _state["places"]
-    assert isinstance(semaphore, threading.BoundedSemaphore) and isinstance(places, int)
-    return semaphore, places
+        semaphore, count = _state["semaphore"], _state["places"]
+    assert isinstance(semaphore, threading.BoundedSemaphore) and isinstance(count, int)
+    return semaphore, count
 
 
 def work_dir() -> Path:
@@ -143,6 +143,9 @@ _POOL_GUARD = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 #: Seconds between a job process's checks that its worker is alive.
 ORPHAN_POLL_S = 0.5
+#: What a job process imports when it starts, so the first job does not wait for it: the exporter and
+#: the print renderer (named, not imported here: jobs sit below the packages whose work they run).
+PRELOAD = ("app.export.files", "app.render.figure")
 
 
 def _pool() -> ProcessPoolExecutor:
@@ -182,8 +185,8 @@ def _job_process_start(nice: int) -> None:
     threading.Thread(target=_exit_when_orphaned, args=(worker,), daemon=True, name="worker-watch").start()
     with contextlib.suppress(OSError):
         os.nice(max(0, min(19, nice)))
-    from app import export  # noqa: F401  (imports the data layers too)
-    from app.render import figure  # noqa: F401
+    for module in PRELOAD:
+        importlib.import_module(module)
 
 
 def _exit_when_orphaned(worker: int) -> None:

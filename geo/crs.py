@@ -21,6 +21,16 @@ WGS84 = CRS.from_epsg(4326)
 CGCS2000 = CRS.from_epsg(4490)
 #: Web Mercator, for tiles.
 WEB_MERCATOR = CRS.from_epsg(3857)
+
+
+def epsg_code(c: CRS) -> int:
+    """The EPSG code of a CRS that has one (``ValueError`` otherwise)."""
+    code = c.to_epsg()
+    if code is None:
+        raise ValueError(f"{c.name} has no EPSG code")
+    return code
+
+
 #: Albers equal-area conic for Hubei (standard parallels bracket 29°N-33.3°N). Metres.
 HUBEI_EQUAL_AREA = CRS.from_proj4(
     "+proj=aea +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"

@@ -10,7 +10,7 @@ from app.cli.tables import catalogue_ids
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``hubei-map export``; returns the exit code."""
-    from app.export import files as export
+    from app import export
 
     bbox = None
     if args.bbox:

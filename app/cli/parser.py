@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("--encoding", default="utf-8", help="shapefile attribute encoding: utf-8 (default) or gbk")
     p_exp.add_argument("--csv-geometry", default="lonlat", choices=("lonlat", "wkt"), help="CSV geometry columns")
     p_exp.set_defaults(func=cmd_export)
-    from app.render.request import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
+    from app.render import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
 
     p_snap = sub.add_parser("snapshot", help="a print-quality map (PDF, PNG or SVG) with legend, scale bar, sources")
     _map_options(p_snap)

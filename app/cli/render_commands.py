@@ -83,7 +83,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_briefing(args: argparse.Namespace) -> int:
     """Run ``hubei-map briefing``; returns the exit code."""
-    from app.render import briefing
+    from app import render
 
     chosen = None if args.indicators is None else [p.strip() for p in args.indicators.split(",") if p.strip()]
 
@@ -91,7 +91,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
         print(progress_bar(done, total, title), file=sys.stderr, flush=True)
 
     pages, code = _drawn(
-        lambda: briefing.write_pack(
+        lambda: render.write_pack(
             args.out,
             chosen,
             atlas=args.atlas,
@@ -110,10 +110,9 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 def cmd_html(args: argparse.Namespace) -> int:
     """Run ``hubei-map html``; returns the exit code."""
     from app import render
-    from app.render import html_map
 
     request = _snapshot_request(args)
-    path, code = _drawn(lambda: html_map.write(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
+    path, code = _drawn(lambda: render.write_html(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
     if code:
         return code
     print(f"wrote {path} ({path.stat().st_size:,} bytes; opens offline in any browser)")

@@ -20,7 +20,7 @@ def units_table(level: str | None = None) -> pd.DataFrame:
 def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:
     """Render a table as ``table`` (aligned text, ending with a count of ``noun``), ``csv`` or ``json``."""
     if fmt == "csv":  # a spreadsheet opens it: text that would run as a formula is neutralised
-        from app.export.files import neutralise_formulas
+        from app.export import neutralise_formulas
 
         return table.map(neutralise_formulas).to_csv(index=False)
     if fmt == "json":

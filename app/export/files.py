@@ -45,11 +45,11 @@ FORMATS: dict[str, str] = {
 #: CRS choices by name: an EPSG code, "gk" (the CGCS2000 Gauss-Kruger zone for the data's
 #: centre), or "gcj02" (Amap/Gaode's obfuscated datum, on explicit request only).
 CRS_CHOICES: dict[str, int | str] = {
-    "wgs84": crs.WGS84.to_epsg(),
-    "cgcs2000": crs.CGCS2000.to_epsg(),
+    "wgs84": crs.epsg_code(crs.WGS84),
+    "cgcs2000": crs.epsg_code(crs.CGCS2000),
     "cgcs2000-gk": "gk",
     **{f"epsg:{code}": code for code in crs.CGCS2000_GK_ZONES},
-    "webmercator": crs.WEB_MERCATOR.to_epsg(),
+    "webmercator": crs.epsg_code(crs.WEB_MERCATOR),
     "gcj02": "gcj02",
 }
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).

@@ -11,7 +11,7 @@ Names are imported lazily, so ``hubei-map`` commands that do not draw never load
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "FontError": "app.render.fonts",
@@ -22,12 +22,41 @@ _EXPORTS: dict[str, str] = {
     "SnapshotRequest": "app.render.request",
     "request_from_state": "app.render.request",
     "validate": "app.render.request",
+    "DEFAULT_DPI": "app.render.request",
+    "DEFAULT_PAPER": "app.render.request",
+    "DPIS": "app.render.request",
+    "FORMATS": "app.render.request",
+    "PAPERS_MM": "app.render.request",
+    "write_pack": "app.render.briefing",
+    "to_html": "app.render.html_map",
+    "write_html": "app.render.html_map",
 }
+#: Exported names that differ from the name inside their module.
+_RENAMED = {"write_html": "write"}
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
+    from app.render.briefing import write_pack
+    from app.render.figure import build_figure, render, write
+    from app.render.fonts import FontError
+    from app.render.html_map import to_html
+    from app.render.html_map import write as write_html
+    from app.render.request import (
+        DEFAULT_DPI,
+        DEFAULT_PAPER,
+        DPIS,
+        FORMATS,
+        PAPERS_MM,
+        SnapshotError,
+        SnapshotRequest,
+        request_from_state,
+        validate,
+    )
 
 
 def __getattr__(name: str) -> Any:
     """Import an exported name on first use."""
     if name not in _EXPORTS:
         raise AttributeError(f"module 'app.snapshot' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+    module = importlib.import_module(_EXPORTS[name])
+    return getattr(module, _RENAMED.get(name, name))

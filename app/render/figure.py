@@ -387,7 +387,7 @@ def place_labels(
     Boxes are measured in display space with the renderer; ``obstacles`` (map units)
     are avoided where possible, other labels always.
     """
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas has one
     to_display = ax.transData.transform
     px_per_pt = fig.dpi / page.POINTS_PER_INCH
     frame_box = tuple(ax.get_window_extent(renderer).extents)

@@ -47,7 +47,7 @@ class FontError(RuntimeError):
 
 
 def _candidate_files() -> list[Path]:
-    files = font_manager.findSystemFonts(fontext="otf") + font_manager.findSystemFonts(fontext="ttf")
+    files = font_manager.findSystemFonts(fontext="otf")  # type: ignore[arg-type]  # stubs list ttf/afm only + font_manager.findSystemFonts(fontext="ttf")
     return sorted(Path(f) for f in set(files) if any(h in Path(f).name for h in CJK_FILE_HINTS))
 
 
@@ -155,5 +155,5 @@ def style() -> Iterator[None]:
     """Matplotlib settings for drawing and saving a snapshot (``rc_params``), restored afterwards."""
     import matplotlib
 
-    with matplotlib.rc_context(rc_params()):
+    with matplotlib.rc_context(rc_params()):  # type: ignore[arg-type]  # keys are checked by matplotlib
         yield

@@ -262,7 +262,7 @@ def north_arrow(fig: Figure, ax: Axes, layout: PageLayout, angle_deg: float, let
     half = size * 0.32
     left = [(0, size / 2), (-half, -size / 2), (0, -size * 0.25)]
     right = [(0, size / 2), (half, -size / 2), (0, -size * 0.25)]
-    anchor = ScaledTranslation(1.0, 1.0, ax.transAxes) + ScaledTranslation(
+    anchor = ScaledTranslation(1.0, 1.0, ax.transAxes) + ScaledTranslation(  # type: ignore[arg-type]
         -layout.mm(8) / MM_PER_INCH, -layout.mm(11) / MM_PER_INCH, fig.dpi_scale_trans
     )
     turn = Affine2D().rotate_deg(angle_deg)

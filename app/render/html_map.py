@@ -213,7 +213,7 @@ def build_map(request: SnapshotRequest) -> folium.Map:
     fmap.default_js = []  # everything Leaflet needs is inlined below; no jQuery, Bootstrap, icon fonts
     fmap.default_css = []
     js, css = leaflet_assets()
-    root = fmap.get_root()
+    root: Any = fmap.get_root()  # a branca Figure (header, html); typed as Element
     root.header.add_child(folium.Element(f"<style>{css}</style>"), name="leaflet_css_inline")
     root.header.add_child(folium.Element(f"<script>{js}</script>"), name="leaflet_js_inline")
     root.header.add_child(

@@ -106,7 +106,9 @@ def boundary_note(lang: str) -> str:
 
 def projection_note(lang: str) -> str:
     """The print projection, read from its definition in ``geo.crs``."""
-    params = {p.name: p.value for p in HUBEI_CONFORMAL.coordinate_operation.params}
+    operation = HUBEI_CONFORMAL.coordinate_operation
+    assert operation is not None, "HUBEI_CONFORMAL is a projected CRS"
+    params = {p.name: p.value for p in operation.params}
     return word(
         "projection",
         lang,

@@ -101,7 +101,11 @@ def _compress_static(response: Response, *, keep: bool) -> None:
     Only for responses whose body is bounded (static files and scripts), never for data.
     """
     encoding = _encoding()
-    if encoding is None or "Content-Encoding" in response.headers or not response.mimetype.startswith(COMPRESSIBLE):
+    if (
+        encoding is None
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+    ):
         return
     response.direct_passthrough = False
     original = response.response
@@ -135,7 +139,8 @@ def apply(response: Response) -> Response:
         _compress_static(response, keep=immutable(request.path, args))
     if response.get_etag()[0] is None and not response.is_streamed:
         response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # updates the response in place (304 when the ETag matches)
+    return response
 
 
 def register(server: Flask) -> None:

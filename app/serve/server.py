@@ -12,11 +12,9 @@ from dash import Dash
 from flask import Flask, Response, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import jobs, settings
-from app.export import files as export
-from app.export import ogc
+from app import export, jobs, settings
 from app.serve import accesslog, httpcache, layerfiles
-from app.web.dashapp import create_dash
+from app.web import create_dash
 from layers import webdata
 
 
@@ -36,7 +34,7 @@ def _cacheable(body: bytes, mimetype: str, *, tag: str, gzipped: bool) -> Respon
     return Response(body, mimetype=mimetype, headers=headers)
 
 
-def _register_data_routes(server) -> None:  # type: ignore[no-untyped-def]
+def _register_data_routes(server: Flask) -> None:
     @server.route(f"{settings.LAYER_URL_PREFIX}/<layer_id>/<band>.geojson")
     def layer_geojson(layer_id: str, band: str) -> Response:
         """A layer as GeoJSON, gzip-compressed (once per layer and band) for browsers that accept it."""
@@ -130,7 +128,7 @@ def create_app() -> Dash:
     """Build the web map app with every route. The Flask server is ``create_app().server``."""
     app = create_dash()
     _register_data_routes(app.server)
-    ogc.register(app.server)
+    export.register_ogc(app.server)
     app.server.register_error_handler(jobs.Busy, _busy)
     httpcache.register(app.server)  # after flask-compress, so it runs before it
     _wrap_wsgi(app.server)

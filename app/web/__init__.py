@@ -4,3 +4,25 @@ Owns what a person sees and clicks in the browser. May import ``geo``, ``layers`
 modules (``app.settings``, ``app.i18n``, ``app.messages``, ``app.jobs``) and the public faces of
 ``app.render`` and ``app.export`` (their package names, never their modules).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "create_dash": "app.web.dashapp",
+    "INITIAL_ZOOM": "app.web.layout",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
+    from app.web.dashapp import create_dash
+    from app.web.layout import INITIAL_ZOOM
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name on first use (the CLI's ``--help`` never loads Dash)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'app.web' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

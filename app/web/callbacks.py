@@ -13,8 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import jobs, settings
-from app.export import files as export
+from app import export, jobs, settings
 from app.i18n import t
 from app.web import ids, layout, viewstate
 from app.web.viewstate import ViewState
@@ -561,7 +560,7 @@ def download_layers(
 ) -> tuple[Any, list[Any]]:
     """Export the layers switched on (optionally only the current view) and send them as one file.
 
-    Uses ``app.export.files.export_layers``, the CLI's exporter, so the files are the same as
+    Uses ``app.export.export_layers``, the CLI's exporter, so the files are the same as
     ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
     formats are zipped.
     """
@@ -614,7 +613,6 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
     makes with the same choices.
     """
     from app import render
-    from app.render import html_map
 
     if not n_clicks:
         return no_update, []
@@ -625,7 +623,7 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
         request = render.request_from_state(state)
         with jobs.slot("snapshot") as job:
             if fmt == "html":
-                body, name = job.call(html_map.to_html, request).encode("utf-8"), "hubei-map.html"
+                body, name = job.call(render.to_html, request).encode("utf-8"), "hubei-map.html"
             else:
                 body, name = job.call(render.render, request), f"hubei-map_{paper}.{state['format']}"
     except jobs.Busy:
