@@ -17,8 +17,8 @@ import shapely
 from geo import boundaries
 from layers import features, indicators
 from layers.choropleth import choropleth, short_sources
-from layers.describe import KIND_ZH, VALUE_TEXT
 from layers.style import style as layer_style
+from layers.vocabulary import KIND_ZH, VALUE_TEXT
 
 _FACILITY_LAYERS = ("computing", "parks_platforms", "hubs")
 

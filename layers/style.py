@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from layers.vocabulary import category_labels
+
 #: Okabe & Ito (2008) colour-universal-design palette.
 OKABE_ITO: dict[str, str] = {
     "orange": "#E69F00",
@@ -51,8 +53,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "categories": {
             "field": "role",
             "colors": {"core": OKABE_ITO["vermillion"], "wing": OKABE_ITO["blue"], "support": "#d9d2c3"},
-            "labels_zh": {"core": "一主引领（核心）", "wing": "两翼驱动（两翼）", "support": "多点支撑（支撑点）"},
-            "labels_en": {"core": "Core", "wing": "Wing", "support": "Support point"},
+            **category_labels("role"),
         },
     },
     "metro_circle": {
@@ -66,8 +67,7 @@ STYLES: dict[str, dict[str, Any]] = {
                 "xiangyang": OKABE_ITO["blue"],
                 "yichang": OKABE_ITO["bluish_green"],
             },
-            "labels_zh": {"wuhan": "武汉都市圈", "xiangyang": "襄阳都市圈", "yichang": "宜昌都市圈"},
-            "labels_en": {"wuhan": "Wuhan circle", "xiangyang": "Xiangyang circle", "yichang": "Yichang circle"},
+            **category_labels("circle"),
         },
     },
     "river_belt": {
@@ -76,8 +76,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "categories": {
             "field": "river",
             "colors": {"yangtze": OKABE_ITO["sky_blue"], "han": OKABE_ITO["bluish_green"]},
-            "labels_zh": {"yangtze": "长江沿线", "han": "汉江沿线"},
-            "labels_en": {"yangtze": "Along the Yangtze", "han": "Along the Han"},
+            **category_labels("river"),
         },
     },
     "gigabit_city": {

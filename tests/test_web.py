@@ -237,7 +237,7 @@ def test_clicking_a_prefecture_opens_its_profile(monkeypatch):
     assert drill and drill[0].children == "查看下辖区县"
     # English mode: the same panel in English.
     text_en = "\n".join(_texts(callbacks.clicked_detail(*inputs, "en")[0]))
-    assert "Wuhan" in text_en and "Role in the layout: core" in text_en and "Show its counties" in text_en
+    assert "Wuhan" in text_en and "Role in the layout: Core" in text_en and "Show its counties" in text_en
 
 
 def test_a_county_clicked_in_a_drill_down_opens_the_county_profile(monkeypatch):

@@ -20,9 +20,10 @@ from app.web.viewstate import ViewState
 from geo import boundaries
 from layers import catalogue, classify, indicators, user_indicators
 from layers.choropleth import Choropleth, choropleth
-from layers.describe import VALUE_TEXT, feature_record, unit_lines
+from layers.describe import feature_record, unit_lines
 from layers.profile import UnitProfile, unit_profile
 from layers.search import search
+from layers.vocabulary import VALUE_TEXT
 
 #: Layers of admin units whose hover fills the info panel.
 HOVER_LAYERS = tuple(
