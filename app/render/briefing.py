@@ -22,7 +22,7 @@ from app.render import figure, fonts, furniture, geometry, page, text
 from app.render.furniture import INK, MUTED, LegendItem
 from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import boundaries, datafiles
-from layers import catalogue, classify, features, indicators
+from layers import catalogue, classify, features, indicators, provenance
 from layers.choropleth import choropleth
 from layers.style import style
 
@@ -236,7 +236,7 @@ def draw_cover(pages: list[PackPage], lang: str, approval_number: str | None) ->
         x = col * width / columns
         line = geometry.balanced_wrap(item.title, (width / columns - size * 6) / size)[0]
         ax.text(x, y - row * size * 1.6, f"{i:>2}  {line}", fontsize=size, color=INK)
-    footer = [text.boundary_note(lang), text.projection_note(lang)]
+    footer = [provenance.boundary_note(lang), text.projection_note(lang)]
     furniture.footer(fig, layout, text.approval_line(approval_number, lang), footer)
     return fig
 

@@ -31,7 +31,7 @@ from app.render.furniture import HALO, INK, MUTED, LegendItem
 from app.render.geometry import Extent, ScaleBar
 from app.render.request import PROVINCE, SnapshotRequest, validate
 from geo import datafiles
-from layers import catalogue
+from layers import catalogue, provenance
 from layers import choropleth as chor
 from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, OKABE_ITO, style
 
@@ -547,7 +547,7 @@ def footer_lines(request: SnapshotRequest, layer_ids: tuple[str, ...], result: c
     if latest:
         dates.append(text.word("data_date", lang, date=latest))
     sep = text.word("sep", lang)
-    lines.append(sep.join([*dates, text.boundary_note(lang)]))
+    lines.append(sep.join([*dates, provenance.boundary_note(lang)]))
     lines.append(text.projection_note(lang))
     return lines
 

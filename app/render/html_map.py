@@ -27,7 +27,7 @@ from app.render import text
 from app.render.furniture import INK
 from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import datafiles
-from layers import catalogue, classify, webdata
+from layers import catalogue, classify, provenance, webdata
 from layers.choropleth import Choropleth, choropleth
 from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, style
 
@@ -193,7 +193,7 @@ def footer_html(result: Choropleth | None, layer_ids: Sequence[str], lang: str, 
     layer_line = text.layer_sources_line(tuple(layer_ids), lang)
     if layer_line:
         lines.append(layer_line)
-    lines.append(text.boundary_note(lang))
+    lines.append(provenance.boundary_note(lang))
     body = "<br>".join(e(line) for line in lines)
     return f'<div class="hm-foot" id="hm-foot"><b>{e(text.approval_line(approval, lang))}</b><br>{body}</div>'
 

@@ -32,7 +32,6 @@ WORDS: dict[str, dict[str, str]] = {
         "layer_sources": "图层资料：",
         "data_date": "资料截至 {date}",
         "data_year": "指标年份 {year}",
-        "boundaries": "边界：{package} {version}（高德，{acquired} 获取），{datum}→WGS-84；非标准地图",
         "projection": "投影：兰伯特等角圆锥，标准纬线 {lat1}°N、{lat2}°N，中央经线 {lon0}°E",
         "scale": "比例尺 1:{denominator}",
         "km": "公里",
@@ -56,8 +55,6 @@ WORDS: dict[str, dict[str, str]] = {
         "layer_sources": "Layer sources: ",
         "data_date": "Sources dated up to {date}",
         "data_year": "Indicator year {year}",
-        "boundaries": "Boundaries: {package} {version} (Amap, acquired {acquired}), {datum} to WGS-84; "
-        "not an official standard map",
         "projection": "Projection: Lambert conformal conic, standard parallels {lat1}°N and {lat2}°N, "
         "central meridian {lon0}°E",
         "scale": "Scale 1:{denominator}",
@@ -69,8 +66,6 @@ WORDS: dict[str, dict[str, str]] = {
         "region_sep": " ",
     },
 }
-#: When the boundary source was acquired (``data/boundaries/README.md``: Amap JS API, 2021-12-07).
-BOUNDARY_ACQUIRED = "2021-12-07"
 #: Parameter names of a Lambert conic in PROJ's description of ``HUBEI_CONFORMAL``.
 PARALLEL_1 = "Latitude of 1st standard parallel"
 PARALLEL_2 = "Latitude of 2nd standard parallel"
@@ -88,20 +83,6 @@ def region_name(extent: str, lang: str) -> str:
     """The name of the area a map shows: Hubei, or a prefecture-level unit."""
     row = boundaries.unit("420000" if extent == "province" else extent)
     return str(row["name_en"] if lang == "en" else row["name_zh"])
-
-
-def boundary_note(lang: str) -> str:
-    """Where the boundaries come from, from the boundary build record."""
-    info = boundaries.build_info()
-    datum = str(info["source_datum"]).split(" ")[0]
-    return word(
-        "boundaries",
-        lang,
-        package=info["source_package"],
-        version=info["source_version"],
-        acquired=BOUNDARY_ACQUIRED,
-        datum=datum,
-    )
 
 
 def projection_note(lang: str) -> str:
