@@ -304,6 +304,8 @@ class TargetRow(_Row):
     measure: Measure
     base_date: Date = None
     series_target: OptText = None
+    map_layer: OptText = None
+    map_features: OptText = None
     responsible_zh: OptText = None
     source_ids: SourceIds
     note: OptText = None

@@ -95,6 +95,30 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     actuals = tables["layers/target_actuals.csv"]
     bad = ~actuals["target_id"].isin(targets)
     problems += _rows_where("layers/target_actuals.csv", actuals, bad, "target_id", lambda v: f"no target {v!r}")
+    return problems + check_target_places(tables["layers/plan_targets.csv"])
+
+
+def check_target_places(targets: pd.DataFrame) -> list[Problem]:
+    """A target's ``map_layer`` must be a catalogue layer and its ``map_features`` features of that layer."""
+    path = "layers/plan_targets.csv"
+    known = catalogue.catalogue()
+    problems = _rows_where(
+        path,
+        targets,
+        targets["map_layer"].notna() & ~targets["map_layer"].isin(list(known)),
+        "map_layer",
+        lambda v: f"no layer {v!r} in the catalogue; layers: {sorted(known)}",
+    )
+    for row, (layer, ids) in enumerate(zip(targets["map_layer"], targets["map_features"], strict=True), start=1):
+        if not isinstance(ids, str) or not ids:
+            continue
+        if not isinstance(layer, str) or layer not in known:
+            problems.append(Problem(path, "map_features needs a map_layer", row, "map_features"))
+            continue
+        present = set(features.feature_ids(layer))
+        missing = [i for i in ids.split(";") if i not in present]
+        if missing:
+            problems.append(Problem(path, f"not features of layer {layer!r}: {missing}", row, "map_features"))
     return problems
 
 
