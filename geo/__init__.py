@@ -1,4 +1,4 @@
 """Pure geometry for the Hubei digital-economy map: CRS, boundaries, simplification, file I/O.
 
-Nothing here knows about Dash, colours or the plan's layers (DESIGN §1).
+Nothing here knows about Dash, colours or the plan's layers.
 """

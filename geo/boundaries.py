@@ -151,7 +151,7 @@ def representative_points(codes: pd.Series | list[str], level: str) -> gpd.GeoSe
 
     This is what "placed at the city seat / district" means for a location whose
     precision is ``city`` or ``district``: computed from our polygons, reproducible and
-    always inside the unit (DESIGN §2).
+    always inside the unit.
 
     Parameters
     ----------

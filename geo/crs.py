@@ -1,4 +1,4 @@
-"""Coordinate reference systems: the one place that names a CRS (DESIGN §3).
+"""Coordinate reference systems: the one place that names a CRS.
 
 Storage and serving use WGS-84 longitude/latitude (EPSG:4326). Areas are measured in
 an Albers equal-area conic fitted to Hubei; print maps use a Lambert conformal conic.

@@ -1,1 +1,1 @@
-"""What to draw: the layer catalogue, styles and served layer data. No Dash here (DESIGN §1)."""
+"""What to draw: the layer catalogue, styles and served layer data. No Dash here."""

@@ -6,7 +6,7 @@ Four builders, chosen by each catalogue entry's ``builder``:
 * ``units``: a table keyed by admin code joined to the unit polygons, optionally
   dissolved by a column (layout roles, metropolitan circles, the river belt);
 * ``points``: a facility table placed by its precision: ``site`` at its cited
-  coordinates, ``district``/``city`` at the unit's representative point (DESIGN §2);
+  coordinates, ``district``/``city`` at the unit's representative point;
 * ``schematic_lines``: trunk lines from Wuhan toward their far terminal, clipped at
   Hubei's border, flagged ``geometry_kind = schematic``.
 
