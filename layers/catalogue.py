@@ -7,15 +7,19 @@ reported by name, with the entry's position, so a typo cannot pass silently.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from geo import datafiles
 from geo.paths import DATA_DIR
 from layers import schema
 
 CATALOGUE_FILE = DATA_DIR / "layers" / "catalogue.json"
-GEOMETRY_KINDS = ("polygon", "line", "point")
+GeometryKind = Literal["polygon", "line", "point"]
+Builder = Literal["vector", "units", "points", "schematic_lines"]
+GEOMETRY_KINDS: tuple[str, ...] = ("polygon", "line", "point")
 #: How a layer's features are made from its data file, and the options each builder takes.
 BUILDERS: dict[str, frozenset[str]] = {
     "vector": frozenset(),  # a vector file read as it is
@@ -25,30 +29,31 @@ BUILDERS: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class LayerSpec:
+class LayerSpec(BaseModel):
     """One catalogue entry: what a layer is, where its data lives and how it is drawn.
 
     ``data`` is a path relative to the data folder; ``builder`` says how features are made
-    from it (``BUILDERS``) and ``options`` configures that builder; ``schema`` lists the
+    from it (``BUILDERS``) and ``options`` configures that builder; ``schema`` (``attributes`` here) lists the
     attributes every feature must carry; ``coverage`` says the polygons tile without gaps
     or overlaps (so they may be simplified as a coverage); ``style`` names an entry in
-    ``layers.style``.
+    ``layers.style``. A frozen pydantic model: an entry is checked field by field when read.
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     id: str
     title_zh: str
     title_en: str
     group: str
-    geometry: str
+    geometry: GeometryKind
     data: str
-    builder: str
+    builder: Builder
     options: dict[str, object]
-    schema: tuple[str, ...]
+    attributes: tuple[str, ...] = Field(alias="schema")
     coverage: bool
     style: str
     visible: bool
-    plan_articles: tuple[str, ...]
+    plan_articles: tuple[int, ...]
     description_zh: str
     description_en: str
 
@@ -62,18 +67,17 @@ class LayerSpec:
         return self.title_en if lang == "en" else self.title_zh
 
 
-_FIELDS = {f.name for f in fields(LayerSpec)}
+_FIELDS = {info.alias or name for name, info in LayerSpec.model_fields.items()}
 
 
 def _spec_from_entry(entry: dict[str, object], position: int, path: Path) -> LayerSpec:
     where = f"entry {position} ({entry.get('id', '?')})"
     schema.check_entry_keys(entry, _FIELDS, path, position, where)
-    if entry["geometry"] not in GEOMETRY_KINDS:
-        raise datafiles.DataFileError(
-            path, f"{where}: geometry must be one of {GEOMETRY_KINDS}", row=position, field="geometry"
-        )
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
-    return LayerSpec(**values)  # type: ignore[arg-type]
+    try:
+        return LayerSpec.model_validate(entry)
+    except ValidationError as err:
+        field, message = schema.format_error(err)
+        raise datafiles.DataFileError(path, f"{where}: {field} {message}", row=position, field=field) from None
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, LayerSpec]:

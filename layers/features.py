@@ -237,7 +237,7 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """A vector file read as it is, checked for its schema's attributes."""
-    return datafiles.read_vector(spec.path, required=spec.schema)
+    return datafiles.read_vector(spec.path, required=spec.attributes)
 
 
 _BUILDERS = {
@@ -252,7 +252,7 @@ _BUILDERS = {
 def _layer_frame(layer_id: str) -> gpd.GeoDataFrame:
     spec = catalogue.layer(layer_id)
     frame = _BUILDERS[spec.builder](spec)
-    missing = [c for c in spec.schema if c not in frame.columns]
+    missing = [c for c in spec.attributes if c not in frame.columns]
     if missing:
         raise datafiles.DataFileError(spec.path, f"layer {spec.id!r} lacks attributes {missing} named in its schema")
     return frame

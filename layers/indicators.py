@@ -8,19 +8,21 @@ or the plan layers, with their formula in the catalogue.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from geo import boundaries, datafiles
 from geo.paths import DATA_DIR
 from layers import features, schema
 
 CATALOGUE_FILE = DATA_DIR / "indicators" / "catalogue.json"
-LEVELS = ("prefecture", "county")
-KINDS = ("numeric", "categorical")
+Level = Literal["prefecture", "county"]
+Kind = Literal["numeric", "categorical"]
+LEVELS: tuple[str, ...] = ("prefecture", "county")
+KINDS: tuple[str, ...] = ("numeric", "categorical")
 DERIVED_METHODS: dict[str, frozenset[str]] = {
     "area_km2": frozenset(),
     "ratio": frozenset({"numerator", "denominator", "scale"}),
@@ -32,9 +34,13 @@ DERIVED_METHODS: dict[str, frozenset[str]] = {
 VALUE_COLUMNS = ("code", "value", "source_ids", "confidence", "note")
 
 
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """One indicator: what it measures, its unit, year, level, where its values come from."""
+class IndicatorSpec(BaseModel):
+    """One indicator: what it measures, its unit, year, level, where its values come from.
+
+    A frozen pydantic model: a catalogue entry is checked field by field when it is read.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     title_zh: str
@@ -42,17 +48,39 @@ class IndicatorSpec:
     unit_zh: str
     unit_en: str
     year: str
-    level: str
-    kind: str
+    level: Level
+    kind: Kind
     data: str | None
     derived: dict[str, Any] | None
     formula_zh: str | None
     formula_en: str | None
     source_ids: tuple[str, ...]
     licence: str
-    confidence: str
+    confidence: schema.Confidence
     description_zh: str
     description_en: str
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"must be letters, digits, _ (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source_of_values(self) -> IndicatorSpec:
+        if (self.data is None) == (self.derived is None):
+            raise ValueError("give exactly one of data and derived")
+        if self.derived is not None:
+            method = self.derived.get("method")
+            if method not in DERIVED_METHODS or not set(self.derived) - {"method"} <= DERIVED_METHODS[str(method)]:
+                raise ValueError(f"derived: method must be one of {sorted(DERIVED_METHODS)} with its options")
+        return self
 
     def title(self, lang: str = "zh") -> str:
         """The title in ``lang``."""
@@ -67,7 +95,7 @@ class IndicatorSpec:
         return self.description_en if lang == "en" else self.description_zh
 
 
-_FIELDS = {f.name for f in fields(IndicatorSpec)}
+_FIELDS = set(IndicatorSpec.model_fields)
 
 
 def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> IndicatorSpec:
@@ -80,24 +108,11 @@ def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> I
     """
     where = f"indicator {position} ({entry.get('id', '?')})"
     schema.check_entry_keys(entry, _FIELDS, path, position, where)
-    checks = [
-        ("level", entry["level"] in LEVELS, f"must be one of {LEVELS}"),
-        ("kind", entry["kind"] in KINDS, f"must be one of {KINDS}"),
-        ("data", (entry["data"] is None) != (entry["derived"] is None), "give exactly one of data and derived"),
-        ("confidence", entry["confidence"] in ("H", "M-H", "M", "L-M", "L"), "must be H, M-H, M, L-M or L"),
-        ("id", isinstance(entry["id"], str) and entry["id"].replace("_", "").isalnum(), "must be letters, digits, _"),
-    ]
-    derived = entry["derived"]
-    if derived is not None:
-        method = derived.get("method") if isinstance(derived, dict) else None
-        ok = method in DERIVED_METHODS and set(derived) - {"method"} <= DERIVED_METHODS[str(method)]
-        checks.append(("derived", ok, f"method must be one of {sorted(DERIVED_METHODS)} with its options"))
-    for key, ok, message in checks:
-        if not ok:
-            raise datafiles.DataFileError(path, f"{where}: {message} (got {entry[key]!r})", row=position, field=key)
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
-    values["year"] = str(values["year"])
-    return IndicatorSpec(**values)  # type: ignore[arg-type]
+    try:
+        return IndicatorSpec.model_validate(entry)
+    except ValidationError as err:
+        field, message = schema.format_error(err)
+        raise datafiles.DataFileError(path, f"{where}: {message}", row=position, field=field) from None
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, IndicatorSpec]:

@@ -454,7 +454,8 @@ def check_entry_keys(entry: object, allowed: set[str], path: Path | str, positio
         raise datafiles.DataFileError(path, f"{where}: {'; '.join(parts)}", row=position)
 
 
-def _format_error(err: ValidationError) -> tuple[str, str]:
+def format_error(err: ValidationError) -> tuple[str, str]:
+    """The field and a short message of a pydantic error's first problem (literal choices show the input)."""
     first = err.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "(row)"
     message = first["msg"].removeprefix("Value error, ")
@@ -519,7 +520,7 @@ def read_table(path: Path | str, model: str) -> pd.DataFrame:
         try:
             rows.append(row_model.model_validate(record).model_dump())
         except ValidationError as err:
-            problems.append((number, *_format_error(err)))
+            problems.append((number, *format_error(err)))
     if problems:
         number, field, message = problems[0]
         more = f" ({len(problems) - 1} more bad row(s))" if len(problems) > 1 else ""

@@ -95,7 +95,7 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     actuals = tables["layers/target_actuals.csv"]
     bad = ~actuals["target_id"].isin(targets)
     problems += _rows_where("layers/target_actuals.csv", actuals, bad, "target_id", lambda v: f"no target {v!r}")
-    return problems + check_target_places(tables["layers/plan_targets.csv"])
+    return problems
 
 
 def check_target_places(targets: pd.DataFrame) -> list[Problem]:
@@ -296,6 +296,7 @@ def _check_across(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     if problems:
         return problems
     problems += check_target_actuals(tables)
+    problems += check_target_places(tables["layers/plan_targets.csv"])  # builds layers: needs valid references
     facilities = tables["layers/facilities.csv"]
     points = gpd.GeoDataFrame(facilities, geometry=features.facility_points(facilities))
     problems += check_points_in_units(points)

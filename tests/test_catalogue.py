@@ -16,7 +16,7 @@ SPECS = list(catalogue.catalogue().values())
 def test_every_layer_loads_and_matches_its_schema(spec):
     gdf = features.layer_data(spec.id)
     assert len(gdf) > 0
-    assert set(spec.schema) <= set(gdf.columns)
+    assert set(spec.attributes) <= set(gdf.columns)
     assert gdf.crs.to_epsg() == 4326
     missing = shapely.is_missing(gdf.geometry.values)
     assert shapely.is_valid(gdf.geometry.values[~missing]).all()
