@@ -73,9 +73,7 @@ class IndicatorSpec(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _one_source_of_values(self) -> IndicatorSpec:
-        if (self.data is None) == (self.derived is None):
-            raise ValueError("give exactly one of data and derived")
+    def _known_derivation(self) -> IndicatorSpec:
         if self.derived is not None:
             method = self.derived.get("method")
             if method not in DERIVED_METHODS or not set(self.derived) - {"method"} <= DERIVED_METHODS[str(method)]:
@@ -109,10 +107,15 @@ def spec_from_entry(entry: dict[str, Any], position: int, path: Path | str) -> I
     where = f"indicator {position} ({entry.get('id', '?')})"
     schema.check_entry_keys(entry, _FIELDS, path, position, where)
     try:
-        return IndicatorSpec.model_validate(entry)
+        spec = IndicatorSpec.model_validate(entry)
     except ValidationError as err:
         field, message = schema.format_error(err)
         raise datafiles.DataFileError(path, f"{where}: {message}", row=position, field=field) from None
+    if (spec.data is None) == (spec.derived is None):  # a catalogue entry says where its values come from
+        raise datafiles.DataFileError(
+            path, f"{where}: give exactly one of data and derived", row=position, field="data"
+        )
+    return spec
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, IndicatorSpec]:
