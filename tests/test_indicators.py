@@ -98,6 +98,26 @@ def test_catalogue_errors_name_the_entry(tmp_path):
         indicators.load_catalogue(path)
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"confidence": "very high"}, "confidence", "'very high'"),
+        ({"title_en": 12}, "title_en", "valid string"),
+        ({"id": "gdp-2023"}, "id", "letters, digits, _"),
+        ({"data": None, "derived": None}, "data", "exactly one of data and derived"),
+        ({"data": None, "derived": {"method": "guess"}}, "(row)", "method must be one of"),
+    ],
+)
+def test_catalogue_entry_types_and_choices_are_checked(tmp_path, change, field, words):
+    raw = json.loads(indicators.CATALOGUE_FILE.read_text(encoding="utf-8"))
+    entry = dict(raw["indicators"][1], **change)
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps({"indicators": [entry]}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(datafiles.DataFileError) as caught:
+        indicators.load_catalogue(path)
+    assert caught.value.field == field and words in str(caught.value)
+
+
 def test_table_with_a_wrong_level_code(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("code,value,source_ids,confidence,note\n420100,1,PLAN,H,\n420102,2,PLAN,H,\n", encoding="utf-8")
