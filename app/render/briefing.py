@@ -1,7 +1,9 @@
 """The briefing pack: one multi-page PDF of maps, the plan's targets and an optional atlas.
 
 The pages: a cover, the layout map, a map per layer group, a map per indicator, the
-plan's targets table and, optionally, an atlas page per prefecture-level unit. Every
+plan's targets table (with each target's status), the plan evaluation (the scorecard,
+``evaluation_pages``, and the headline charts, ``evaluation_charts``) and, optionally,
+an atlas page per prefecture-level unit. Every
 map page is a snapshot (``figure.build_figure``), so the pack looks like the single
 snapshots. The pages are listed first (``plan_pages``), which gives the page count and
 the cover's contents before anything is drawn.
@@ -9,6 +11,7 @@ the cover's contents before anything is drawn.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,11 +21,11 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from app.render import figure, fonts, furniture, geometry, page, text
+from app.render import evaluation_charts, evaluation_pages, figure, fonts, furniture, geometry, page, text
 from app.render.furniture import INK, MUTED, LegendItem
 from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import boundaries, datafiles
-from layers import catalogue, classify, features, indicators, provenance
+from layers import catalogue, classify, features, indicators, provenance, scorecard
 from layers.choropleth import choropleth
 from layers.style import style
 
@@ -36,15 +39,16 @@ DEFAULT_INDICATORS: tuple[str, ...] = (
     "facility_count",
 )
 PAPER = "a4-landscape"
-#: Targets table: rows per page and the column layout (share of the width, header per language).
+#: Targets table: rows per page and the column layout (share of the width, header word in ``text.WORDS``).
 TARGET_ROWS_PER_PAGE = 24
-TARGET_COLUMNS: tuple[tuple[str, float, str, str], ...] = (
-    ("article", 0.06, "条款", "Art."),
-    ("indicator", 0.36, "指标", "Indicator"),
-    ("target", 0.17, "目标", "Target"),
-    ("deadline", 0.11, "期限", "By"),
-    ("actual", 0.20, "最新实际值（日期）", "Latest actual (date)"),
-    ("sources", 0.10, "来源", "Sources"),
+TARGET_COLUMNS: tuple[tuple[str, float, str], ...] = (
+    ("article", 0.05, "eval_col_article"),
+    ("indicator", 0.30, "eval_col_indicator"),
+    ("target", 0.16, "eval_col_target"),
+    ("deadline", 0.09, "eval_col_deadline"),
+    ("actual", 0.18, "eval_col_actual"),
+    ("status", 0.13, "eval_col_status"),
+    ("sources", 0.09, "eval_col_sources"),
 )
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -82,11 +86,12 @@ WORDS: dict[str, dict[str, str]] = {
 class PackPage:
     """One page of the pack: its kind, title, and the map request or table rows it shows."""
 
-    kind: str  # cover | map | targets
+    kind: str  # cover | map | targets | evaluation | evaluation_charts
     title: str
     request: SnapshotRequest | None = None
     rows: pd.DataFrame | None = None
     facts: tuple[LegendItem, ...] = ()
+    counts: tuple[tuple[str, int], ...] = ()  # targets per status, on the first evaluation page
 
 
 def _w(key: str, lang: str, **values: object) -> str:
@@ -114,37 +119,38 @@ def _number(value: float) -> str:
     return classify.format_number(value, classify.decimals_for([value], 4))
 
 
-def targets_table(lang: str = "zh") -> pd.DataFrame:
-    """The plan's numeric targets with the latest sourced actual beside each (text columns, one row per target)."""
+def targets_table(lang: str = "zh", card: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The plan's numeric targets with their status and latest actual (text columns, one row per target).
+
+    ``status``, ``projected`` and the latest actual (the one the status rests on) come from ``card``
+    (``scorecard.scorecard()``; evaluated today when not given), so the table and the evaluation agree.
+    """
+    card = (scorecard.scorecard() if card is None else card).set_index("target_id")
     targets = features.table("layers/plan_targets.csv")
-    actuals = features.table("layers/target_actuals.csv")
-    dated = actuals[actuals["value"].notna()].sort_values(["target_id", "date"])
-    latest = dated.groupby("target_id").tail(1).set_index("target_id")
     rows = []
     for row in targets.to_dict("records"):
         target = f"{row['comparator']} {_number(row['value'])} {row['unit']}".replace(">=", "≥")
         if pd.notna(row["value_stretch"]):
             target += _w("stretch", lang, value=_number(row["value_stretch"]))
-        actual = _w("none", lang)
-        if row["target_id"] in latest.index:
-            hit = latest.loc[row["target_id"]]
-            actual = f"{_number(hit['value'])} {hit['unit']} ({hit['date']})"
+        evaluated = card.loc[row["target_id"]]
         rows.append(
             {
                 "article": str(row["plan_article"]),
                 "indicator": row["indicator_en" if lang == "en" else "indicator_zh"],
                 "target": target,
                 "deadline": row["target_date"] if isinstance(row["target_date"], str) else "",
-                "actual": actual,
+                "actual": evaluation_pages.actual_text(evaluated, lang),
+                "status": evaluated["status"],
+                "projected": bool(evaluated["projected"]),
                 "sources": ";".join(row["source_ids"]),
             }
         )
     return pd.DataFrame(rows)
 
 
-def targets_pages(lang: str = "zh") -> list[pd.DataFrame]:
+def targets_pages(lang: str = "zh", card: pd.DataFrame | None = None) -> list[pd.DataFrame]:
     """The targets table cut into pages of ``TARGET_ROWS_PER_PAGE`` rows."""
-    table = targets_table(lang)
+    table = targets_table(lang, card)
     count = max(1, math.ceil(len(table) / TARGET_ROWS_PER_PAGE))
     return [table.iloc[i * TARGET_ROWS_PER_PAGE : (i + 1) * TARGET_ROWS_PER_PAGE] for i in range(count)]
 
@@ -184,8 +190,9 @@ def plan_pages(
     atlas: bool = False,
     lang: str = "zh",
     approval_number: str | None = None,
+    today: dt.date | None = None,
 ) -> list[PackPage]:
-    """Every page of the pack, in order, before anything is drawn.
+    """Every page of the pack, in order, before anything is drawn (targets evaluated on ``today``).
 
     Raises
     ------
@@ -205,8 +212,14 @@ def plan_pages(
     for indicator_id in chosen:
         request = replace(base, indicator=indicator_id)
         pages.append(PackPage("map", indicators.indicator(indicator_id).title(lang), request))
-    for rows in targets_pages(lang):
+    card = scorecard.scorecard(today)
+    for rows in targets_pages(lang, card):
         pages.append(PackPage("targets", _w("targets", lang), rows=rows))
+    counts = evaluation_pages.counts_of(card)
+    for i, rows in enumerate(evaluation_pages.scorecard_pages(card, lang, page.layout(PAPER))):
+        pages.append(PackPage("evaluation", text.word("eval_title", lang), rows=rows, counts=counts if i == 0 else ()))
+    charts = evaluation_charts.headline_rows(card)
+    pages.append(PackPage("evaluation_charts", text.word("eval_charts_title", lang), rows=charts))
     if atlas:
         for code, name in boundaries.units("prefecture")[["code", "name_en" if lang == "en" else "name_zh"]].values:
             request = replace(base, extent=str(code))
@@ -253,24 +266,48 @@ def draw_targets(item: PackPage, lang: str, approval_number: str | None, number:
     rows = item.rows if item.rows is not None else pd.DataFrame()
     y = top
     x = 0.0
-    for _, share, zh, en in TARGET_COLUMNS:
-        ax.text(x, y, zh if lang == "zh" else en, fontsize=size, fontweight="bold", va="top", color=INK)
+    for _, share, head in TARGET_COLUMNS:
+        ax.text(x, y, text.word(head, lang), fontsize=size, fontweight="bold", va="top", color=INK)
         x += share * width
     y -= size * 1.8
     ax.axhline(y + size * 0.4, color=INK, linewidth=0.6)
     for record in rows.to_dict("records"):
         x = 0.0
         height = 1
-        for key, share, _, _ in TARGET_COLUMNS:
-            lines = geometry.wrap(str(record[key]), share * width / size - 1)
+        for key, share, _ in TARGET_COLUMNS:
+            if key == "status":
+                label = evaluation_pages.status_label(record["status"], record["projected"], lang)
+                lines = geometry.wrap(label, share * width / size - 2.5)
+                evaluation_pages.draw_status(ax, x, y, record["status"], record["projected"], lang, size)
+            else:
+                lines = geometry.wrap(str(record[key]), share * width / size - 1)
+                ax.text(x, y, "\n".join(lines), fontsize=size, va="top", color=INK, linespacing=1.25)
             height = max(height, len(lines))
-            ax.text(x, y, "\n".join(lines), fontsize=size, va="top", color=INK, linespacing=1.25)
             x += share * width
         y -= height * size * 1.25 + size * 0.6
         ax.axhline(y + size * 0.35, color="#cccccc", linewidth=0.4)
     sources = text.layer_sources_line(("layout",), lang) or ""
     furniture.footer(fig, layout, text.approval_line(approval_number, lang), [sources])
     return fig
+
+
+def draw_page(pages: list[PackPage], index: int, lang: str, approval_number: str | None) -> Figure:
+    """Draw page ``index`` (0-based) of ``pages``; numbered tables say which of their kind they are (n/total)."""
+    item = pages[index]
+    same = [i for i, p in enumerate(pages) if p.kind == item.kind]
+    position = (same.index(index) + 1, len(same))
+    approval = text.approval_line(approval_number, lang)
+    if item.kind == "cover":
+        return draw_cover(pages, lang, approval_number)
+    if item.kind == "targets":
+        return draw_targets(item, lang, approval_number, *position)
+    if item.kind == "evaluation" and item.rows is not None:
+        return evaluation_pages.draw_scorecard_page(item.rows, lang, approval, position, item.counts, PAPER)
+    if item.kind == "evaluation_charts" and item.rows is not None:
+        return evaluation_charts.draw_charts_page(item.rows, lang, approval, PAPER)
+    if item.request is None:
+        raise SnapshotError(f"page {index + 1} ({item.kind}) has nothing to draw")
+    return figure.build_figure(item.request, facts=list(item.facts)).figure
 
 
 def write_pack(
@@ -281,33 +318,24 @@ def write_pack(
     lang: str = "zh",
     approval_number: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    today: dt.date | None = None,
 ) -> int:
     """Write the pack to ``out`` (atomically) and return its number of pages.
 
-    ``progress(done, total, title)`` is called after each page.
+    ``progress(done, total, title)`` is called after each page. The plan's targets are evaluated
+    on ``today`` (default: today's date), which the evaluation pages print.
 
     Raises
     ------
     SnapshotError
         For an unknown indicator or language (before anything is written).
     """
-    pages = plan_pages(indicator_ids, atlas=atlas, lang=lang, approval_number=approval_number)
-    targets_total = sum(p.kind == "targets" for p in pages)
+    pages = plan_pages(indicator_ids, atlas=atlas, lang=lang, approval_number=approval_number, today=today)
     with fonts.style(), datafiles.atomic_path(out) as tmp:
         metadata = {"CreationDate": None, "ModDate": None, "Creator": "hubei-digital-map", "Title": pages[0].title}
         with PdfPages(tmp, metadata=metadata) as pdf:
-            targets_done = 0
-            for number, item in enumerate(pages, start=1):
-                if item.kind == "cover":
-                    fig = draw_cover(pages, lang, approval_number)
-                elif item.kind == "targets":
-                    targets_done += 1
-                    fig = draw_targets(item, lang, approval_number, targets_done, targets_total)
-                else:
-                    if item.request is None:
-                        raise SnapshotError(f"page {number} has no map request")
-                    fig = figure.build_figure(item.request, facts=list(item.facts)).figure
-                pdf.savefig(fig)
+            for index, item in enumerate(pages):
+                pdf.savefig(draw_page(pages, index, lang, approval_number))
                 if progress:
-                    progress(number, len(pages), item.title)
+                    progress(index + 1, len(pages), item.title)
     return len(pages)
