@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,9 +16,10 @@ import shapely
 
 from app.export import files as export
 from geo import crs
-from layers import catalogue, features
+from layers import catalogue, evaluation, features, scorecard
 
 LAYERS = list(catalogue.catalogue())
+DAY = dt.date(2026, 11, 30)
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +30,8 @@ def exported(tmp_path_factory):
         "geojson": export.export_layers(["all"], "geojson", root / "geojson"),
         "geojsonseq": export.export_layers(["all"], "geojsonseq", root / "seq"),
         "shp": export.export_layers(["all"], "shp", root / "shp"),
-        "csv": export.export_layers(["all"], "csv", root / "csv"),
-        "gpkg": export.export_layers(["all"], "gpkg", root / "all.gpkg", crs_choice="cgcs2000-gk"),
+        "csv": export.export_layers(["all"], "csv", root / "csv", as_of=DAY),
+        "gpkg": export.export_layers(["all"], "gpkg", root / "all.gpkg", crs_choice="cgcs2000-gk", as_of=DAY),
     }
     return root, out
 
@@ -94,6 +96,73 @@ def test_geopackage_carries_the_indicator_catalogue_and_targets(exported):
     targets = pyogrio.read_dataframe(root / "all.gpkg", layer="plan_targets")
     assert len(targets) == len(features.table("layers/plan_targets.csv"))
     assert "千兆宽带用户数" in set(targets["indicator_zh"])
+
+
+def test_geopackage_carries_the_scorecard_with_its_rule_version_and_date(exported):
+    root, out = exported
+    path = root / "all.gpkg"
+    table = pyogrio.read_dataframe(path, layer="plan_scorecard")
+    expected = scorecard.scorecard(DAY)
+    assert len(table) == len(expected) == 50
+    assert table["target_id"].tolist() == expected["target_id"].tolist()
+    assert table["status"].tolist() == expected["status"].tolist()
+    assert table["latest_value"].fillna(-1).tolist() == pytest.approx(expected["latest_value"].fillna(-1).tolist())
+    assert set(table["rule_version"]) == {evaluation.RULE_VERSION} and set(table["evaluated_on"]) == {DAY.isoformat()}
+    assert "base_date_x" not in table and "as_of" not in table
+    info = pyogrio.read_info(path, layer="plan_scorecard")
+    assert info["geometry_type"] is None  # a table without geometry
+    meta = info["layer_metadata"]
+    assert meta["RULE_VERSION"] == evaluation.RULE_VERSION and meta["EVALUATED_ON"] == "2026-11-30"
+    description = json.loads(meta["DESCRIPTION"])  # gpkg_contents.description, shown by QGIS and ogrinfo
+    assert description["rule_version"] == evaluation.RULE_VERSION and description["evaluated_on"] == "2026-11-30"
+    assert description["rows"] == 50 and description["statuses"]["at_risk"] == {"zh": "滞后", "en": "At risk"}
+    assert "rule 1, 2026-11-30" in meta["IDENTIFIER"]
+    assert out["gpkg"][0].layers == tuple(LAYERS)  # the scorecard is not counted as a layer
+
+
+def test_csv_export_writes_the_scorecard_beside_the_layers(exported):
+    root, out = exported
+    written = {w.path.name: w for w in out["csv"]}
+    item = written["plan_scorecard.csv"]
+    assert (item.table, item.rows, item.layers, item.features) == ("plan_scorecard", 50, (), 0)
+    assert sum(w.features for w in out["csv"]) == sum(len(_expected(i)) for i in LAYERS)
+    raw = (root / "csv" / "plan_scorecard.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # UTF-8 with BOM and CRLF rows, as the layers
+    table = pd.read_csv(root / "csv" / "plan_scorecard.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    gpkg = pyogrio.read_dataframe(root / "all.gpkg", layer="plan_scorecard")
+    assert table.columns.tolist() == gpkg.columns.tolist() and len(table) == 50
+    assert set(table["rule_version"]) == {evaluation.RULE_VERSION} and set(table["evaluated_on"]) == {"2026-11-30"}
+    expected = scorecard.scorecard(DAY)
+    assert table["status"].tolist() == expected["status"].tolist()
+    plain = expected["comparator"].tolist()
+    assert table["comparator"].tolist() == ["'" + c if c.startswith("=") else c for c in plain]
+
+
+def test_csv_scorecard_neutralises_formulas(tmp_path, monkeypatch):
+    real = export.scorecard_table
+
+    def hostile(as_of=None):
+        frame = real(as_of)
+        frame.loc[0, "note"] = '=HYPERLINK("http://x","y")'
+        frame.loc[1, "sources"] = "-1+2"
+        return frame
+
+    monkeypatch.setattr(export, "scorecard_table", hostile)
+    export.export_layers(["hubs"], "csv", tmp_path, as_of=DAY)
+    table = pd.read_csv(tmp_path / "plan_scorecard.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert table.loc[0, "note"] == '\'=HYPERLINK("http://x","y")' and table.loc[1, "sources"] == "'-1+2"
+    assert table.loc[0, "value"] == f"{scorecard.scorecard(DAY).loc[0, 'value']}"  # numbers stay numbers
+
+
+def test_the_evaluation_date_defaults_to_today_and_must_be_a_date(tmp_path):
+    export.export_layers(["hubs"], "csv", tmp_path / "today")
+    table = pd.read_csv(tmp_path / "today" / "plan_scorecard.csv", encoding="utf-8-sig", dtype=str)
+    assert set(table["evaluated_on"]) == {dt.date.today().isoformat()}
+    with pytest.raises(export.ExportError, match="evaluation date must be a date"):
+        export.export_layers(["hubs"], "csv", tmp_path / "bad", as_of="2026-11-30")  # type: ignore[arg-type]
+    assert not (tmp_path / "bad").exists()
+    geojson = export.export_layers(["hubs"], "geojson", tmp_path / "geojson")
+    assert [w.path.name for w in geojson] == ["hubs.geojson"]  # the scorecard goes with gpkg and csv only
 
 
 @pytest.mark.parametrize("layer_id", LAYERS)

@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "download": "app.export.files",
     "export_layers": "app.export.files",
     "neutralise_formulas": "app.export.files",
+    "scorecard_table": "app.export.files",
     "select": "app.export.files",
     "tool_version": "app.export.files",
     "register_ogc": "app.export.ogc",
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
         download,
         export_layers,
         neutralise_formulas,
+        scorecard_table,
         select,
         tool_version,
     )

@@ -33,7 +33,7 @@ from pyproj import CRS
 
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
-from layers import catalogue, features, indicators, provenance
+from layers import catalogue, evaluation, features, indicators, provenance, scorecard
 
 FORMATS: dict[str, str] = {
     "geojson": ".geojson",
@@ -98,6 +98,10 @@ class Written:
     layers: tuple[str, ...]
     features: int
     crs: str
+    #: For a table without geometry written beside the layers (``plan_scorecard.csv``): its name and rows;
+    #: ``layers`` is then empty and ``features`` 0, so counts of layers and features stay those of the map.
+    table: str = ""
+    rows: int = 0
 
 
 def select(layer_id: str, *, unit: str | None = None, bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
@@ -242,6 +246,11 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, geometry: str) -> None:
         x, y = ("lon", "lat") if geographic else ("x", "y")
         table[x] = shapely.get_x(points).round(6 if geographic else 2)
         table[y] = shapely.get_y(points).round(6 if geographic else 2)
+    _write_table_csv(table, path)
+
+
+def _write_table_csv(table: pd.DataFrame, path: Path) -> None:
+    """A table as CSV for spreadsheets: UTF-8 with BOM, formulas neutralised, CRLF rows."""
     table = table.map(neutralise_formulas)
     # CRLF rows (RFC 4180): a line break inside a value is then always quoted, never a new row.
     table.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -270,6 +279,50 @@ def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encodin
                 zf.write(part, part.name)
             zf.writestr(f"{layer_id}_fields.csv", mapping)
             zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False, lineterminator="\r\n"))
+
+
+SCORECARD_TABLE = "plan_scorecard"
+
+
+def scorecard_table(as_of: dt.date | None = None) -> pd.DataFrame:
+    """The plan's scorecard (``layers.scorecard``) as one flat table for files: a row per target, no geometry.
+
+    The scorecard's columns, with ``as_of`` renamed ``evaluated_on`` and preceded by ``rule_version``
+    (``evaluation.RULE_VERSION``), so that every row names the rule and the date its status comes from;
+    ``stretch_met`` is a nullable boolean. ``attrs`` keep ``rule_version`` and ``as_of``.
+    """
+    frame = scorecard.scorecard(as_of)
+    attrs = dict(frame.attrs)
+    if "base_date_x" in frame:
+        # Both the target and its evaluation have a ``base_date`` (the merge suffixes them): the evaluation's
+        # is the target's, or empty when it was not used, so one column keeps everything.
+        frame = frame.rename(columns={"base_date_x": "base_date"})
+        frame["base_date"] = frame["base_date"].fillna(frame.pop("base_date_y"))
+    frame["stretch_met"] = frame["stretch_met"].astype("boolean")
+    position = frame.columns.get_loc("as_of")
+    frame = frame.rename(columns={"as_of": "evaluated_on"})
+    frame.insert(int(position), "rule_version", attrs["rule_version"])  # type: ignore[arg-type]
+    frame.attrs.update(attrs)
+    return frame
+
+
+def scorecard_metadata(table: pd.DataFrame) -> dict[str, Any]:
+    """The metadata block of the exported scorecard: what it is, which rule and evaluation date, when."""
+    return {
+        "table": SCORECARD_TABLE,
+        "title_zh": "行动计划目标评估",
+        "title_en": "The plan's targets and their status",
+        "description_zh": "每项数值目标的状态（已达成、未达成、按进度、滞后、暂无数据）、最新实际值、进度与来源",
+        "description_en": "Every numeric target with its status (met, not met, on track, at risk, no data), "
+        "latest actual, progress and sources",
+        "rule": "layers/evaluation.py; data/layers/README.md, 'How a target's status is decided'",
+        "rule_version": table.attrs["rule_version"],
+        "evaluated_on": table.attrs["as_of"],
+        "statuses": {s: {"zh": v.zh, "en": v.en} for s, v in evaluation.STATUS_STYLE.items()},
+        "rows": len(table),
+        "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "tool": f"{TOOL} {tool_version()}",
+    }
 
 
 def _gpkg_tables() -> dict[str, pd.DataFrame]:
@@ -303,6 +356,7 @@ def export_layers(
     encoding: str = "utf-8",
     csv_geometry: str = "lonlat",
     progress: Callable[[str], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> list[Written]:
     """Export layers; every file is written to a temporary name first and renamed when complete.
 
@@ -314,8 +368,9 @@ def export_layers(
         The output: a folder for one-file-per-layer formats, a ``.gpkg`` file for ``gpkg``.
     fmt
         A key of ``FORMATS``. ``gpkg`` writes one file (``out``) with a table per layer plus
-        the indicator catalogue and the plan's targets; the others write one file per layer
-        into the folder ``out``.
+        the indicator catalogue, the plan's targets and actuals and the plan's scorecard
+        (``plan_scorecard``); the others write one file per layer into the folder ``out``,
+        ``csv`` also ``plan_scorecard.csv``.
     crs_choice
         A key of ``CRS_CHOICES``; GeoJSON accepts only ``wgs84``.
     unit, bbox
@@ -328,6 +383,9 @@ def export_layers(
         ``lonlat`` (a point per feature) or ``wkt``.
     progress
         Called with a short message as each layer is written.
+    as_of
+        The date the scorecard's statuses are evaluated on (default: today); named in the
+        scorecard's ``rule_version`` / ``evaluated_on`` columns and its metadata.
 
     Raises
     ------
@@ -348,19 +406,24 @@ def export_layers(
         raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
     if csv_geometry not in ("lonlat", "wkt"):
         raise ExportError("--csv-geometry must be lonlat or wkt")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise ExportError(f"the evaluation date must be a date, got {shown(as_of)}")
     frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
+    # The plan's scorecard goes with GeoPackage and CSV exports (whole: it is the plan's, not the selection's).
+    score = scorecard_table(as_of) if fmt in ("gpkg", "csv") else None
     if crs_choice.lower() == "cgcs2000-gk":  # one zone for the whole export, from the data's centre
         crs_choice = f"epsg:{crs.gk_zone_epsg(_centre_lon(frames))}"
     out_path = Path(out)
     if fmt == "gpkg":
+        assert score is not None
         try:
-            return [_export_gpkg(frames, out_path, crs_choice, progress)]
+            return [_export_gpkg(frames, out_path, crs_choice, score, progress)]
         except WRITE_ERRORS as exc:
             raise write_failed(exc, out_path) from exc
     if out_path.exists() and not out_path.is_dir():
         raise ExportError(f"{out_path} is a file; give a folder for {fmt} (one file per layer)")
     try:
-        return _export_files(frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, progress)
+        return _export_files(frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, score, progress)
     except WRITE_ERRORS as exc:
         raise write_failed(exc, out_path) from exc
 
@@ -373,9 +436,13 @@ def _export_files(
     precision: int,
     encoding: str,
     csv_geometry: str,
+    score: pd.DataFrame | None,
     progress: Callable[[str], None] | None,
 ) -> list[Written]:
-    """One file per layer, staged in a temporary folder beside ``out_path`` and moved in when all are written."""
+    """One file per layer, staged in a temporary folder beside ``out_path`` and moved in when all are written.
+
+    With ``score`` (CSV exports) the scorecard is written beside the layers as ``plan_scorecard.csv``.
+    """
     written = []
     with tempfile.TemporaryDirectory(dir=_writable_parent(out_path)) as tmp:
         staged = []
@@ -395,6 +462,12 @@ def _export_files(
             staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
             if progress:
                 progress(f"{layer_id}: {len(frame)} features -> {name}")
+        if score is not None:
+            name = f"{SCORECARD_TABLE}.csv"
+            _write_table_csv(score, Path(tmp) / name)
+            staged.append(
+                (Path(tmp) / name, Written(out_path / name, (), 0, "", table=SCORECARD_TABLE, rows=len(score)))
+            )
         out_path.mkdir(parents=True, exist_ok=True)
         for target, result in staged:
             shutil.move(str(target), result.path)  # same file system: a rename
@@ -423,7 +496,11 @@ def _writable_parent(out_path: Path) -> Path:
 
 
 def _export_gpkg(
-    frames: dict[str, gpd.GeoDataFrame], out_path: Path, crs_choice: str, progress: Callable[[str], None] | None
+    frames: dict[str, gpd.GeoDataFrame],
+    out_path: Path,
+    crs_choice: str,
+    score: pd.DataFrame,
+    progress: Callable[[str], None] | None,
 ) -> Written:
     if out_path.is_dir():
         raise ExportError(f"{out_path} is a folder; give a .gpkg file name for --format gpkg")
@@ -452,6 +529,20 @@ def _export_gpkg(
                 progress(f"{layer_id}: {len(frame)} features")
         for name, table in _gpkg_tables().items():
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
+        # The rule and evaluation date where GIS tools show them: gpkg_contents' description (QGIS and
+        # ogrinfo show it), the layer's metadata items, and the rule_version and evaluated_on columns.
+        pyogrio.write_dataframe(
+            score,
+            tmp,
+            layer=SCORECARD_TABLE,
+            driver="GPKG",
+            layer_options={
+                "IDENTIFIER": f"行动计划目标评估 Plan scorecard (rule {score.attrs['rule_version']}, "
+                f"{score.attrs['as_of']})",
+                "DESCRIPTION": json.dumps(scorecard_metadata(score), ensure_ascii=False),
+            },
+            layer_metadata={"RULE_VERSION": score.attrs["rule_version"], "EVALUATED_ON": score.attrs["as_of"]},
+        )
     return Written(out_path, tuple(frames), total, "/".join(sorted(labels)))
 
 
