@@ -10,6 +10,7 @@ from app.cli.export_commands import cmd_export
 from app.cli.render_commands import cmd_briefing, cmd_html, cmd_snapshot
 from app.cli.serve_command import cmd_serve
 from app.cli.tables import UNIT_FORMATS
+from app.cli.targets_command import STATUSES, cmd_targets, iso_date, plan_article
 from geo import boundaries
 
 
@@ -84,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_ind.add_argument("--source-url", help="add: the source's address")
     p_ind.add_argument("--replace", action="store_true", help="add: overwrite an indicator with the same id")
     p_ind.set_defaults(func=cmd_indicators)
+    p_tg = sub.add_parser(
+        "targets", help="the plan's numeric targets with their status, latest actual, progress and sources"
+    )
+    p_tg.add_argument("--status", choices=STATUSES, help="only targets with this status")
+    p_tg.add_argument("--article", type=plan_article, metavar="N", help="only targets of this plan article (1-27)")
+    p_tg.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
+    p_tg.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    p_tg.add_argument(
+        "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="evaluate the targets on this date (default: today)"
+    )
+    p_tg.set_defaults(func=cmd_targets)
     p_exp = sub.add_parser("export", help="export layers as GeoJSON, GeoPackage, Shapefile or CSV")
     p_exp.add_argument("--layers", default="all", help="comma-separated layer ids, or 'all' (default)")
     p_exp.add_argument("--format", default="geojson", choices=("geojson", "geojsonseq", "gpkg", "shp", "csv"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from geo import boundaries
@@ -27,6 +30,53 @@ def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:
         return table.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     shown = table.fillna("")
     return shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + f"\n{len(table)} {noun}\n"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters (Chinese) take two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text
+    )
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` terminal columns, ending with ``…`` when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        w = display_width(char)
+        if used + w > width - 1:
+            break
+        out, used = out + char, used + w
+    return out + "…"
+
+
+def text_table(
+    rows: Sequence[Mapping[str, str]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    right: Sequence[str] = (),
+    max_width: Mapping[str, int] | None = None,
+) -> str:
+    """Rows as aligned text for a terminal, Chinese counted two columns wide.
+
+    ``columns`` are (key, header) pairs; ``right`` the keys aligned right (numbers); ``max_width`` cuts a
+    column's values to that many terminal columns (``…`` marks a cut). Every line ends with a newline.
+    """
+    limits = max_width or {}
+    cells = [[_fit(str(row.get(key, "")), limits.get(key, 10_000)) for key, _ in columns] for row in rows]
+    headers = [header for _, header in columns]
+    widths = [max([display_width(h)] + [display_width(line[i]) for line in cells]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for (key, _), value, width in zip(columns, values, widths, strict=True):
+            pad = " " * (width - display_width(value))
+            parts.append(pad + value if key in right else value + pad)
+        return "  ".join(parts).rstrip() + "\n"
+
+    return line(headers) + "".join(line(values) for values in cells)
 
 
 def layers_table(lang: str = "zh") -> pd.DataFrame:
