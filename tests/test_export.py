@@ -285,6 +285,22 @@ def test_cli_export_reports_progress_and_errors(tmp_path):
         [exe, "export", "--layers", "nope", "--out", str(tmp_path / "x")], capture_output=True, text=True
     )
     assert bad.returncode == 2 and "unknown layer(s) ['nope']" in bad.stderr and "nothing was written" in bad.stderr
+    scored = subprocess.run(
+        [exe, "export", "--layers", "hubs", "--format", "csv", "--as-of", "2025-06-30", "--out", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+    )
+    assert scored.returncode == 0, scored.stderr
+    assert f"wrote {tmp_path / 'c' / 'plan_scorecard.csv'} (plan_scorecard: 50 rows, no geometry)" in scored.stdout
+    assert f"on 2025-06-30, rule version {evaluation.RULE_VERSION}" in scored.stdout
+    table = pd.read_csv(tmp_path / "c" / "plan_scorecard.csv", encoding="utf-8-sig", dtype=str)
+    assert set(table["evaluated_on"]) == {"2025-06-30"}
+    bad_date = subprocess.run(
+        [exe, "export", "--format", "csv", "--as-of", "2025-02-30", "--out", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+    )
+    assert bad_date.returncode == 2 and "argument --as-of" in bad_date.stderr and not (tmp_path / "d").exists()
     unwritable = subprocess.run(
         [exe, "export", "--layers", "prefectures", "--format", "gpkg", "--out", "/proc/hubei.gpkg"],
         capture_output=True,

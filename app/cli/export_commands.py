@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from app.cli.tables import catalogue_ids
@@ -39,6 +40,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             csv_geometry=args.csv_geometry,
             progress=progress,
+            as_of=args.as_of,
         )
     except export.ExportError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
@@ -47,5 +49,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
         return 1
     for item in written:
-        print(f"wrote {item.path} ({', '.join(item.layers)}: {item.features} features, {item.crs})")
+        if item.table:
+            print(f"wrote {item.path} ({item.table}: {item.rows} rows, no geometry)")
+        else:
+            print(f"wrote {item.path} ({', '.join(item.layers)}: {item.features} features, {item.crs})")
+    if args.format in ("gpkg", "csv"):
+        from layers import evaluation
+
+        as_of = args.as_of or dt.date.today()
+        print(f"plan_scorecard: the targets' status on {as_of.isoformat()}, rule version {evaluation.RULE_VERSION}")
     return 0

@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("--precision", type=int, default=6, help="GeoJSON coordinate decimals (default 6)")
     p_exp.add_argument("--encoding", default="utf-8", help="shapefile attribute encoding: utf-8 (default) or gbk")
     p_exp.add_argument("--csv-geometry", default="lonlat", choices=("lonlat", "wkt"), help="CSV geometry columns")
+    p_exp.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="gpkg and csv: evaluate the plan's scorecard on this date (default: today)",
+    )
     p_exp.set_defaults(func=cmd_export)
     from app.render import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
 
