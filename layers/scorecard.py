@@ -27,7 +27,6 @@ TARGET_COLUMNS = (
     "unit",
     "target_date",
     "measure",
-    "base_date",
     "responsible_zh",
     "map_layer",
     "map_features",
@@ -37,7 +36,8 @@ TARGET_COLUMNS = (
 def scorecard(today: dt.date | None = None) -> pd.DataFrame:
     """Every target (``plan_targets.csv`` order) with its evaluation on ``today`` (default: today's date).
 
-    Columns: ``TARGET_COLUMNS``, then the columns of ``evaluation.evaluate_all``, then ``sources``
+    Columns: ``TARGET_COLUMNS``, then the columns of ``evaluation.evaluate_all`` (``base_date`` among
+    them: the target's base year, for growth and doubling targets), then ``sources``
     (the latest actual's sources in words) and ``unit_codes`` (``;``-joined prefecture codes the target
     concerns through its ``map_layer``/``map_features``; empty for province-wide targets).
     ``attrs`` carry ``rule_version`` and ``as_of`` (the evaluation date, ISO).
