@@ -443,7 +443,7 @@ def test_a_worker_killed_mid_export_fails_cleanly_and_the_others_go_on(tmp_path)
             if not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in job_pids):
                 break
             time.sleep(0.1)
-        assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in jobs)
+        assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in job_pids)
         assert requests.get(f"{base}/export?layers=computing&format=geojson", timeout=60).status_code == 200
 
 

@@ -252,9 +252,9 @@ def test_evaluate_all_on_the_shipped_data():
     assert frame["status"].isin(evaluation.STATUSES).all()
     assert frame.attrs["rule_version"] == evaluation.RULE_VERSION and (frame["as_of"] == "2026-11-30").all()
     status = frame.set_index("target_id")
-    assert status.loc["T-art18-5g", "status"] == "met"  # 163,800 by 2024-10-31 >= 120,000
+    assert status.loc["T-art18-5g", "status"] == "met"  # 163,800 by 2024-10-31 >= 120,000, 182,500 after
     assert status.loc["T-art13-id-reg", "status"] == "met"
-    assert tuple(status.loc["T-art6-software", ["status", "projected"]]) == ("at_risk", True)
+    assert tuple(status.loc["T-art6-software", ["status", "projected"]]) == ("met", False)  # 3,546.96 in 2024
     assert tuple(status.loc["T-art2-core-va-2024", ["status", "projected"]]) == ("at_risk", True)
     assert status.loc["T-art2-core-va-2024", "base_value"] == pytest.approx(3215.83)
     assert status.loc["T-art19-racks", "status"] == "at_risk" and "set aside" in status.loc["T-art19-racks", "note"]

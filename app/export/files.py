@@ -293,11 +293,6 @@ def scorecard_table(as_of: dt.date | None = None) -> pd.DataFrame:
     """
     frame = scorecard.scorecard(as_of)
     attrs = dict(frame.attrs)
-    if "base_date_x" in frame:
-        # Both the target and its evaluation have a ``base_date`` (the merge suffixes them): the evaluation's
-        # is the target's, or empty when it was not used, so one column keeps everything.
-        frame = frame.rename(columns={"base_date_x": "base_date"})
-        frame["base_date"] = frame["base_date"].fillna(frame.pop("base_date_y"))
     frame["stretch_met"] = frame["stretch_met"].astype("boolean")
     position = frame.columns.get_loc("as_of")
     frame = frame.rename(columns={"as_of": "evaluated_on"})
