@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Hubei digital economy map (gunicorn) on http://{args.host}:{args.port}/", flush=True)
         os.execv(command[0], command)  # gunicorn's master takes this process (and its signals)
     from app.serve.server import create_app  # imported here: `units` should not pay for Dash
-    from app.web.layout import INITIAL_ZOOM
+    from app.web.layer_urls import INITIAL_ZOOM
     from geo.simplify import band_for_zoom
     from layers import webdata
 

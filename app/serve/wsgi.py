@@ -9,7 +9,7 @@ requests.
 from __future__ import annotations
 
 from app.serve.server import create_app
-from app.web.layout import INITIAL_ZOOM
+from app.web.layer_urls import INITIAL_ZOOM
 from geo.simplify import band_for_zoom
 from layers import webdata
 from layers.choropleth import choropleth

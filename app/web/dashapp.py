@@ -12,7 +12,8 @@ from dash import Dash
 from flask import has_request_context, request
 
 from app import settings
-from app.web import callbacks, first_view, layout, viewstate
+from app.web import callbacks, first_view, page, viewstate
+from app.web.layer_urls import preload_links
 
 #: Script chunks Dash loads only once the page's layout is known (the map's GeoJSON and
 #: Geobuf decoder, the dropdowns, sliders and upload box): fetched early, they are ready
@@ -39,7 +40,7 @@ class MapDash(Dash):
             f'<link rel="preload" href="{root}{name}" as="fetch" crossorigin="anonymous">'
             for name in ("_dash-layout", "_dash-dependencies")
         )
-        kwargs["metas"] = kwargs.get("metas", "") + layout.preload_links(state) + chunks + dash_json
+        kwargs["metas"] = kwargs.get("metas", "") + preload_links(state) + chunks + dash_json
         # A static picture of the opening view, shown until the interactive map has painted.
         kwargs["app_entry"] = first_view.html_for(state) + kwargs.get("app_entry", "")
         return str(super().interpolate_index(**kwargs))
@@ -48,7 +49,7 @@ class MapDash(Dash):
 def serve_layout() -> Any:
     """The app's layout, drawn for the address the page was opened with (its referrer), if known."""
     referrer = request.referrer if has_request_context() else None
-    return layout.shell(urlparse(referrer).query if referrer else None)
+    return page.shell(urlparse(referrer).query if referrer else None)
 
 
 def create_dash() -> Dash:

@@ -1,0 +1,183 @@
+"""Files of the current view: the layers switched on (the CLI's exporter) and a briefing map (the CLI's renderer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html, no_update
+
+from app import jobs
+from app.export import files as export
+from app.i18n import t
+from app.web import ids, viewstate
+from app.web.layers_panel import visible_layers
+from app.web.widgets import dropdown_options, section
+
+#: Snapshot choices: paper sizes and formats (the renderer's own names).
+SNAPSHOT_PAPERS = [
+    ("a4-landscape", "A4 横向", "A4 landscape"),
+    ("a4-portrait", "A4 纵向", "A4 portrait"),
+    ("a3-landscape", "A3 横向", "A3 landscape"),
+    ("a3-portrait", "A3 纵向", "A3 portrait"),
+]
+
+
+SNAPSHOT_FORMATS = [
+    ("pdf", "PDF（矢量，可打印）", "PDF (vector, for print)"),
+    ("png", "PNG（300 dpi）", "PNG (300 dpi)"),
+    ("svg", "SVG（矢量，可编辑）", "SVG (vector, editable)"),
+    ("html", "交互式 HTML（离线可用）", "Interactive HTML (works offline)"),
+]
+
+
+def snapshot_panel(lang: str) -> html.Details:
+    """Make a briefing map of the current view (layers, indicator, classes, extent, language)."""
+    return section(
+        t("snapshot", lang),
+        [
+            html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_PAPER,
+                options=dropdown_options(SNAPSHOT_PAPERS, lang),
+                value="a4-landscape",
+                clearable=False,
+            ),
+            html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_FORMAT, options=dropdown_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
+            ),
+            html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
+            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **{"aria-live": "polite"}),
+            dcc.Download(id=ids.SNAPSHOT),
+        ],
+        class_name="snapshot",
+    )
+
+
+def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
+    """The snapshot renderer's state for the view in the address: layers, indicator, classes, extent, language."""
+    view = viewstate.parse(query)
+    return {
+        "layers": list(view.layers),
+        "indicator": view.indicator,
+        "scheme": view.scheme,
+        "k": view.k,
+        "palette": view.palette,
+        "extent": view.unit or "province",
+        "paper": paper,
+        "format": "pdf" if fmt == "html" else fmt,
+        "lang": view.lang,
+    }
+
+
+def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: str = "zh") -> tuple[Any, list[Any]]:
+    """Render the current view as a briefing map (PDF, PNG, SVG) or a standalone HTML map, and send it.
+
+    Uses the CLI's renderer (``app.render``), so the file is what ``hubei-map snapshot``
+    makes with the same choices.
+    """
+    from app import render
+    from app.render import html_map
+
+    if not n_clicks:
+        return no_update, []
+    state = snapshot_state(query, paper, fmt)
+    if state["indicator"] and viewstate.UPLOAD_ID.match(str(state["indicator"])):
+        return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
+    try:
+        request = render.request_from_state(state)
+        with jobs.slot("snapshot") as job:
+            if fmt == "html":
+                body, name = job.call(html_map.to_html, request).encode("utf-8"), "hubei-map.html"
+            else:
+                body, name = job.call(render.render, request), f"hubei-map_{paper}.{state['format']}"
+    except jobs.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
+    except (render.SnapshotError, render.FontError) as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"
+    return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
+
+
+#: Download choices shown in the app (the CLI offers the same and a few more).
+DOWNLOAD_FORMATS = [
+    ("geojson", "GeoJSON（WGS-84）", "GeoJSON (WGS-84)"),
+    ("gpkg", "GeoPackage（单文件）", "GeoPackage (one file)"),
+    ("shp", "Shapefile（zip）", "Shapefile (zipped)"),
+    ("csv", "CSV 属性表", "CSV attributes"),
+]
+
+
+DOWNLOAD_CRS = [
+    ("wgs84", "WGS-84 经纬度", "WGS-84 lon/lat"),
+    ("cgcs2000", "CGCS2000 经纬度", "CGCS2000 lon/lat"),
+    ("cgcs2000-gk", "CGCS2000 高斯-克吕格3度带", "CGCS2000 Gauss-Kruger 3° zone"),
+    ("webmercator", "Web 墨卡托", "Web Mercator"),
+    ("gcj02", "GCJ-02（高德，仅供叠加）", "GCJ-02 (Amap overlay only)"),
+]
+
+
+def download_panel(lang: str) -> html.Details:
+    """Download the layers now switched on, in a chosen format and CRS (same files as the CLI)."""
+    return section(
+        t("download", lang),
+        [
+            html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
+            dcc.Dropdown(
+                id=ids.DOWNLOAD_FORMAT,
+                options=dropdown_options(DOWNLOAD_FORMATS, lang),
+                value="geojson",
+                clearable=False,
+            ),
+            html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
+            dcc.Dropdown(
+                id=ids.DOWNLOAD_CRS, options=dropdown_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False
+            ),
+            dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
+            html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
+            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **{"aria-live": "polite"}),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        class_name="download",
+    )
+
+
+def download_layers(
+    n_clicks: int,
+    layer_values: list[list[str] | None] | None,
+    fmt: str,
+    crs_choice: str,
+    only_view: list[str] | None,
+    bounds: list[list[float]] | None,
+    lang: str = "zh",
+) -> tuple[Any, list[Any]]:
+    """Export the layers switched on (optionally only the current view) and send them as one file.
+
+    Uses ``app.export.files.export_layers``, the CLI's exporter, so the files are the same as
+    ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
+    formats are zipped.
+    """
+    layer_ids = visible_layers(layer_values)
+    if not n_clicks or not layer_ids:
+        return no_update, [html.P(t("no_layer_on", lang), className="upload-error")]
+    bbox = None
+    if only_view and "view" in only_view and bounds:
+        try:
+            (south, west), (north, east) = bounds
+            bbox = tuple(float(v) for v in (west, south, east, north))
+        except (TypeError, ValueError):
+            return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
+    try:
+        with jobs.slot("export") as job:
+            packed = job.call(export.download, layer_ids, fmt, job.scratch, crs_choice=crs_choice, bbox=bbox)
+    except jobs.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
+    except export.ExportError as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    payload = dcc.send_bytes(packed.body, packed.filename)
+    count = packed.features
+    if lang == "zh":
+        message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素"
+    else:
+        message = f"Exported {len(layer_ids)} layers, {count} features"
+    return payload, [html.P(message, className="upload-ok")]

@@ -1,0 +1,71 @@
+"""Search: find a unit or facility by Chinese, English or pinyin name and fly to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ctx, dcc, html, no_update
+
+from app.i18n import t
+from app.web import ids
+from app.web.layer_urls import bounds_in_datum
+from layers.describe import VALUE_TEXT
+from layers.search import search
+
+
+def search_box(lang: str) -> html.Div:
+    """Find a unit or facility by Chinese, English or pinyin name (Enter to search), then fly to it."""
+    return html.Div(
+        [
+            html.Label(t("search", lang), htmlFor=ids.SEARCH),
+            dcc.Input(
+                id=ids.SEARCH,
+                type="search",
+                debounce=True,
+                placeholder=t("search_placeholder", lang),
+                autoComplete="off",
+            ),
+            html.Ul(id=ids.SEARCH_RESULTS, className="search-results"),
+            dcc.Store(id=ids.SEARCH_HITS, data=[]),
+        ],
+        className="search",
+    )
+
+
+def _hit_kind(detail: str, lang: str = "zh") -> str:
+    """A hit's level or facility category in ``lang``."""
+    levels = {"prefecture": ("市州", "prefecture"), "county": ("县级", "county"), "province": ("省", "province")}
+    pair = levels.get(detail) or VALUE_TEXT["category"].get(detail, (detail, detail))
+    return pair[1] if lang == "en" else pair[0]
+
+
+def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list[dict[str, Any]]]:
+    """Result buttons and their records for a search (at most 10; empty query: nothing)."""
+    hits = search(query or "")
+    if query and not hits:
+        return [html.Li(t("no_match", lang), className="search-empty")], []
+    items = [
+        html.Li(
+            html.Button(
+                f"{h['name_en']} · {h['name_zh']} ({_hit_kind(str(h['detail']), lang)})"
+                if lang == "en"
+                else f"{h['name_zh']} · {h['name_en']}（{_hit_kind(str(h['detail']))}）",
+                id={"type": ids.SEARCH_HIT, "index": i},
+                n_clicks=0,
+                className="search-hit",
+            )
+        )
+        for i, h in enumerate(hits)
+    ]
+    return items, hits
+
+
+def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]], basemap: str | None = None) -> Any:
+    """The map viewport for the result clicked: fly to its bounds (in GCJ-02 over Gaode's tiles)."""
+    triggered = ctx.triggered_id if ctx.triggered else None
+    if not isinstance(triggered, dict) or not any(clicks):
+        return no_update
+    index = int(triggered["index"])
+    if index >= len(hits):
+        return no_update
+    return {"bounds": bounds_in_datum(hits[index]["bounds"], basemap), "transition": "flyToBounds"}
