@@ -78,7 +78,7 @@ def test_messages_quote_a_long_value_briefly():
     ],
 )
 def test_the_snapshot_button_refuses_hostile_choices_with_a_message(paper, fmt, error):
-    payload, status = downloads.snapshot_view(1, "?lang=en", paper, fmt, "en")
+    payload, status = downloads.snapshot_view(n_clicks=1, query="?lang=en", paper=paper, fmt=fmt, lang="en")
     assert payload is no_update
     assert error in status[0].children and status[0].className == "upload-error"
 
@@ -91,7 +91,9 @@ def test_the_snapshot_refuses_a_hostile_address_view_quietly():
 
 
 def test_snapshot_download_names_are_plain_file_names():
-    payload, _ = downloads.snapshot_view(1, "?layers=province", "a4-portrait", "svg", "en")
+    payload, _ = downloads.snapshot_view(
+        n_clicks=1, query="?layers=province", paper="a4-portrait", fmt="svg", lang="en"
+    )
     assert SAFE_NAME.match(payload["filename"]), payload["filename"]
 
 
@@ -108,14 +110,27 @@ def test_snapshot_download_names_are_plain_file_names():
     ],
 )
 def test_the_download_button_refuses_hostile_choices_with_a_message(fmt, crs_choice, bounds, error):
-    payload, status = downloads.download_layers(1, [["computing"]], fmt, crs_choice, ["view"], bounds, "en")
+    payload, status = _download(fmt, crs_choice, ["view"], bounds)
     assert payload is no_update
     assert error in status[0].children
 
 
 def test_download_names_are_plain_file_names():
-    payload, _ = downloads.download_layers(1, [["computing"]], "shp", "gcj02", None, None, "en")
+    payload, _ = _download("shp", "gcj02", None, None)
     assert SAFE_NAME.match(payload["filename"]), payload["filename"]
+
+
+def _download(fmt, crs_choice, only_view, bounds):
+    """The download button's callback for the computing layer, in English."""
+    return downloads.download_layers(
+        n_clicks=1,
+        layer_values=[["computing"]],
+        fmt=fmt,
+        crs_choice=crs_choice,
+        only_view=only_view,
+        bounds=bounds,
+        lang="en",
+    )
 
 
 def _contents(body: bytes) -> str:
@@ -123,7 +138,15 @@ def _contents(body: bytes) -> str:
 
 
 def _upload(body: bytes, *, title: str | None = "t", unit: str | None = "u", store=None, name="x.csv"):
-    return upload.upload_indicator(_contents(body), name, title, unit, "prefecture", store or {}, "en")
+    return upload.upload_indicator(
+        contents=_contents(body),
+        filename=name,
+        title=title,
+        unit=unit,
+        level="prefecture",
+        store=store or {},
+        lang="en",
+    )
 
 
 def _text(children) -> str:

@@ -84,70 +84,90 @@ def test_comparison_defaults_to_another_year_of_the_same_series():
 
 def test_view_state_from_the_controls():
     state = page.view_state(
-        "en",
-        [["layout"], [], ["prefectures"]],
-        "gdp_2023",
-        "quantiles",
-        5,
-        "blues",
-        {"lat": 30.5, "lng": 114.25},
-        8,
-        "420100",
-        ["on"],
-        "gdp_2020",
-        "none",
-        (("layout", 0.5),),
+        lang="en",
+        layer_values=[["layout"], [], ["prefectures"]],
+        indicator="gdp_2023",
+        scheme="quantiles",
+        k=5,
+        palette="blues",
+        center={"lat": 30.5, "lng": 114.25},
+        zoom=8,
+        unit="420100",
+        compare_on=["on"],
+        compare_indicator="gdp_2020",
+        basemap="none",
+        opacity=(("layout", 0.5),),
     )
     assert state.layers == ("prefectures", "layout")  # catalogue order, whatever order the panel has
     assert state.center == (30.5, 114.25) and state.zoom == 8.0
     assert state.compare == "gdp_2020" and state.basemap is None and state.unit == "420100"
-    off = page.view_state("zh", [], None, "quantiles", 5, "blues", None, None, None, [], "gdp_2020", "osm")
+    off = page.view_state(
+        lang="zh",
+        layer_values=[],
+        indicator=None,
+        scheme="quantiles",
+        k=5,
+        palette="blues",
+        center=None,
+        zoom=None,
+        unit=None,
+        compare_on=[],
+        compare_indicator="gdp_2020",
+        basemap="osm",
+    )
     assert off.compare is None and off.center is None and off.basemap == "osm"
 
 
 def test_language_switch_and_comparison_rewrite_the_address(monkeypatch):
     query = "?ind=gdp_2023&c=30.50000,114.30000&z=8"
     _fake_ctx(monkeypatch, ids.LANG_BUTTON)
-    switched = page.navigate(1, [], query, "")
+
+    def navigate(lang_clicks, compare_on, query, address=""):
+        return page.navigate(lang_clicks=lang_clicks, compare_on=compare_on, query=query, address=address)
+
+    switched = navigate(1, [], query)
     assert viewstate.parse(switched) == viewstate.parse(query).with_(lang="en")
-    assert viewstate.parse(page.navigate(2, [], switched, "")).lang == "zh"
-    assert page.navigate(0, [], query, "") is no_update  # a new page's button: not a click
+    assert viewstate.parse(navigate(2, [], switched)).lang == "zh"
+    assert navigate(0, [], query) is no_update  # a new page's button: not a click
     _fake_ctx(monkeypatch, ids.COMPARE_ON)
-    on = viewstate.parse(page.navigate(1, ["on"], query, ""))
+    on = viewstate.parse(navigate(1, ["on"], query))
     assert (on.indicator, on.compare, on.center) == ("gdp_2023", "gdp_2020", (30.5, 114.3))
-    fresh = viewstate.parse(page.navigate(1, ["on"], "", ""))
+    fresh = viewstate.parse(navigate(1, ["on"], ""))
     assert (fresh.indicator, fresh.compare) == compare.COMPARE_DEFAULT
-    assert viewstate.parse(page.navigate(1, [], viewstate.to_query(on), "")).compare is None
-    assert page.navigate(1, ["on"], viewstate.to_query(on), "") is no_update
+    assert viewstate.parse(navigate(1, [], viewstate.to_query(on))).compare is None
+    assert navigate(1, ["on"], viewstate.to_query(on)) is no_update
     # Before the view is first written, the address the page opened with is the view.
-    assert page.navigate(1, ["on"], None, viewstate.to_query(on)) is no_update
+    assert navigate(1, ["on"], None, address=viewstate.to_query(on)) is no_update
 
 
 def test_drill_down_and_back(monkeypatch):
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420500"})
-    unit, viewport, hide_panel = drilldown.set_drill(0, [1])
+    unit, viewport, hide_panel = drilldown.set_drill(home=0, clicks=[1], basemap=None)
     assert unit == "420500" and viewport["transition"] == "flyToBounds" and hide_panel is True
     (south, west), (north, east) = viewport["bounds"]
     assert 29.9 < south < 30.3 and 110 < west < 110.5 and 31.2 < north < 31.7 and 111.9 < east < 112.1
     nothing = (no_update,) * 3
-    assert drilldown.set_drill(0, [0]) == nothing  # the button appearing
+    assert drilldown.set_drill(home=0, clicks=[0], basemap=None) == nothing  # the button appearing
     _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
     home = {"bounds": settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
-    assert drilldown.set_drill(1, []) == (None, home, no_update)
-    assert drilldown.set_drill(0, []) == nothing
-    crumbs, url, hideout = drilldown.drill_view("420500", "zh", 8, None)
+    assert drilldown.set_drill(home=1, clicks=[], basemap=None) == (None, home, no_update)
+    assert drilldown.set_drill(home=0, clicks=[], basemap=None) == nothing
+    crumbs, url, hideout = drilldown.drill_view(unit="420500", lang="zh", zoom=8, basemap=None)
     assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
     assert crumbs[0].disabled is False
     assert "/counties/z7-8.pbf" in url and hideout["parent"] == "420500"
-    crumbs, url, hideout = drilldown.drill_view(None, "en", 8, None)
+    crumbs, url, hideout = drilldown.drill_view(unit=None, lang="en", zoom=8, basemap=None)
     assert crumbs[0].children == "Hubei" and crumbs[0].disabled is True and url is None
 
 
 def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():
+    classes = {"scheme": "quantiles", "k": 5, "palette": "blues"}
     url, hideout, _legend, _ = indicator_panel.choropleth_view(
-        "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
+        "land_area_county", **classes, zoom=8, uploaded={}, lang="zh", unit="420100"
     )
-    table = indicator_panel.table_for(1, "land_area_county", "quantiles", 5, "blues", {}, "420100", "zh")
+    table = indicator_panel.table_for(
+        opened=1, indicator_id="land_area_county", **classes, uploaded={}, unit="420100", lang="zh"
+    )
     assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103
     rows = table[0].children[1].children
     assert len(rows) == 13  # Wuhan's 13 districts
@@ -155,8 +175,20 @@ def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties
 
 
 def test_table_view_lists_every_unit_with_value_and_class():
-    assert indicator_panel.table_for(0, "gdp_2023", "quantiles", 5, "blues", {}, None, "en") is no_update
-    table = indicator_panel.table_for(1, "gdp_2023", "quantiles", 5, "blues", {}, None, "en")
+    def table_for(opened):
+        return indicator_panel.table_for(
+            opened=opened,
+            indicator_id="gdp_2023",
+            scheme="quantiles",
+            k=5,
+            palette="blues",
+            uploaded={},
+            unit=None,
+            lang="en",
+        )
+
+    assert table_for(0) is no_update
+    table = table_for(1)
     head, body = table[0].children
     assert [th.children for th in head.children.children] == ["Unit", "Value", "Class"]
     rows = [[td.children for td in tr.children] for tr in body.children]
@@ -167,44 +199,52 @@ def test_table_view_lists_every_unit_with_value_and_class():
 def test_comparison_maps_share_classes_when_comparable():
     breaks = indicator_panel.shared_breaks("gdp_2023", "gdp_2020", "quantiles", 5)
     assert breaks is not None and len(breaks) == 5
+    common = {
+        "scheme": "quantiles",
+        "k": 5,
+        "palette": "blues",
+        "zoom": 7,
+        "uploaded": {},
+        "basemap": None,
+        "lang": "zh",
+    }
     first = indicator_panel.main_choropleth(
-        "gdp_2023", "quantiles", 5, "blues", 7, "gdp_2020", ["shared"], {}, None, None, "zh"
+        indicator_id="gdp_2023", compare_id="gdp_2020", shared=["shared"], unit=None, **common
     )
-    second = compare.compare_choropleth("gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, ["shared"], None, {}, "zh")
+    second = compare.compare_choropleth(compare_id="gdp_2020", indicator_id="gdp_2023", shared=["shared"], **common)
 
     def uppers(legend):  # class upper bounds (each map's lowest value starts its first class)
         return [tr.children[1].children.split(" – ")[1] for tr in legend[2].children[:5]]
 
     assert uppers(first[2]) == uppers(second[2])  # one set of classes for both years
-    own = compare.compare_choropleth("gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, [], None, {}, "zh")
+    own = compare.compare_choropleth(compare_id="gdp_2020", indicator_id="gdp_2023", shared=[], **common)
     assert own[1]["colors"] != second[1]["colors"] or own[2] != second[2]
     assert indicator_panel.shared_breaks("gdp_2023", "pop_census_2020", "quantiles", 5) is None  # different units
     assert indicator_panel.shared_breaks("gdp_2023", "layout_role", "quantiles", 5) is None  # categorical
 
 
 def test_gaode_basemap_shifts_every_layer_to_gcj02():
-    urls = mapview.zoom_urls(7, "gaode")
+    urls = mapview.zoom_urls(zoom=7, basemap="gaode")
     assert all(u.endswith("&datum=gcj02") for u in urls)
-    assert not any("datum" in u for u in mapview.zoom_urls(7, "osm"))
-    tiles, note = mapview.basemap_view("gaode", "en")
+    assert not any("datum" in u for u in mapview.zoom_urls(zoom=7, basemap="osm"))
+    tiles, note = mapview.basemap_view(basemap="gaode", lang="en")
     assert "autonavi.com" in tiles[0].url and "Gaode" in tiles[0].attribution and "GCJ-02" in note
-    tiles, note = mapview.basemap_view("osm", "zh")
+    tiles, note = mapview.basemap_view(basemap="osm", lang="zh")
     assert "openstreetmap.org" in tiles[0].url and "OpenStreetMap" in tiles[0].attribution and note == ""
-    assert mapview.basemap_view("none", "zh") == ([], "")
+    assert mapview.basemap_view(basemap="none", lang="zh") == ([], "")
 
 
 def test_search_and_drill_fly_to_where_the_unit_is_drawn_over_gaode(monkeypatch):
-    _, hits = search.search_results("wuchang")
+    _, hits = search.search_results(query="wuchang", lang="zh")
     _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
-    plain = search.fly_to_hit([1], hits, "osm")["bounds"]
-    shifted = search.fly_to_hit([1], hits, "gaode")["bounds"]
+    plain = search.fly_to_hit(clicks=[1], hits=hits, basemap="osm")["bounds"]
+    shifted = search.fly_to_hit(clicks=[1], hits=hits, basemap="gaode")["bounds"]
     assert plain == hits[0]["bounds"]
     assert 0.003 < shifted[0][1] - plain[0][1] < 0.008 and -0.006 < shifted[0][0] - plain[0][0] < 0  # east, south
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420100"})
-    drill = drilldown.set_drill(0, [1], "gaode")[1]["bounds"]
-    assert (
-        drill != layer_urls.unit_bounds("420100") and abs(drill[1][1] - layer_urls.unit_bounds("420100")[1][1]) < 0.01
-    )
+    drill = drilldown.set_drill(home=0, clicks=[1], basemap="gaode")[1]["bounds"]
+    wuhan = layer_urls.unit_bounds("420100")
+    assert drill != wuhan and abs(drill[1][1] - wuhan[1][1]) < 0.01
 
 
 def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):

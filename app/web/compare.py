@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_leaflet as dl
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 
 from app.i18n import t
 from app.web import ids
@@ -18,8 +18,11 @@ from app.web.layer_urls import datum_for, layer_url
 from app.web.mapview import NS, choropleth_layer, leaflet_map, pane_name, panes
 from app.web.viewstate import ViewState
 from app.web.widgets import section
+from app.web.wiring import Callbacks
 from layers import catalogue
 from layers.style import style
+
+callbacks = Callbacks()
 
 #: What a comparison opens with when no indicator is chosen yet: GDP, first and last year.
 COMPARE_DEFAULT = ("gdp_2023", "gdp_2020")
@@ -87,6 +90,20 @@ def compare_legend(lang: str) -> html.Div:
     return html.Div(id=ids.LEGEND2, className="legend floating", role="region", **{"aria-label": t("legend", lang)})
 
 
+@callbacks.callback(
+    output=[Output(ids.CHOROPLETH2, "url"), Output(ids.CHOROPLETH2, "hideout"), Output(ids.LEGEND2, "children")],
+    inputs=dict(
+        compare_id=Input(ids.COMPARE_INDICATOR, "value"),
+        indicator_id=Input(ids.INDICATOR, "value"),
+        scheme=Input(ids.SCHEME, "value"),
+        k=Input(ids.CLASSES, "value"),
+        palette=Input(ids.PALETTE, "value"),
+        zoom=Input(ids.MAP, "zoom"),
+        shared=Input(ids.SHARED_CLASSES, "value"),
+        basemap=Input(ids.BASEMAP, "value"),
+    ),
+    state=dict(uploaded=State(ids.USER_INDICATORS, "data"), lang=State(ids.LANG, "data")),
+)
 def compare_choropleth(
     compare_id: str | None,
     indicator_id: str | None,
@@ -104,6 +121,21 @@ def compare_choropleth(
     if indicator_id and compare_id and shared:
         breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
     url, hideout, legend, _ = choropleth_view(
-        compare_id, scheme, k, palette, zoom, uploaded, lang, None, basemap, breaks
+        compare_id, scheme, k, palette, zoom, uploaded=uploaded, lang=lang, basemap=basemap, breaks=breaks
     )
     return url, hideout, legend
+
+
+# Each map follows the other's view: two one-way callbacks, as the second map exists only in comparisons.
+callbacks.clientside(
+    "syncView",
+    output=Output(ids.MAP2, "viewport"),
+    inputs=[Input(ids.MAP, "center"), Input(ids.MAP, "zoom")],
+    prevent_initial_call=True,
+)
+callbacks.clientside(
+    "syncView",
+    output=Output(ids.MAP, "viewport", allow_duplicate=True),
+    inputs=[Input(ids.MAP2, "center"), Input(ids.MAP2, "zoom")],
+    prevent_initial_call=True,
+)

@@ -12,7 +12,21 @@ from dash import Dash
 from flask import has_request_context, request
 
 from app import settings
-from app.web import callbacks, first_view, page, viewstate
+from app.web import (
+    compare,
+    downloads,
+    drilldown,
+    feature_info,
+    first_view,
+    indicator_panel,
+    layers_panel,
+    mapview,
+    page,
+    search,
+    upload,
+    viewstate,
+    wiring,
+)
 from app.web.layer_urls import preload_links
 
 #: Script chunks Dash loads only once the page's layout is known (the map's GeoJSON and
@@ -24,6 +38,10 @@ LAZY_CHUNKS = (
     "dash/dcc/async-dropdown.js",
     "dash/dcc/async-upload.js",
 )
+
+
+#: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
+FEATURES = (page, layers_panel, compare, mapview, feature_info, drilldown, indicator_panel, upload, downloads, search)
 
 
 class MapDash(Dash):
@@ -64,5 +82,5 @@ def create_dash() -> Dash:
         suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
     )
     app.layout = serve_layout
-    callbacks.register(app)
+    wiring.attach(app, *(module.callbacks for module in FEATURES))
     return app

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from app import jobs
 from app.export import files as export
 from app.i18n import t
 from app.web import ids, viewstate
-from app.web.layers_panel import visible_layers
+from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.widgets import dropdown_options, section
+from app.web.wiring import Callbacks
+
+callbacks = Callbacks()
 
 #: Snapshot choices: paper sizes and formats (the renderer's own names).
 SNAPSHOT_PAPERS = [
@@ -28,6 +31,10 @@ SNAPSHOT_FORMATS = [
     ("svg", "SVG（矢量，可编辑）", "SVG (vector, editable)"),
     ("html", "交互式 HTML（离线可用）", "Interactive HTML (works offline)"),
 ]
+
+
+#: Shown while a snapshot is drawn (in both languages: the page's language is not known here).
+SNAPSHOT_BUSY = [html.P(f"{t('snapshot_busy', 'zh')} {t('snapshot_busy', 'en')}", className="help")]
 
 
 def snapshot_panel(lang: str) -> html.Details:
@@ -70,6 +77,21 @@ def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
     }
 
 
+@callbacks.callback(
+    output=[Output(ids.SNAPSHOT, "data"), Output(ids.SNAPSHOT_STATUS, "children")],
+    inputs=dict(n_clicks=Input(ids.SNAPSHOT_BUTTON, "n_clicks")),
+    state=dict(
+        query=State(ids.VIEW_QUERY, "data"),
+        paper=State(ids.SNAPSHOT_PAPER, "value"),
+        fmt=State(ids.SNAPSHOT_FORMAT, "value"),
+        lang=State(ids.LANG, "data"),
+    ),
+    prevent_initial_call=True,
+    running=[
+        (Output(ids.SNAPSHOT_BUTTON, "disabled"), True, False),
+        (Output(ids.SNAPSHOT_STATUS, "children"), SNAPSHOT_BUSY, []),
+    ],
+)
 def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: str = "zh") -> tuple[Any, list[Any]]:
     """Render the current view as a briefing map (PDF, PNG, SVG) or a standalone HTML map, and send it.
 
@@ -142,6 +164,19 @@ def download_panel(lang: str) -> html.Details:
     )
 
 
+@callbacks.callback(
+    output=[Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children")],
+    inputs=dict(n_clicks=Input(ids.DOWNLOAD_BUTTON, "n_clicks")),
+    state=dict(
+        layer_values=State(LAYER_ON_ALL, "value"),
+        fmt=State(ids.DOWNLOAD_FORMAT, "value"),
+        crs_choice=State(ids.DOWNLOAD_CRS, "value"),
+        only_view=State(ids.DOWNLOAD_VIEW, "value"),
+        bounds=State(ids.MAP, "bounds"),
+        lang=State(ids.LANG, "data"),
+    ),
+    prevent_initial_call=True,
+)
 def download_layers(
     n_clicks: int,
     layer_values: list[list[str] | None] | None,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ctx, html
+from dash import Input, Output, State, ctx, html
 
 from app.i18n import t
 from app.web import ids
+from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import catalogue
 from layers.describe import feature_record, unit_lines
 from layers.profile import UnitProfile, unit_profile
+
+callbacks = Callbacks()
 
 #: Layers of admin units whose hover fills the info panel.
 HOVER_LAYERS = tuple(
@@ -34,22 +37,28 @@ UNIT_LAYERS = ("prefectures", "counties", "layout")
 
 #: The extra click sources after the catalogue layers: the choropleth and the drill-down counties.
 EXTRA_CLICK_IDS = (ids.CHOROPLETH, ids.DRILL_LAYER)
+#: Components whose hover and click the panels listen to, in the order of ``hover_panel``'s
+#: ``hovers`` and ``clicked_detail``'s ``clicks``.
+HOVER_IDS = (*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH, ids.DRILL_LAYER)
+CLICK_IDS = (*(ids.layer_id(i) for i in CLICK_LAYERS), *EXTRA_CLICK_IDS)
 
 
-def hover_panel(*args: Any) -> list[Any]:
+@callbacks.callback(
+    output=Output(ids.INFO, "children"),
+    inputs=dict(hovers=[Input(i, "hoverData") for i in HOVER_IDS]),
+    state=dict(hideout=State(ids.CHOROPLETH, "hideout"), lang=State(ids.LANG, "data")),
+)
+def hover_panel(hovers: list[dict[str, Any] | None], hideout: dict[str, Any] | None, lang: str) -> list[Any]:
     """Children of the info panel for the unit hovered last, with the indicator value if mapped.
 
-    ``args`` are the ``hoverData`` of every ``HOVER_LAYERS`` layer, then the choropleth's and
-    the drill-down layer's ``hoverData``, then the choropleth's ``hideout`` (its value labels
-    by unit code) and the page language.
+    ``hovers`` are the ``hoverData`` of the ``HOVER_IDS`` components; ``hideout`` is the
+    choropleth's (its value labels by unit code).
     """
-    *features, hideout, lang = args
     triggered = ctx.triggered_id if ctx.triggered else None
-    layer_ids = [*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH, ids.DRILL_LAYER]
-    if triggered in layer_ids and features[layer_ids.index(triggered)]:
-        feature = features[layer_ids.index(triggered)]
+    if triggered in HOVER_IDS and hovers[HOVER_IDS.index(triggered)]:
+        feature = hovers[HOVER_IDS.index(triggered)]
     else:
-        feature = next((f for f in reversed(features) if f), None)
+        feature = next((f for f in reversed(hovers) if f), None)
     props = feature.get("properties") if feature else None
     lines = unit_lines(props, lang)
     if not lines:
@@ -150,19 +159,22 @@ def _unit_of(props: dict[str, Any], layer: str) -> tuple[str, str] | None:
     return code, level if level in ("prefecture", "county") else "prefecture"
 
 
-def clicked_detail(*inputs: Any) -> tuple[list[Any], bool]:
+@callbacks.callback(
+    output=[Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
+    inputs=dict(closed=Input(ids.DETAIL_CLOSE, "n_clicks"), clicks=[Input(i, "clickData") for i in CLICK_IDS]),
+    state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,
+)
+def clicked_detail(closed: int | None, clicks: list[dict[str, Any] | None], lang: str) -> tuple[list[Any], bool]:
     """The detail panel for whichever layer was clicked last; hidden again by its close button.
 
-    ``inputs`` are the close button's ``n_clicks``, every click layer's ``clickData``
-    (``CLICK_LAYERS`` then ``EXTRA_CLICK_IDS``) and the page language. Returns the panel's
-    children and whether it is hidden.
+    ``closed`` is the close button's ``n_clicks``, ``clicks`` the ``clickData`` of the
+    ``CLICK_IDS`` components. Returns the panel's children and whether it is hidden.
     """
-    *features, lang = inputs[1:]
     triggered = ctx.triggered_id if ctx.triggered else None
-    layer_ids = [*(ids.layer_id(i) for i in CLICK_LAYERS), *EXTRA_CLICK_IDS]
-    if triggered not in layer_ids:
+    if triggered not in CLICK_IDS:
         return detail_panel(None, lang), True
-    feature = features[layer_ids.index(triggered)]
+    feature = clicks[CLICK_IDS.index(triggered)]
     if feature is None:
         return detail_panel(None, lang), True
     unit_layers = {*(ids.layer_id(i) for i in UNIT_LAYERS), *EXTRA_CLICK_IDS}

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import datum_for, layer_url
 from app.web.viewstate import ViewState
 from app.web.widgets import dropdown_options, section
+from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import classify, indicators, palettes
 from layers.choropleth import Choropleth, Legend, choropleth
+
+callbacks = Callbacks()
 
 
 def indicator_options(lang: str = "zh") -> list[dict[str, str]]:
@@ -215,6 +218,19 @@ def choropleth_view(
     )
 
 
+@callbacks.callback(
+    output=Output(ids.TABLE_VIEW, "children"),
+    inputs=dict(
+        opened=Input(ids.TABLE_SUMMARY, "n_clicks"),
+        indicator_id=Input(ids.INDICATOR, "value"),
+        scheme=Input(ids.SCHEME, "value"),
+        k=Input(ids.CLASSES, "value"),
+        palette=Input(ids.PALETTE, "value"),
+        uploaded=Input(ids.USER_INDICATORS, "data"),
+        unit=Input(ids.DRILL, "data"),
+    ),
+    state=dict(lang=State(ids.LANG, "data")),
+)
 def table_for(
     opened: int | None,
     indicator_id: str | None,
@@ -233,6 +249,27 @@ def table_for(
     return table_view(chosen, lang, unit)
 
 
+@callbacks.callback(
+    output=[
+        Output(ids.CHOROPLETH, "url"),
+        Output(ids.CHOROPLETH, "hideout"),
+        Output(ids.LEGEND, "children"),
+        Output(ids.SCHEME, "disabled"),
+    ],
+    inputs=dict(
+        indicator_id=Input(ids.INDICATOR, "value"),
+        scheme=Input(ids.SCHEME, "value"),
+        k=Input(ids.CLASSES, "value"),
+        palette=Input(ids.PALETTE, "value"),
+        zoom=Input(ids.MAP, "zoom"),
+        compare_id=Input(ids.COMPARE_INDICATOR, "value"),
+        shared=Input(ids.SHARED_CLASSES, "value"),
+        uploaded=Input(ids.USER_INDICATORS, "data"),
+        unit=Input(ids.DRILL, "data"),
+        basemap=Input(ids.BASEMAP, "value"),
+    ),
+    state=dict(lang=State(ids.LANG, "data")),
+)
 def main_choropleth(
     indicator_id: str | None,
     scheme: str,
@@ -250,9 +287,17 @@ def main_choropleth(
     breaks = None
     if indicator_id and compare_id and shared:
         breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
-    return choropleth_view(indicator_id, scheme, k, palette, zoom, uploaded, lang, unit, basemap, breaks)
+    return choropleth_view(
+        indicator_id, scheme, k, palette, zoom, uploaded=uploaded, lang=lang, unit=unit, basemap=basemap, breaks=breaks
+    )
 
 
+# On page load: the catalogue plus what this session uploaded before a reload.
+@callbacks.callback(
+    output=Output(ids.INDICATOR, "options"),
+    inputs=dict(store=Input(ids.USER_INDICATORS, "data")),
+    state=dict(lang=State(ids.LANG, "data")),
+)
 def indicator_choices(store: dict[str, Any] | None, lang: str = "zh") -> list[dict[str, str]]:
     """Dropdown options: the catalogue's indicators, then those uploaded in this session."""
     uploaded = [

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+from dash import ALL, Input, Output, dcc, html
 
 from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.viewstate import ViewState
 from app.web.widgets import section
+from app.web.wiring import Callbacks
 from layers import catalogue, features
 from layers.choropleth import short_sources
 from layers.style import style
+
+callbacks = Callbacks()
+
+#: Every layer's on/off checklist and opacity slider (pattern-matching ids, one per catalogue layer).
+LAYER_ON_ALL = {"type": ids.LAYER_ON, "layer": ALL}
+LAYER_OPACITY_ALL = {"type": ids.LAYER_OPACITY, "layer": ALL}
 
 
 def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.Ul]:
@@ -139,6 +146,19 @@ def layer_panel(state: ViewState) -> html.Details:
         )
     )
     return section(t("layers", state.lang), blocks, open_=True, class_name="layers")
+
+
+# Shows and hides the layers' panes and sets their opacity, in the browser.
+callbacks.clientside(
+    "layerVisibility",
+    output=Output(ids.LAYER_VIS, "data"),
+    inputs=[
+        Input(LAYER_ON_ALL, "value"),
+        Input(LAYER_OPACITY_ALL, "value"),
+        Input(ids.COUNTIES_AUTO, "value"),
+        Input(ids.MAP, "zoom"),
+    ],
+)
 
 
 def visible_layers(values: list[list[str] | None] | None) -> list[str]:

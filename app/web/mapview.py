@@ -9,18 +9,21 @@ from typing import Any
 
 import dash_leaflet as dl
 import xyzservices.providers as xyz
-from dash import dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 from dash_extensions.javascript import Namespace
 
 from app import i18n, settings
 from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import INITIAL_ZOOM, datum_for, layer_url, unit_bounds
-from app.web.layers_panel import visible_layers
+from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section
+from app.web.wiring import Callbacks
 from layers import catalogue
 from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
+
+callbacks = Callbacks()
 
 NS = Namespace("hubeiMap", "layer")
 
@@ -200,6 +203,15 @@ def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
     ]
 
 
+@callbacks.callback(
+    output=[Output(ids.layer_id(layer_id), "url") for layer_id in catalogue.catalogue()],
+    inputs=dict(
+        zoom=Input(ids.MAP, "zoom"),
+        basemap=Input(ids.BASEMAP, "value"),
+        layer_values=Input(LAYER_ON_ALL, "value"),
+        counties_auto=Input(ids.COUNTIES_AUTO, "value"),
+    ),
+)
 def zoom_urls(
     zoom: float | None,
     basemap: str | None = None,
@@ -219,6 +231,12 @@ def zoom_urls(
     return [layer_url(i, zoom, datum) if i in shown else no_update for i in catalogue.catalogue()]
 
 
+@callbacks.callback(
+    output=[Output(ids.BASEMAP_LAYER, "children"), Output(ids.BASEMAP_NOTE, "children")],
+    inputs=dict(basemap=Input(ids.BASEMAP, "value")),
+    state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,
+)
 def basemap_view(basemap: str | None, lang: str) -> tuple[list[Any], str]:
     """The basemap's tile layer (or none) and the note on its datum."""
     return basemap_children(basemap), basemap_note(basemap, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from app.i18n import t
 from app.web import ids, viewstate
@@ -17,11 +17,14 @@ from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, c
 from app.web.downloads import download_panel, snapshot_panel
 from app.web.drilldown import breadcrumb
 from app.web.indicator_panel import indicator_panel
-from app.web.layers_panel import layer_panel, opacity_pairs, visible_layers
+from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, opacity_pairs, visible_layers
 from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
+from app.web.wiring import Callbacks
+
+callbacks = Callbacks()
 
 
 def header(state: ViewState) -> html.Header:
@@ -145,6 +148,11 @@ def shell(query: str | None = None) -> html.Div:
     )
 
 
+@callbacks.callback(
+    output=[Output(ids.PAGE, "children"), Output(ids.RENDERED, "data")],
+    inputs=dict(search_string=Input(ids.URL, "search")),
+    state=dict(rendered=State(ids.RENDERED, "data")),
+)
 def render_page(search_string: str | None, rendered: str | None) -> Any:
     """The page for the view a URL's query string describes (unchanged if already drawn for it)."""
     query = (search_string or "").lstrip("?")
@@ -190,13 +198,43 @@ def view_state(
     )
 
 
-def view_query(*args: Any) -> str:
-    """The query string of the current view (written to the address bar without reloading)."""
-    *values, opacity_values = args
-    opacity_ids = [item["id"]["layer"] for item in ctx.inputs_list[-1]] if ctx.inputs_list else []
-    return viewstate.to_query(view_state(*values, opacity=opacity_pairs(opacity_ids, opacity_values)))
+@callbacks.callback(
+    output=Output(ids.VIEW_QUERY, "data"),
+    inputs=dict(
+        lang=Input(ids.LANG, "data"),
+        layer_values=Input(LAYER_ON_ALL, "value"),
+        indicator=Input(ids.INDICATOR, "value"),
+        scheme=Input(ids.SCHEME, "value"),
+        k=Input(ids.CLASSES, "value"),
+        palette=Input(ids.PALETTE, "value"),
+        center=Input(ids.MAP, "center"),
+        zoom=Input(ids.MAP, "zoom"),
+        unit=Input(ids.DRILL, "data"),
+        compare_on=Input(ids.COMPARE_ON, "value"),
+        compare_indicator=Input(ids.COMPARE_INDICATOR, "value"),
+        basemap=Input(ids.BASEMAP, "value"),
+        opacity_levels=Input(LAYER_OPACITY_ALL, "value"),
+    ),
+)
+def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str:
+    """The query string of the current view (written to the address bar without reloading).
+
+    ``controls`` are ``view_state``'s arguments; the opacity sliders' layers are their ids.
+    """
+    opacity_ids = [item["id"]["layer"] for item in ctx.args_grouping["opacity_levels"]]
+    return viewstate.to_query(view_state(**controls, opacity=opacity_pairs(opacity_ids, opacity_levels)))
 
 
+callbacks.clientside("writeAddress", output=Output(ids.ADDRESS, "data"), inputs=[Input(ids.VIEW_QUERY, "data")])
+callbacks.clientside("copyLink", output=Output(ids.COPY_LINK, "content"), inputs=[Input(ids.COPY_LINK, "n_clicks")])
+
+
+@callbacks.callback(
+    output=Output(ids.URL, "search"),
+    inputs=dict(lang_clicks=Input(ids.LANG_BUTTON, "n_clicks"), compare_on=Input(ids.COMPARE_ON, "value")),
+    state=dict(query=State(ids.VIEW_QUERY, "data"), address=State(ids.URL, "search")),
+    prevent_initial_call=True,
+)
 def navigate(lang_clicks: int | None, compare_on: list[str] | None, query: str | None, address: str | None) -> str:
     """A new address for the switches that redraw the page: the language, and comparison on/off.
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import bounds_in_datum
+from app.web.wiring import Callbacks
 from layers.describe import VALUE_TEXT
 from layers.search import search
+
+callbacks = Callbacks()
 
 
 def search_box(lang: str) -> html.Div:
@@ -39,6 +42,12 @@ def _hit_kind(detail: str, lang: str = "zh") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+@callbacks.callback(
+    output=[Output(ids.SEARCH_RESULTS, "children"), Output(ids.SEARCH_HITS, "data")],
+    inputs=dict(query=Input(ids.SEARCH, "value")),
+    state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,
+)
 def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list[dict[str, Any]]]:
     """Result buttons and their records for a search (at most 10; empty query: nothing)."""
     hits = search(query or "")
@@ -60,6 +69,12 @@ def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list
     return items, hits
 
 
+@callbacks.callback(
+    output=Output(ids.MAP, "viewport", allow_duplicate=True),
+    inputs=dict(clicks=Input({"type": ids.SEARCH_HIT, "index": ALL}, "n_clicks")),
+    state=dict(hits=State(ids.SEARCH_HITS, "data"), basemap=State(ids.BASEMAP, "value")),
+    prevent_initial_call=True,
+)
 def fly_to_hit(clicks: list[int | None], hits: list[dict[str, Any]], basemap: str | None = None) -> Any:
     """The map viewport for the result clicked: fly to its bounds (in GCJ-02 over Gaode's tiles)."""
     triggered = ctx.triggered_id if ctx.triggered else None

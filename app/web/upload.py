@@ -5,14 +5,17 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from dash import dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import indicator_choices
 from app.web.widgets import section
+from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import user_indicators
+
+callbacks = Callbacks()
 
 
 def upload_panel(lang: str) -> html.Details:
@@ -62,8 +65,6 @@ def upload_panel(lang: str) -> html.Details:
 
 #: Longest title or unit of an uploaded indicator (characters), and most uploads one session keeps.
 MAX_UPLOAD_TEXT = 100
-
-
 MAX_UPLOADS = 20
 
 
@@ -77,6 +78,24 @@ def _upload_refused(title: str | None, unit: str | None, store: dict[str, Any] |
     return None
 
 
+@callbacks.callback(
+    output=[
+        Output(ids.USER_INDICATORS, "data"),
+        Output(ids.UPLOAD_RESULT, "children"),
+        Output(ids.INDICATOR, "options", allow_duplicate=True),
+        Output(ids.INDICATOR, "value"),
+    ],
+    inputs=dict(contents=Input(ids.UPLOAD, "contents")),
+    state=dict(
+        filename=State(ids.UPLOAD, "filename"),
+        title=State(ids.UPLOAD_TITLE, "value"),
+        unit=State(ids.UPLOAD_UNIT, "value"),
+        level=State(ids.UPLOAD_LEVEL, "value"),
+        store=State(ids.USER_INDICATORS, "data"),
+        lang=State(ids.LANG, "data"),
+    ),
+    prevent_initial_call=True,
+)
 def upload_indicator(
     contents: str | None,
     filename: str | None,
