@@ -309,13 +309,6 @@ def test_english_page_has_no_chinese_only_label():
     assert "Hubei Digital Economy Map" in texts and "中文" in texts  # the switch names the other language
 
 
-def test_every_interface_text_has_both_languages():
-    assert all(zh and en for zh, en in i18n.TEXT.values())
-    # Chinese mode speaks Chinese, except the button that offers English.
-    offers_english = ("switch_lang", "switch_lang_label")
-    assert all(_CJK.search(zh) for key, (zh, _) in i18n.TEXT.items() if key not in offers_english)
-
-
 def test_page_for_a_link_shows_what_the_link_says():
     state = viewstate.parse("?lang=en&ind=gdp_2023&k=7&layers=prefectures,counties&unit=420500&cmp=gdp_2020")
     drawn = page.page(state)

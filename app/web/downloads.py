@@ -11,25 +11,25 @@ from app.export import files as export
 from app.i18n import t
 from app.web import ids, viewstate
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
-from app.web.widgets import dropdown_options, section
+from app.web.widgets import section, text_options
 from app.web.wiring import Callbacks
 
 callbacks = Callbacks()
 
 #: Snapshot choices: paper sizes and formats (the renderer's own names).
 SNAPSHOT_PAPERS = [
-    ("a4-landscape", "A4 横向", "A4 landscape"),
-    ("a4-portrait", "A4 纵向", "A4 portrait"),
-    ("a3-landscape", "A3 横向", "A3 landscape"),
-    ("a3-portrait", "A3 纵向", "A3 portrait"),
+    ("a4-landscape", "paper_a4_landscape"),
+    ("a4-portrait", "paper_a4_portrait"),
+    ("a3-landscape", "paper_a3_landscape"),
+    ("a3-portrait", "paper_a3_portrait"),
 ]
 
 
 SNAPSHOT_FORMATS = [
-    ("pdf", "PDF（矢量，可打印）", "PDF (vector, for print)"),
-    ("png", "PNG（300 dpi）", "PNG (300 dpi)"),
-    ("svg", "SVG（矢量，可编辑）", "SVG (vector, editable)"),
-    ("html", "交互式 HTML（离线可用）", "Interactive HTML (works offline)"),
+    ("pdf", "snapshot_pdf"),
+    ("png", "snapshot_png"),
+    ("svg", "snapshot_svg"),
+    ("html", "snapshot_html"),
 ]
 
 
@@ -45,13 +45,13 @@ def snapshot_panel(lang: str) -> html.Details:
             html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
             dcc.Dropdown(
                 id=ids.SNAPSHOT_PAPER,
-                options=dropdown_options(SNAPSHOT_PAPERS, lang),
+                options=text_options(SNAPSHOT_PAPERS, lang),
                 value="a4-landscape",
                 clearable=False,
             ),
             html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
             dcc.Dropdown(
-                id=ids.SNAPSHOT_FORMAT, options=dropdown_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
+                id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
             ),
             html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
             html.Div(id=ids.SNAPSHOT_STATUS, role="status", **{"aria-live": "polite"}),
@@ -123,19 +123,19 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
 
 #: Download choices shown in the app (the CLI offers the same and a few more).
 DOWNLOAD_FORMATS = [
-    ("geojson", "GeoJSON（WGS-84）", "GeoJSON (WGS-84)"),
-    ("gpkg", "GeoPackage（单文件）", "GeoPackage (one file)"),
-    ("shp", "Shapefile（zip）", "Shapefile (zipped)"),
-    ("csv", "CSV 属性表", "CSV attributes"),
+    ("geojson", "download_geojson"),
+    ("gpkg", "download_gpkg"),
+    ("shp", "download_shp"),
+    ("csv", "download_csv"),
 ]
 
 
 DOWNLOAD_CRS = [
-    ("wgs84", "WGS-84 经纬度", "WGS-84 lon/lat"),
-    ("cgcs2000", "CGCS2000 经纬度", "CGCS2000 lon/lat"),
-    ("cgcs2000-gk", "CGCS2000 高斯-克吕格3度带", "CGCS2000 Gauss-Kruger 3° zone"),
-    ("webmercator", "Web 墨卡托", "Web Mercator"),
-    ("gcj02", "GCJ-02（高德，仅供叠加）", "GCJ-02 (Amap overlay only)"),
+    ("wgs84", "crs_wgs84"),
+    ("cgcs2000", "crs_cgcs2000"),
+    ("cgcs2000-gk", "crs_cgcs2000_gk"),
+    ("webmercator", "crs_webmercator"),
+    ("gcj02", "crs_gcj02"),
 ]
 
 
@@ -147,14 +147,12 @@ def download_panel(lang: str) -> html.Details:
             html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
             dcc.Dropdown(
                 id=ids.DOWNLOAD_FORMAT,
-                options=dropdown_options(DOWNLOAD_FORMATS, lang),
+                options=text_options(DOWNLOAD_FORMATS, lang),
                 value="geojson",
                 clearable=False,
             ),
             html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
-            dcc.Dropdown(
-                id=ids.DOWNLOAD_CRS, options=dropdown_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False
-            ),
+            dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
             dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
             html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
             html.Div(id=ids.DOWNLOAD_STATUS, role="status", **{"aria-live": "polite"}),
@@ -210,9 +208,5 @@ def download_layers(
     except export.ExportError as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
     payload = dcc.send_bytes(packed.body, packed.filename)
-    count = packed.features
-    if lang == "zh":
-        message = f"已导出 {len(layer_ids)} 个图层、{count} 个要素"
-    else:
-        message = f"Exported {len(layer_ids)} layers, {count} features"
+    message = t("download_done", lang).format(layers=len(layer_ids), features=packed.features)
     return payload, [html.P(message, className="upload-ok")]

@@ -8,10 +8,11 @@ from dash import Input, Output, State, ctx, html
 
 from app.i18n import t
 from app.web import ids
+from app.web.widgets import article_list, article_ref
 from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import catalogue
-from layers.describe import feature_record, unit_lines
+from layers.describe import FIELD_LABELS, feature_record, unit_lines
 from layers.profile import UnitProfile, unit_profile
 
 callbacks = Callbacks()
@@ -81,7 +82,7 @@ def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:
         return [html.P(t("detail_hint", lang))]
     rows = []
     for label, value in record:
-        parts = value.split(" | ") if label in ("来源", "Sources") else [value]
+        parts = value.split(" | ") if label in FIELD_LABELS["sources"] else [value]
         rows.append(html.Tr([html.Th(label), html.Td([html.Div(p) for p in parts])]))
     return [html.Table(rows, className="record")]
 
@@ -90,16 +91,9 @@ def _items(title: str, items: list[Any]) -> list[Any]:
     return [html.H4(title), html.Ul([html.Li(i) for i in items])] if items else []
 
 
-def _article_text(article: int | None, lang: str) -> str:
-    if article is None:
-        return ""
-    return f"（第{article}条）" if lang == "zh" else f" (article {article})"
-
-
 def unit_panel(profile: UnitProfile, lang: str = "zh") -> list[Any]:
     """Children of the detail panel for an admin unit: role, memberships, indicators, facilities, lines, articles."""
-    zh = lang == "zh"
-    area = f"{profile.area_km2:,.0f} {'平方公里' if zh else 'km²'}"
+    area = f"{profile.area_km2:,.0f} {t('km2', lang)}"
     head = [profile.kind, profile.code, area] + ([profile.parent] if profile.parent else [])
     out: list[Any] = [
         html.H3([profile.name, html.Span(f" {profile.other_name}", className="other-name")]),
@@ -116,35 +110,27 @@ def unit_panel(profile: UnitProfile, lang: str = "zh") -> list[Any]:
         )
     if profile.role:
         role = profile.role.name + (f" · {profile.role.detail}" if profile.role.detail else "")
-        out.append(
-            html.P(f"{'布局角色' if zh else 'Role in the layout'}: {role}{_article_text(profile.role.article, lang)}")
-        )
-    out += _items(
-        "所属区域" if zh else "Member of", [m.name + _article_text(m.article, lang) for m in profile.memberships]
-    )
+        out.append(html.P(f"{t('role_in_layout', lang)}: {role}{article_ref(profile.role.article, lang)}"))
+    out += _items(t("member_of", lang), [m.name + article_ref(m.article, lang) for m in profile.memberships])
     have = [v for v in profile.indicators if v.value is not None]
     rows = [
         html.Tr([html.Th(v.title), html.Td(v.value), html.Td(v.year), html.Td(v.source, className="source")])
         for v in have
     ]
     if rows:
-        out += [html.H4("指标" if zh else "Indicators"), html.Table(rows, className="record indicators")]
+        out += [html.H4(t("indicators", lang)), html.Table(rows, className="record indicators")]
     missing = len(profile.indicators) - len(have)
     if missing:
-        out.append(
-            html.P(f"另有 {missing} 项指标无数据" if zh else f"{missing} more indicator(s): no data", className="help")
-        )
+        out.append(html.P(t("indicators_missing", lang).format(count=missing), className="help"))
     out += _items(
-        "设施" if zh else "Facilities",
-        [f"{f.name} — {f.detail}{_article_text(f.article, lang)}" for f in profile.facilities],
+        t("facilities", lang), [f"{f.name} — {f.detail}{article_ref(f.article, lang)}" for f in profile.facilities]
     )
     out += _items(
-        "干线" if zh else "Trunk lines",
-        [f"{x.name} — {x.detail}{_article_text(x.article, lang)}" for x in profile.lines],
+        t("trunk_lines", lang), [f"{x.name} — {x.detail}{article_ref(x.article, lang)}" for x in profile.lines]
     )
     if profile.articles:
-        listed = "、".join(f"第{a}条" for a in profile.articles) if zh else ", ".join(str(a) for a in profile.articles)
-        out.append(html.P(f"{'涉及计划条款' if zh else 'Plan articles concerned'}: {listed}", className="articles"))
+        listed = article_list(profile.articles, lang)
+        out.append(html.P(f"{t('articles_concerned', lang)}: {listed}", className="articles"))
     return out
 
 

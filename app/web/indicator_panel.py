@@ -135,11 +135,11 @@ def _user_spec(indicator_id: str, stored: dict[str, Any]) -> tuple[indicators.In
         derived=None,
         formula_zh=None,
         formula_en=None,
-        source_ids=(f"用户上传 uploaded: {meta['filename']}",),
+        source_ids=(f"{t('user_upload', 'zh')} {t('user_upload', 'en')}: {meta['filename']}",),
         licence="unknown",
         confidence="L",
-        description_zh="本会话上传的指标",
-        description_en="Indicator uploaded in this session",
+        description_zh=t("upload_description", "zh"),
+        description_en=t("upload_description", "en"),
     )
     frame = pd.DataFrame(stored["values"], columns=list(indicators.VALUE_COLUMNS))
     return spec, frame

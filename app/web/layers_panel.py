@@ -14,7 +14,7 @@ from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.viewstate import ViewState
-from app.web.widgets import section
+from app.web.widgets import article_list, section
 from app.web.wiring import Callbacks
 from layers import catalogue, features
 from layers.choropleth import short_sources
@@ -81,12 +81,7 @@ def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
     opacity = dict(state.opacity).get(spec.id, 1.0)
     about: list[Any] = [html.P(spec.description_en if lang == "en" else spec.description_zh)]
     if spec.plan_articles:
-        articles = (
-            "、".join(f"第{a}条" for a in spec.plan_articles)
-            if lang == "zh"
-            else ", ".join(str(a) for a in spec.plan_articles)
-        )
-        about.append(html.P(f"{t('plan_articles', lang)}: {articles}"))
+        about.append(html.P(f"{t('plan_articles', lang)}: {article_list(spec.plan_articles, lang)}"))
     about += [
         html.P(_layer_sources(spec, lang), className="layer-sources"),
         # A native range input inside its label: keyboard-usable, named, and light enough

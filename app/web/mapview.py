@@ -12,13 +12,13 @@ import xyzservices.providers as xyz
 from dash import Input, Output, State, dcc, html, no_update
 from dash_extensions.javascript import Namespace
 
-from app import i18n, settings
+from app import settings
 from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import INITIAL_ZOOM, datum_for, layer_url, unit_bounds
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.viewstate import BASEMAPS, ViewState
-from app.web.widgets import section
+from app.web.widgets import section, text_options
 from app.web.wiring import Callbacks
 from layers import catalogue
 from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
@@ -160,17 +160,19 @@ def map_view(state: ViewState) -> dl.Map:
     return leaflet_map(ids.MAP, children, state)
 
 
+#: ``app.i18n`` keys of the basemap choices (``viewstate.BASEMAPS``, and none).
+BASEMAP_NAMES = {
+    "none": "basemap_none",
+    "osm": "basemap_osm",
+    "esri_imagery": "basemap_esri_imagery",
+    "gaode": "basemap_gaode",
+}
+
+
 def basemap_panel(state: ViewState) -> html.Details:
     """Optional online basemap (none by default); Gaode's GCJ-02 tiles shift the overlays to GCJ-02."""
     lang = state.lang
-    names = {
-        "osm": ("OpenStreetMap（WGS-84）", "OpenStreetMap (WGS-84)"),
-        "esri_imagery": ("Esri 影像（WGS-84）", "Esri World Imagery (WGS-84)"),
-        "gaode": ("高德地图（GCJ-02，图层随之偏移）", "Gaode (GCJ-02; layers shifted to match)"),
-    }
-    options = [{"label": i18n.pick("无（离线）", "None (offline)", lang), "value": "none"}] + [
-        {"label": i18n.pick(*names[key], lang), "value": key} for key in BASEMAPS
-    ]
+    options = text_options([(key, BASEMAP_NAMES[key]) for key in ("none", *BASEMAPS)], lang)
     return section(
         t("basemap", lang),
         [

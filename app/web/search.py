@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import bounds_in_datum
@@ -14,6 +15,9 @@ from layers.describe import VALUE_TEXT
 from layers.search import search
 
 callbacks = Callbacks()
+
+#: ``app.i18n`` keys of the levels a unit found can have.
+HIT_LEVELS = {"province": "hit_province", "prefecture": "hit_prefecture", "county": "hit_county"}
 
 
 def search_box(lang: str) -> html.Div:
@@ -37,9 +41,9 @@ def search_box(lang: str) -> html.Div:
 
 def _hit_kind(detail: str, lang: str = "zh") -> str:
     """A hit's level or facility category in ``lang``."""
-    levels = {"prefecture": ("市州", "prefecture"), "county": ("县级", "county"), "province": ("省", "province")}
-    pair = levels.get(detail) or VALUE_TEXT["category"].get(detail, (detail, detail))
-    return pair[1] if lang == "en" else pair[0]
+    if detail in HIT_LEVELS:
+        return t(HIT_LEVELS[detail], lang)
+    return i18n.pick(*VALUE_TEXT["category"].get(detail, (detail, detail)), lang)
 
 
 @callbacks.callback(
@@ -56,9 +60,9 @@ def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list
     items = [
         html.Li(
             html.Button(
-                f"{h['name_en']} · {h['name_zh']} ({_hit_kind(str(h['detail']), lang)})"
-                if lang == "en"
-                else f"{h['name_zh']} · {h['name_en']}（{_hit_kind(str(h['detail']))}）",
+                t("search_hit", lang).format(
+                    name_zh=h["name_zh"], name_en=h["name_en"], kind=_hit_kind(str(h["detail"]), lang)
+                ),
                 id={"type": ids.SEARCH_HIT, "index": i},
                 n_clicks=0,
                 className="search-hit",

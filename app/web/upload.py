@@ -120,16 +120,15 @@ def upload_indicator(
     try:
         content = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
-        message = "无法读取文件" if lang == "zh" else "could not read the file"
-        return store, [html.P(f"{name}: {message}", className="upload-error")], no_update, no_update
+        message = f"{name}: {t('upload_unreadable', lang)}"
+        return store, [html.P(message, className="upload-error")], no_update, no_update
     parsed = user_indicators.parse_table(content, level=level, source_id="USER", name=name)
     if not parsed.ok or parsed.values is None:
         items = [html.Li(p) for p in parsed.problems[:20]]
         more = len(parsed.problems) - len(items)
         if more > 0:
-            items.append(html.Li(f"… {more} more"))
-        count = len(parsed.problems)
-        head = f"未添加：{count} 处问题" if lang == "zh" else f"Not added: {count} problem(s)"
+            items.append(html.Li(t("upload_more_problems", lang).format(count=more)))
+        head = t("upload_problems", lang).format(count=len(parsed.problems))
         return store, [html.P(head, className="upload-error"), html.Ul(items)], no_update, no_update
     indicator_id = f"upload_{len(store or {}) + 1}"
     values = parsed.values.assign(source_ids=[["USER"]] * len(parsed.values))
@@ -139,9 +138,6 @@ def upload_indicator(
     }
     new_store = {**(store or {}), indicator_id: entry}
     total = len(boundaries.units(level))
-    if lang == "zh":
-        join = "代码" if parsed.join == "code" else "名称"
-        message = f"已添加“{entry['meta']['title']}”：{len(values)}/{total} 个单位（按{join}匹配）"
-    else:
-        message = f"Added “{entry['meta']['title']}”: {len(values)} of {total} units joined on {parsed.join}"
+    join = t("join_code" if parsed.join == "code" else "join_name", lang)
+    message = t("upload_added", lang).format(title=entry["meta"]["title"], joined=len(values), total=total, join=join)
     return new_store, [html.P(message, className="upload-ok")], indicator_choices(new_store, lang), indicator_id

@@ -1,17 +1,34 @@
-"""Pieces the sidebar's panels share: a collapsible section and dropdown options in the page's language."""
+"""Pieces the panels share: a collapsible section, dropdown options and plan articles in the page's language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from dash import html
 
 from app import i18n
+from app.i18n import t
 
 
 def dropdown_options(items: list[tuple[str, str, str]], lang: str) -> list[dict[str, str]]:
-    """Dropdown options from (value, Chinese label, English label) triples."""
+    """Dropdown options from (value, Chinese label, English label) triples (the data's own words)."""
     return [{"label": i18n.pick(zh, en, lang), "value": value} for value, zh, en in items]
+
+
+def text_options(items: list[tuple[str, str]], lang: str) -> list[dict[str, str]]:
+    """Dropdown options from (value, ``app.i18n`` key) pairs (the interface's words)."""
+    return [{"label": t(key, lang), "value": value} for value, key in items]
+
+
+def article_ref(article: int | None, lang: str) -> str:
+    """A plan article cited after a name: （第3条） / (article 3); empty without one."""
+    return "" if article is None else t("article_ref", lang).format(article=article)
+
+
+def article_list(articles: Iterable[int], lang: str) -> str:
+    """Plan articles listed: 第3条、第5条 / 3, 5."""
+    return t("article_sep", lang).join(t("article_number", lang).format(article=a) for a in articles)
 
 
 def section(title: str, children: list[Any], *, open_: bool = False, class_name: str = "") -> html.Details:
