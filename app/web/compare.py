@@ -17,7 +17,7 @@ from app.web.indicator_panel import choropleth_view, indicator_options, shared_b
 from app.web.layer_urls import datum_for, layer_url
 from app.web.mapview import NS, choropleth_layer, leaflet_map, pane_name, panes
 from app.web.viewstate import ViewState
-from app.web.widgets import section
+from app.web.widgets import html_attrs, section
 from app.web.wiring import Callbacks
 from layers import catalogue
 from layers.style import style
@@ -87,7 +87,9 @@ def compare_map_view(state: ViewState) -> dl.Map:
 
 def compare_legend(lang: str) -> html.Div:
     """The comparison map's legend (filled by ``compare_choropleth``)."""
-    return html.Div(id=ids.LEGEND2, className="legend floating", role="region", **{"aria-label": t("legend", lang)})
+    return html.Div(
+        id=ids.LEGEND2, className="legend floating", role="region", **html_attrs(aria_label=t("legend", lang))
+    )
 
 
 @callbacks.callback(

@@ -47,7 +47,17 @@ FEATURES = (page, layers_panel, compare, mapview, feature_info, drilldown, indic
 class MapDash(Dash):
     """Dash with the page's first layers and lazy script chunks preloaded."""
 
-    def interpolate_index(self, **kwargs: str) -> str:
+    def interpolate_index(
+        self,
+        metas: str = "",
+        title: str = "",
+        css: str = "",
+        config: str = "",
+        scripts: str = "",
+        app_entry: str = "",
+        favicon: str = "",
+        renderer: str = "",
+    ) -> str:
         """The index page, with ``<link rel=preload>`` for the layers the address's view opens with."""
         state = viewstate.parse(request.query_string.decode("utf-8", "replace"))
         prefix = f"{self.config.requests_pathname_prefix}_dash-component-suites/"
@@ -58,10 +68,11 @@ class MapDash(Dash):
             f'<link rel="preload" href="{root}{name}" as="fetch" crossorigin="anonymous">'
             for name in ("_dash-layout", "_dash-dependencies")
         )
-        kwargs["metas"] = kwargs.get("metas", "") + preload_links(state) + chunks + dash_json
+        metas += preload_links(state) + chunks + dash_json
         # A static picture of the opening view, shown until the interactive map has painted.
-        kwargs["app_entry"] = first_view.html_for(state) + kwargs.get("app_entry", "")
-        return str(super().interpolate_index(**kwargs))
+        app_entry = first_view.html_for(state) + app_entry
+        index = super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer)
+        return str(index)
 
 
 def serve_layout() -> Any:
@@ -75,7 +86,7 @@ def create_dash() -> Dash:
     app = MapDash(
         __name__,
         title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
-        update_title=None,
+        update_title="",  # no "Updating..." in the tab's title while a callback runs (Dash: None or "")
         compress=True,
         # The page is drawn by a callback from the URL, and the comparison map exists only
         # in comparisons; tests/test_web.py checks every callback id against a full page.

@@ -11,7 +11,7 @@ from app.export import files as export
 from app.i18n import t
 from app.web import ids, viewstate
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
-from app.web.widgets import section, text_options
+from app.web.widgets import html_attrs, section, text_options
 from app.web.wiring import Callbacks
 
 callbacks = Callbacks()
@@ -23,8 +23,6 @@ SNAPSHOT_PAPERS = [
     ("a3-landscape", "paper_a3_landscape"),
     ("a3-portrait", "paper_a3_portrait"),
 ]
-
-
 SNAPSHOT_FORMATS = [
     ("pdf", "snapshot_pdf"),
     ("png", "snapshot_png"),
@@ -54,7 +52,7 @@ def snapshot_panel(lang: str) -> html.Details:
                 id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
             ),
             html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
-            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **html_attrs(aria_live="polite")),
             dcc.Download(id=ids.SNAPSHOT),
         ],
         class_name="snapshot",
@@ -128,8 +126,6 @@ DOWNLOAD_FORMATS = [
     ("shp", "download_shp"),
     ("csv", "download_csv"),
 ]
-
-
 DOWNLOAD_CRS = [
     ("wgs84", "crs_wgs84"),
     ("cgcs2000", "crs_cgcs2000"),
@@ -155,7 +151,7 @@ def download_panel(lang: str) -> html.Details:
             dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
             dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
             html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
-            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **html_attrs(aria_live="polite")),
             dcc.Download(id=ids.DOWNLOAD),
         ],
         class_name="download",

@@ -38,6 +38,7 @@ UNIT_LAYERS = ("prefectures", "counties", "layout")
 
 #: The extra click sources after the catalogue layers: the choropleth and the drill-down counties.
 EXTRA_CLICK_IDS = (ids.CHOROPLETH, ids.DRILL_LAYER)
+
 #: Components whose hover and click the panels listen to, in the order of ``hover_panel``'s
 #: ``hovers`` and ``clicked_detail``'s ``clicks``.
 HOVER_IDS = (*(ids.layer_id(i) for i in HOVER_LAYERS), ids.CHOROPLETH, ids.DRILL_LAYER)

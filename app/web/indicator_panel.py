@@ -11,7 +11,7 @@ from app.i18n import t
 from app.web import ids
 from app.web.layer_urls import datum_for, layer_url
 from app.web.viewstate import ViewState
-from app.web.widgets import dropdown_options, section
+from app.web.widgets import dropdown_options, html_attrs, section
 from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import classify, indicators, palettes
@@ -52,7 +52,7 @@ def indicator_panel(state: ViewState) -> html.Details:
             ),
             html.Label(t("palette", lang), htmlFor=ids.PALETTE),
             dcc.Dropdown(id=ids.PALETTE, options=dropdown_options(pals, lang), value=state.palette, clearable=False),
-            html.Div(id=ids.LEGEND, className="legend", role="region", **{"aria-label": t("legend", lang)}),
+            html.Div(id=ids.LEGEND, className="legend", role="region", **html_attrs(aria_label=t("legend", lang))),
             html.Details(
                 [html.Summary(t("table_view", lang), id=ids.TABLE_SUMMARY, n_clicks=0), html.Div(id=ids.TABLE_VIEW)],
                 className="table-view",

@@ -167,7 +167,7 @@ def opacity_pairs(layer_ids: list[str], levels: list[float | str | None]) -> tup
     out = []
     for layer, level in zip(layer_ids, levels, strict=True):
         try:
-            value = float(level) if level not in (None, "") else 1.0  # type: ignore[arg-type]
+            value = float(level) if level not in (None, "") else 1.0
         except ValueError:
             continue
         if 0 <= value < 1:

@@ -25,25 +25,17 @@ from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
 
 callbacks = Callbacks()
 
+#: The style functions of ``assets/hubei_map.js`` (``window.hubeiMap.layer``).
 NS = Namespace("hubeiMap", "layer")
-
-
 #: Zoom from which county boundaries show by themselves (when "automatic" is on).
 COUNTIES_FROM_ZOOM = 9
-
 
 #: Map panes stack the catalogue's layers in catalogue order whatever order their data
 #: arrives in; Leaflet's overlay pane is z-index 400 and markers start at 600. Panes are
 #: three apart so the choropleth and the drill-down counties sit just above the layout layer.
 PANE_BASE_Z = 401
-
-
 PANE_STEP = 3
-
-
 CHOROPLETH_PANE = "pane-choropleth"
-
-
 DRILL_PANE = "pane-drill"
 
 

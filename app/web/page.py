@@ -22,6 +22,7 @@ from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
+from app.web.widgets import html_attrs
 from app.web.wiring import Callbacks
 
 callbacks = Callbacks()
@@ -68,7 +69,7 @@ def sidebar(state: ViewState) -> html.Aside:
             upload_panel(lang),
         ],
         id=ids.SIDEBAR,
-        **{"aria-label": t("layers", lang)},
+        **html_attrs(aria_label=t("layers", lang)),
     )
 
 
@@ -77,25 +78,30 @@ def map_column(state: ViewState) -> html.Div:
     lang = state.lang
     first = html.Div(
         [
-            html.Div(map_view(state), role="region", className="map-region", **{"aria-label": t("map_label", lang)}),
+            html.Div(
+                map_view(state), role="region", className="map-region", **html_attrs(aria_label=t("map_label", lang))
+            ),
             html.Nav(
                 breadcrumb(state.unit, lang),
                 id=ids.BREADCRUMB,
                 className="breadcrumb",
-                **{"aria-label": t("breadcrumb", lang)},
+                **html_attrs(aria_label=t("breadcrumb", lang)),
             ),
-            html.Div(id=ids.INFO, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.INFO, role="status", **html_attrs(aria_live="polite")),
             html.Aside(
                 [
                     html.Button(
-                        "×", id=ids.DETAIL_CLOSE, title=t("close", lang), **{"aria-label": t("close_details", lang)}
+                        "×",
+                        id=ids.DETAIL_CLOSE,
+                        title=t("close", lang),
+                        **html_attrs(aria_label=t("close_details", lang)),
                     ),
                     html.Div(html.P(t("detail_hint", lang)), id=ids.DETAIL_BODY),
                 ],
                 id=ids.DETAIL,
                 hidden=True,
                 role="region",
-                **{"aria-label": t("feature_details", lang), "aria-live": "polite"},
+                **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
             html.Div(t("boundary_note", lang), id=ids.SOURCES),
         ],
@@ -107,7 +113,7 @@ def map_column(state: ViewState) -> html.Div:
             compare_map_view(state),
             role="region",
             className="map-region",
-            **{"aria-label": t("compare_map_label", lang)},
+            **html_attrs(aria_label=t("compare_map_label", lang)),
         )
         maps.append(html.Div([second, compare_legend(lang)], className="map-wrap compare-wrap"))
     return html.Div(maps, id="map-area", className="compare" if state.compare else "")
@@ -235,11 +241,12 @@ callbacks.clientside("copyLink", output=Output(ids.COPY_LINK, "content"), inputs
     state=dict(query=State(ids.VIEW_QUERY, "data"), address=State(ids.URL, "search")),
     prevent_initial_call=True,
 )
-def navigate(lang_clicks: int | None, compare_on: list[str] | None, query: str | None, address: str | None) -> str:
+def navigate(lang_clicks: int | None, compare_on: list[str] | None, query: str | None, address: str | None) -> Any:
     """A new address for the switches that redraw the page: the language, and comparison on/off.
 
     ``query`` is the current view (``VIEW_QUERY``); until it is first written, the address
-    the page was opened with. The switches appearing on a new page change nothing.
+    the page was opened with. The switches appearing on a new page change nothing
+    (``no_update``).
     """
     state = viewstate.parse(query if query is not None else address)
     if ctx.triggered_id == ids.LANG_BUTTON and lang_clicks:

@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import indicator_choices
-from app.web.widgets import section
+from app.web.widgets import html_attrs, section
 from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import user_indicators
@@ -52,12 +52,12 @@ def upload_panel(lang: str) -> html.Details:
                 hidden=True,
                 className="upload-error",
                 role="alert",
-                **{
-                    "data-max-bytes": str(user_indicators.MAX_BYTES),
-                    "data-message": t("upload_too_big", lang).replace("{limit}", f"{user_indicators.MAX_BYTES:,}"),
-                },
+                **html_attrs(
+                    data_max_bytes=str(user_indicators.MAX_BYTES),
+                    data_message=t("upload_too_big", lang).replace("{limit}", f"{user_indicators.MAX_BYTES:,}"),
+                ),
             ),
-            html.Div(id=ids.UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
+            html.Div(id=ids.UPLOAD_RESULT, role="status", **html_attrs(aria_live="polite")),
         ],
         class_name="upload",
     )
@@ -131,8 +131,9 @@ def upload_indicator(
         head = t("upload_problems", lang).format(count=len(parsed.problems))
         return store, [html.P(head, className="upload-error"), html.Ul(items)], no_update, no_update
     indicator_id = f"upload_{len(store or {}) + 1}"
-    values = parsed.values.assign(source_ids=[["USER"]] * len(parsed.values))
-    entry = {
+    values = parsed.values.copy()
+    values["source_ids"] = [["USER"]] * len(values)
+    entry: dict[str, Any] = {
         "meta": {"title": title or name, "unit": unit or "", "level": level, "filename": name},
         "values": values.to_dict(orient="records"),
     }

@@ -1,4 +1,4 @@
-"""Pieces the panels share: a collapsible section, dropdown options and plan articles in the page's language."""
+"""Pieces the panels share: a collapsible section, dropdown options, HTML attributes, plan articles."""
 
 from __future__ import annotations
 
@@ -21,12 +21,17 @@ def text_options(items: list[tuple[str, str]], lang: str) -> list[dict[str, str]
     return [{"label": t(key, lang), "value": value} for value, key in items]
 
 
+def html_attrs(**attrs: str) -> dict[str, Any]:
+    """Attributes Dash takes only by their HTML names: ``aria_label`` gives ``aria-label``, ``data_x`` ``data-x``."""
+    return {name.replace("_", "-"): value for name, value in attrs.items()}
+
+
 def article_ref(article: int | None, lang: str) -> str:
     """A plan article cited after a name: （第3条） / (article 3); empty without one."""
     return "" if article is None else t("article_ref", lang).format(article=article)
 
 
-def article_list(articles: Iterable[int], lang: str) -> str:
+def article_list(articles: Iterable[int | str], lang: str) -> str:
     """Plan articles listed: 第3条、第5条 / 3, 5."""
     return t("article_sep", lang).join(t("article_number", lang).format(article=a) for a in articles)
 
