@@ -131,7 +131,7 @@ def naive_app(compress: bool) -> Any:
     from dash_extensions.javascript import Namespace
 
     from app.settings import HUBEI_BOUNDS
-    from app.web.layout import indicator_options
+    from app.web.indicator_panel import indicator_options
 
     ns = Namespace("naive")
     layers = naive_layers()

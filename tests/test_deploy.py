@@ -25,7 +25,7 @@ from app.cli.serve_command import gunicorn_command
 from app.export import files as export
 from app.serve import accesslog, gunicorn_conf, httpcache
 from app.serve.server import create_app
-from app.web import callbacks
+from app.web import downloads, upload
 from layers import webdata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,6 +178,13 @@ def test_access_log_mode_is_checked(monkeypatch):
 # --- heavy jobs --------------------------------------------------------------------------------
 
 
+def _download(fmt: str):
+    """The download button's callback for the computing layer in WGS-84, in English."""
+    return downloads.download_layers(
+        n_clicks=1, layer_values=[["computing"]], fmt=fmt, crs_choice="wgs84", only_view=None, bounds=None, lang="en"
+    )
+
+
 def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told_busy(client, work_dir):
     with jobs.slot("export"):  # the default: one heavy job per worker
         busy = client.get("/export?layers=computing&format=geojson")
@@ -187,9 +194,9 @@ def test_with_every_heavy_place_taken_browsing_is_served_and_heavy_jobs_are_told
         assert client.get("/data/layers/prefectures/z7-8.pbf").status_code == 200
         assert client.get("/").status_code == 200
         assert client.get("/ogc/collections/computing/items").status_code == 200
-        _, status = callbacks.download_layers(1, [["computing"]], "geojson", "wgs84", None, None, "en")
+        _, status = _download("geojson")
         assert "busy" in status[0].children
-        _, status = callbacks.snapshot_view(1, "", "a4-landscape", "pdf", "en")
+        _, status = downloads.snapshot_view(n_clicks=1, query="", paper="a4-landscape", fmt="pdf", lang="en")
         assert "busy" in status[0].children
     done = client.get("/export?layers=computing&format=geojson")
     assert done.status_code == 200 and done.headers["Content-Disposition"].endswith('.zip"')
@@ -285,7 +292,7 @@ def test_disk_full_during_a_web_export_is_a_clear_507_and_the_server_goes_on(cli
     response = client.get("/export?layers=computing&format=gpkg")
     assert response.status_code == 507
     assert "no space left on the device" in response.get_json()["error"]
-    _, status = callbacks.download_layers(1, [["computing"]], "gpkg", "wgs84", None, None, "en")
+    _, status = _download("gpkg")
     assert "no space left on the device" in status[0].children
     assert jobs.scratch_dirs() == []
     monkeypatch.undo()
@@ -348,7 +355,9 @@ def test_two_workers_serve_an_uploaded_indicator_and_log_json(tmp_path):
 
     csv = b"code,value\n420100,5\n420200,1\n420300,2\n420500,3\n420600,4\n"
     contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
-    store, *_ = callbacks.upload_indicator(contents, "mine.csv", "我的指标", "个", "prefecture", {}, "zh")
+    store, *_ = upload.upload_indicator(
+        contents=contents, filename="mine.csv", title="我的指标", unit="个", level="prefecture", store={}, lang="zh"
+    )
     assert "upload_1" in store
     with gunicorn(tmp_path, 2, HUBEI_MAP_WORK_DIR=str(tmp_path / "work")) as (base, log):
         import bench_load

@@ -24,7 +24,7 @@ from app import messages
 from app.export import files as export
 from app.render import SnapshotError, request_from_state
 from app.serve.server import create_app
-from app.web import callbacks
+from app.web import downloads, indicator_panel, upload
 from layers import user_indicators
 
 EXE = Path(sys.executable).with_name("hubei-map")
@@ -78,20 +78,22 @@ def test_messages_quote_a_long_value_briefly():
     ],
 )
 def test_the_snapshot_button_refuses_hostile_choices_with_a_message(paper, fmt, error):
-    payload, status = callbacks.snapshot_view(1, "?lang=en", paper, fmt, "en")
+    payload, status = downloads.snapshot_view(n_clicks=1, query="?lang=en", paper=paper, fmt=fmt, lang="en")
     assert payload is no_update
     assert error in status[0].children and status[0].className == "upload-error"
 
 
 def test_the_snapshot_refuses_a_hostile_address_view_quietly():
     # The address is lenient: a hostile query gives the default view, never an error or a file name.
-    state = callbacks.snapshot_state("?layers=../../etc/passwd&ind=<script>&unit=../x&lang=fr", "a4-portrait", "svg")
+    state = downloads.snapshot_state("?layers=../../etc/passwd&ind=<script>&unit=../x&lang=fr", "a4-portrait", "svg")
     assert state["layers"] == [] and state["indicator"] is None and state["extent"] == "province"
     assert state["lang"] == "zh"
 
 
 def test_snapshot_download_names_are_plain_file_names():
-    payload, _ = callbacks.snapshot_view(1, "?layers=province", "a4-portrait", "svg", "en")
+    payload, _ = downloads.snapshot_view(
+        n_clicks=1, query="?layers=province", paper="a4-portrait", fmt="svg", lang="en"
+    )
     assert SAFE_NAME.match(payload["filename"]), payload["filename"]
 
 
@@ -108,14 +110,27 @@ def test_snapshot_download_names_are_plain_file_names():
     ],
 )
 def test_the_download_button_refuses_hostile_choices_with_a_message(fmt, crs_choice, bounds, error):
-    payload, status = callbacks.download_layers(1, [["computing"]], fmt, crs_choice, ["view"], bounds, "en")
+    payload, status = _download(fmt, crs_choice, ["view"], bounds)
     assert payload is no_update
     assert error in status[0].children
 
 
 def test_download_names_are_plain_file_names():
-    payload, _ = callbacks.download_layers(1, [["computing"]], "shp", "gcj02", None, None, "en")
+    payload, _ = _download("shp", "gcj02", None, None)
     assert SAFE_NAME.match(payload["filename"]), payload["filename"]
+
+
+def _download(fmt, crs_choice, only_view, bounds):
+    """The download button's callback for the computing layer, in English."""
+    return downloads.download_layers(
+        n_clicks=1,
+        layer_values=[["computing"]],
+        fmt=fmt,
+        crs_choice=crs_choice,
+        only_view=only_view,
+        bounds=bounds,
+        lang="en",
+    )
 
 
 def _contents(body: bytes) -> str:
@@ -123,7 +138,15 @@ def _contents(body: bytes) -> str:
 
 
 def _upload(body: bytes, *, title: str | None = "t", unit: str | None = "u", store=None, name="x.csv"):
-    return callbacks.upload_indicator(_contents(body), name, title, unit, "prefecture", store or {}, "en")
+    return upload.upload_indicator(
+        contents=_contents(body),
+        filename=name,
+        title=title,
+        unit=unit,
+        level="prefecture",
+        store=store or {},
+        lang="en",
+    )
 
 
 def _text(children) -> str:
@@ -146,13 +169,13 @@ def test_an_upload_with_an_overlong_title_or_unit_is_refused():
 
 def test_a_session_keeps_a_bounded_number_of_uploads():
     store: dict = {}
-    for _ in range(callbacks.MAX_UPLOADS):
+    for _ in range(upload.MAX_UPLOADS):
         store, result, *_ = _upload(cw.UPLOAD_CSV.encode(), store=store)
         assert "Added" in _text(result)
-    assert len(store) == callbacks.MAX_UPLOADS
+    assert len(store) == upload.MAX_UPLOADS
     again, result, options, _ = _upload(cw.UPLOAD_CSV.encode(), store=store)
     assert again is store and options is no_update
-    assert f"already holds {callbacks.MAX_UPLOADS} uploaded indicators" in _text(result)
+    assert f"already holds {upload.MAX_UPLOADS} uploaded indicators" in _text(result)
 
 
 def test_hostile_upload_texts_are_kept_as_text():
@@ -172,7 +195,7 @@ def test_hostile_upload_texts_are_kept_as_text():
     ids=["empty", "meta-text", "meta-partial", "nulls"],
 )
 def test_an_edited_session_store_maps_nothing_instead_of_failing(entry):
-    url, hideout, _, _ = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, {"upload_1": entry})
+    url, hideout, _, _ = indicator_panel.choropleth_view("upload_1", "quantiles", 5, "blues", 7, {"upload_1": entry})
     assert url is None and hideout == {}
 
 

@@ -4,18 +4,19 @@ import json
 import re
 
 import pytest
+from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 
-from app import i18n
-from app.web import callbacks, ids, layout, viewstate
+from app import i18n, settings
+from app.web import compare, drilldown, ids, indicator_panel, layer_urls, layers_panel, mapview, page, search, viewstate
 from app.web.viewstate import ViewState
 from layers import catalogue, classify, palettes, webdata
 
 
 def _fake_ctx(monkeypatch, triggered_id):
-    monkeypatch.setattr(
-        callbacks, "ctx", type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
-    )
+    fake = type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
+    for module in (page, drilldown, search):
+        monkeypatch.setattr(module, "ctx", fake)
 
 
 def test_the_default_view_is_an_empty_query():
@@ -70,7 +71,7 @@ def test_a_bad_link_opens_the_default_for_what_is_wrong(query, field, expected):
 
 
 def test_opacity_from_the_range_inputs():
-    pairs = layout.opacity_pairs(["layout", "counties", "hubs", "computing"], ["0.7", 1, None, "x"])
+    pairs = layers_panel.opacity_pairs(["layout", "counties", "hubs", "computing"], ["0.7", 1, None, "x"])
     assert pairs == (("layout", 0.7),)
 
 
@@ -82,71 +83,91 @@ def test_comparison_defaults_to_another_year_of_the_same_series():
 
 
 def test_view_state_from_the_controls():
-    state = callbacks.view_state(
-        "en",
-        [["layout"], [], ["prefectures"]],
-        "gdp_2023",
-        "quantiles",
-        5,
-        "blues",
-        {"lat": 30.5, "lng": 114.25},
-        8,
-        "420100",
-        ["on"],
-        "gdp_2020",
-        "none",
-        (("layout", 0.5),),
+    state = page.view_state(
+        lang="en",
+        layer_values=[["layout"], [], ["prefectures"]],
+        indicator="gdp_2023",
+        scheme="quantiles",
+        k=5,
+        palette="blues",
+        center={"lat": 30.5, "lng": 114.25},
+        zoom=8,
+        unit="420100",
+        compare_on=["on"],
+        compare_indicator="gdp_2020",
+        basemap="none",
+        opacity=(("layout", 0.5),),
     )
     assert state.layers == ("prefectures", "layout")  # catalogue order, whatever order the panel has
     assert state.center == (30.5, 114.25) and state.zoom == 8.0
     assert state.compare == "gdp_2020" and state.basemap is None and state.unit == "420100"
-    off = callbacks.view_state("zh", [], None, "quantiles", 5, "blues", None, None, None, [], "gdp_2020", "osm")
+    off = page.view_state(
+        lang="zh",
+        layer_values=[],
+        indicator=None,
+        scheme="quantiles",
+        k=5,
+        palette="blues",
+        center=None,
+        zoom=None,
+        unit=None,
+        compare_on=[],
+        compare_indicator="gdp_2020",
+        basemap="osm",
+    )
     assert off.compare is None and off.center is None and off.basemap == "osm"
 
 
 def test_language_switch_and_comparison_rewrite_the_address(monkeypatch):
     query = "?ind=gdp_2023&c=30.50000,114.30000&z=8"
     _fake_ctx(monkeypatch, ids.LANG_BUTTON)
-    switched = callbacks.navigate(1, [], query, "")
+
+    def navigate(lang_clicks, compare_on, query, address=""):
+        return page.navigate(lang_clicks=lang_clicks, compare_on=compare_on, query=query, address=address)
+
+    switched = navigate(1, [], query)
     assert viewstate.parse(switched) == viewstate.parse(query).with_(lang="en")
-    assert viewstate.parse(callbacks.navigate(2, [], switched, "")).lang == "zh"
-    assert callbacks.navigate(0, [], query, "") is callbacks.no_update  # a new page's button: not a click
+    assert viewstate.parse(navigate(2, [], switched)).lang == "zh"
+    assert navigate(0, [], query) is no_update  # a new page's button: not a click
     _fake_ctx(monkeypatch, ids.COMPARE_ON)
-    on = viewstate.parse(callbacks.navigate(1, ["on"], query, ""))
+    on = viewstate.parse(navigate(1, ["on"], query))
     assert (on.indicator, on.compare, on.center) == ("gdp_2023", "gdp_2020", (30.5, 114.3))
-    fresh = viewstate.parse(callbacks.navigate(1, ["on"], "", ""))
-    assert (fresh.indicator, fresh.compare) == callbacks.COMPARE_DEFAULT
-    assert viewstate.parse(callbacks.navigate(1, [], viewstate.to_query(on), "")).compare is None
-    assert callbacks.navigate(1, ["on"], viewstate.to_query(on), "") is callbacks.no_update
+    fresh = viewstate.parse(navigate(1, ["on"], ""))
+    assert (fresh.indicator, fresh.compare) == compare.COMPARE_DEFAULT
+    assert viewstate.parse(navigate(1, [], viewstate.to_query(on))).compare is None
+    assert navigate(1, ["on"], viewstate.to_query(on)) is no_update
     # Before the view is first written, the address the page opened with is the view.
-    assert callbacks.navigate(1, ["on"], None, viewstate.to_query(on)) is callbacks.no_update
+    assert navigate(1, ["on"], None, address=viewstate.to_query(on)) is no_update
 
 
 def test_drill_down_and_back(monkeypatch):
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420500"})
-    unit, viewport, hide_panel = callbacks.set_drill(0, [1])
+    unit, viewport, hide_panel = drilldown.set_drill(home=0, clicks=[1], basemap=None)
     assert unit == "420500" and viewport["transition"] == "flyToBounds" and hide_panel is True
     (south, west), (north, east) = viewport["bounds"]
     assert 29.9 < south < 30.3 and 110 < west < 110.5 and 31.2 < north < 31.7 and 111.9 < east < 112.1
-    nothing = (callbacks.no_update,) * 3
-    assert callbacks.set_drill(0, [0]) == nothing  # the button appearing
+    nothing = (no_update,) * 3
+    assert drilldown.set_drill(home=0, clicks=[0], basemap=None) == nothing  # the button appearing
     _fake_ctx(monkeypatch, ids.BREADCRUMB_HOME)
-    home = {"bounds": layout.settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
-    assert callbacks.set_drill(1, []) == (None, home, callbacks.no_update)
-    assert callbacks.set_drill(0, []) == nothing
-    crumbs, url, hideout = callbacks.drill_view("420500", "zh", 8, None)
+    home = {"bounds": settings.HUBEI_BOUNDS, "transition": "flyToBounds"}
+    assert drilldown.set_drill(home=1, clicks=[], basemap=None) == (None, home, no_update)
+    assert drilldown.set_drill(home=0, clicks=[], basemap=None) == nothing
+    crumbs, url, hideout = drilldown.drill_view(unit="420500", lang="zh", zoom=8, basemap=None)
     assert [getattr(c, "children", c) for c in crumbs] == ["湖北省", " › ", "宜昌市"]
     assert crumbs[0].disabled is False
     assert "/counties/z7-8.pbf" in url and hideout["parent"] == "420500"
-    crumbs, url, hideout = callbacks.drill_view(None, "en", 8, None)
+    crumbs, url, hideout = drilldown.drill_view(unit=None, lang="en", zoom=8, basemap=None)
     assert crumbs[0].children == "Hubei" and crumbs[0].disabled is True and url is None
 
 
 def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties():
-    url, hideout, _legend, _ = callbacks.choropleth_view(
-        "land_area_county", "quantiles", 5, "blues", 8, {}, "zh", "420100"
+    classes = {"scheme": "quantiles", "k": 5, "palette": "blues"}
+    url, hideout, _legend, _ = indicator_panel.choropleth_view(
+        "land_area_county", **classes, zoom=8, uploaded={}, lang="zh", unit="420100"
     )
-    table = callbacks.table_for(1, "land_area_county", "quantiles", 5, "blues", {}, "420100", "zh")
+    table = indicator_panel.table_for(
+        opened=1, indicator_id="land_area_county", **classes, uploaded={}, unit="420100", lang="zh"
+    )
     assert "/counties/" in url and hideout["parent"] == "420100" and len(hideout["colors"]) == 103
     rows = table[0].children[1].children
     assert len(rows) == 13  # Wuhan's 13 districts
@@ -154,8 +175,20 @@ def test_a_county_indicator_in_a_drill_down_lists_only_that_prefectures_counties
 
 
 def test_table_view_lists_every_unit_with_value_and_class():
-    assert callbacks.table_for(0, "gdp_2023", "quantiles", 5, "blues", {}, None, "en") is callbacks.no_update
-    table = callbacks.table_for(1, "gdp_2023", "quantiles", 5, "blues", {}, None, "en")
+    def table_for(opened):
+        return indicator_panel.table_for(
+            opened=opened,
+            indicator_id="gdp_2023",
+            scheme="quantiles",
+            k=5,
+            palette="blues",
+            uploaded={},
+            unit=None,
+            lang="en",
+        )
+
+    assert table_for(0) is no_update
+    table = table_for(1)
     head, body = table[0].children
     assert [th.children for th in head.children.children] == ["Unit", "Value", "Class"]
     rows = [[td.children for td in tr.children] for tr in body.children]
@@ -164,46 +197,54 @@ def test_table_view_lists_every_unit_with_value_and_class():
 
 
 def test_comparison_maps_share_classes_when_comparable():
-    breaks = callbacks.shared_breaks("gdp_2023", "gdp_2020", "quantiles", 5)
+    breaks = indicator_panel.shared_breaks("gdp_2023", "gdp_2020", "quantiles", 5)
     assert breaks is not None and len(breaks) == 5
-    first = callbacks.main_choropleth(
-        "gdp_2023", "quantiles", 5, "blues", 7, "gdp_2020", ["shared"], {}, None, None, "zh"
+    common = {
+        "scheme": "quantiles",
+        "k": 5,
+        "palette": "blues",
+        "zoom": 7,
+        "uploaded": {},
+        "basemap": None,
+        "lang": "zh",
+    }
+    first = indicator_panel.main_choropleth(
+        indicator_id="gdp_2023", compare_id="gdp_2020", shared=["shared"], unit=None, **common
     )
-    second = callbacks.compare_choropleth(
-        "gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, ["shared"], None, {}, "zh"
-    )
+    second = compare.compare_choropleth(compare_id="gdp_2020", indicator_id="gdp_2023", shared=["shared"], **common)
 
     def uppers(legend):  # class upper bounds (each map's lowest value starts its first class)
         return [tr.children[1].children.split(" – ")[1] for tr in legend[2].children[:5]]
 
     assert uppers(first[2]) == uppers(second[2])  # one set of classes for both years
-    own = callbacks.compare_choropleth("gdp_2020", "gdp_2023", "quantiles", 5, "blues", 7, [], None, {}, "zh")
+    own = compare.compare_choropleth(compare_id="gdp_2020", indicator_id="gdp_2023", shared=[], **common)
     assert own[1]["colors"] != second[1]["colors"] or own[2] != second[2]
-    assert callbacks.shared_breaks("gdp_2023", "pop_census_2020", "quantiles", 5) is None  # different units
-    assert callbacks.shared_breaks("gdp_2023", "layout_role", "quantiles", 5) is None  # categorical
+    assert indicator_panel.shared_breaks("gdp_2023", "pop_census_2020", "quantiles", 5) is None  # different units
+    assert indicator_panel.shared_breaks("gdp_2023", "layout_role", "quantiles", 5) is None  # categorical
 
 
 def test_gaode_basemap_shifts_every_layer_to_gcj02():
-    urls = callbacks.zoom_urls(7, "gaode")
+    urls = mapview.zoom_urls(zoom=7, basemap="gaode")
     assert all(u.endswith("&datum=gcj02") for u in urls)
-    assert not any("datum" in u for u in callbacks.zoom_urls(7, "osm"))
-    tiles, note = callbacks.basemap_view("gaode", "en")
+    assert not any("datum" in u for u in mapview.zoom_urls(zoom=7, basemap="osm"))
+    tiles, note = mapview.basemap_view(basemap="gaode", lang="en")
     assert "autonavi.com" in tiles[0].url and "Gaode" in tiles[0].attribution and "GCJ-02" in note
-    tiles, note = callbacks.basemap_view("osm", "zh")
+    tiles, note = mapview.basemap_view(basemap="osm", lang="zh")
     assert "openstreetmap.org" in tiles[0].url and "OpenStreetMap" in tiles[0].attribution and note == ""
-    assert callbacks.basemap_view("none", "zh") == ([], "")
+    assert mapview.basemap_view(basemap="none", lang="zh") == ([], "")
 
 
 def test_search_and_drill_fly_to_where_the_unit_is_drawn_over_gaode(monkeypatch):
-    _, hits = callbacks.search_results("wuchang")
+    _, hits = search.search_results(query="wuchang", lang="zh")
     _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
-    plain = callbacks.fly_to_hit([1], hits, "osm")["bounds"]
-    shifted = callbacks.fly_to_hit([1], hits, "gaode")["bounds"]
+    plain = search.fly_to_hit(clicks=[1], hits=hits, basemap="osm")["bounds"]
+    shifted = search.fly_to_hit(clicks=[1], hits=hits, basemap="gaode")["bounds"]
     assert plain == hits[0]["bounds"]
     assert 0.003 < shifted[0][1] - plain[0][1] < 0.008 and -0.006 < shifted[0][0] - plain[0][0] < 0  # east, south
     _fake_ctx(monkeypatch, {"type": ids.DRILL_BUTTON, "code": "420100"})
-    drill = callbacks.set_drill(0, [1], "gaode")[1]["bounds"]
-    assert drill != layout.unit_bounds("420100") and abs(drill[1][1] - layout.unit_bounds("420100")[1][1]) < 0.01
+    drill = drilldown.set_drill(home=0, clicks=[1], basemap="gaode")[1]["bounds"]
+    wuhan = layer_urls.unit_bounds("420100")
+    assert drill != wuhan and abs(drill[1][1] - wuhan[1][1]) < 0.01
 
 
 def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
@@ -225,7 +266,7 @@ def test_gcj02_layer_data_is_the_wgs84_data_shifted(tmp_path):
 
 
 def test_layer_panel_groups_layers_with_symbols_and_sources():
-    panel = layout.layer_panel(ViewState())
+    panel = layers_panel.layer_panel(ViewState())
     groups = [c for c in panel.children if getattr(c, "className", "").startswith("layer-group ")]
     titles = [g.children[0].children for g in groups]
     assert titles[:2] == ["发展布局", "算力设施"]
@@ -260,7 +301,7 @@ def _strings(node) -> list[str]:
 
 
 def test_english_page_has_no_chinese_only_label():
-    texts = _strings(layout.page(ViewState(lang="en", compare="gdp_2020", unit="420100")))
+    texts = _strings(page.page(ViewState(lang="en", compare="gdp_2020", unit="420100")))
     switch = i18n.t("switch_lang", "en")  # the button back to Chinese is named in Chinese
     chinese_only = [s for s in texts if _CJK.search(s) and not re.search(r"[A-Za-z]", s) and s != switch]
     # Data names keep their Chinese form beside the English one; a label is never Chinese alone.
@@ -268,17 +309,10 @@ def test_english_page_has_no_chinese_only_label():
     assert "Hubei Digital Economy Map" in texts and "中文" in texts  # the switch names the other language
 
 
-def test_every_interface_text_has_both_languages():
-    assert all(zh and en for zh, en in i18n.TEXT.values())
-    # Chinese mode speaks Chinese, except the button that offers English.
-    offers_english = ("switch_lang", "switch_lang_label")
-    assert all(_CJK.search(zh) for key, (zh, _) in i18n.TEXT.items() if key not in offers_english)
-
-
 def test_page_for_a_link_shows_what_the_link_says():
     state = viewstate.parse("?lang=en&ind=gdp_2023&k=7&layers=prefectures,counties&unit=420500&cmp=gdp_2020")
-    page = layout.page(state)
-    flat = json.dumps(page, cls=PlotlyJSONEncoder, ensure_ascii=False)
+    drawn = page.page(state)
+    flat = json.dumps(drawn, cls=PlotlyJSONEncoder, ensure_ascii=False)
     assert '"value": "gdp_2023"' in flat and '"value": 7' in flat and '"value": "gdp_2020"' in flat
     assert '"id": "map-compare"' in flat and "Yichang" in flat
     assert '"coordinates"' not in flat  # still no geometry in the page

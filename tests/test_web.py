@@ -4,10 +4,22 @@ import gzip
 import json
 
 import pytest
+from dash import no_update
 
 from app.serve.server import create_app
-from app.web import callbacks, dashapp, ids, layout, viewstate
-from app.web.layout import layer_url
+from app.web import (
+    dashapp,
+    downloads,
+    feature_info,
+    ids,
+    indicator_panel,
+    mapview,
+    page,
+    search,
+    upload,
+    viewstate,
+)
+from app.web.layer_urls import layer_url
 from app.web.viewstate import ViewState
 from geo.simplify import ZOOM_BANDS
 from layers import catalogue, webdata
@@ -88,61 +100,99 @@ def test_the_index_preloads_the_first_layers_and_scripts(client):
 
 
 def test_zoom_urls_follow_the_band():
-    urls = callbacks.zoom_urls(7)
+    urls = mapview.zoom_urls(zoom=7)
     assert len(urls) == len(catalogue.catalogue())
     version = webdata.data_version()
     assert all(u.endswith(f"/z7-8.pbf?v={version}") for u in urls)
-    assert all(u.endswith(f"/z11+.pbf?v={version}") for u in callbacks.zoom_urls(12))
-    assert callbacks.zoom_urls(None) == [layer_url(i, 7) for i in catalogue.catalogue()]
+    assert all(u.endswith(f"/z11+.pbf?v={version}") for u in mapview.zoom_urls(zoom=12))
+    assert mapview.zoom_urls(zoom=None) == [layer_url(i, 7) for i in catalogue.catalogue()]
 
 
 def test_layers_switched_off_are_not_fetched():
-    urls = dict(
-        zip(catalogue.catalogue(), callbacks.zoom_urls(7, None, [["prefectures"], [], ["hubs"]], ["auto"]), strict=True)
-    )
-    assert urls["prefectures"].startswith("/data/layers/prefectures/z7-8") and "/hubs/" in urls["hubs"]
-    assert urls["counties"] is callbacks.no_update and urls["layout"] is callbacks.no_update
-    urls = dict(zip(catalogue.catalogue(), callbacks.zoom_urls(9, None, [["prefectures"]], ["auto"]), strict=True))
-    assert "/counties/z9-10" in urls["counties"]  # zoomed in: counties come by themselves
-    urls = dict(zip(catalogue.catalogue(), callbacks.zoom_urls(9, None, [["prefectures"]], []), strict=True))
-    assert urls["counties"] is callbacks.no_update
+    def urls(zoom, layer_values, counties_auto):
+        shown = mapview.zoom_urls(zoom=zoom, basemap=None, layer_values=layer_values, counties_auto=counties_auto)
+        return dict(zip(catalogue.catalogue(), shown, strict=True))
+
+    first = urls(7, [["prefectures"], [], ["hubs"]], ["auto"])
+    assert first["prefectures"].startswith("/data/layers/prefectures/z7-8") and "/hubs/" in first["hubs"]
+    assert first["counties"] is no_update and first["layout"] is no_update
+    # Zoomed in: counties come by themselves.
+    assert "/counties/z9-10" in urls(9, [["prefectures"]], ["auto"])["counties"]
+    assert urls(9, [["prefectures"]], [])["counties"] is no_update
 
 
 def _fake_ctx(monkeypatch, triggered_id):
-    monkeypatch.setattr(
-        callbacks, "ctx", type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
-    )
+    fake = type("Ctx", (), {"triggered": bool(triggered_id), "triggered_id": triggered_id})
+    for module in (feature_info, search):
+        monkeypatch.setattr(module, "ctx", fake)
 
 
 def test_hover_panel_shows_the_unit_hovered_last(monkeypatch):
     pref = {"properties": {"code": "420100", "name_zh": "武汉市", "name_en": "Wuhan", "kind": "sub-provincial city"}}
     county = {"properties": {"code": "420106", "name_zh": "武昌区", "name_en": "Wuchang District", "kind": "district"}}
     layout = {"properties": {"code": "420600", "unit_name_zh": "襄阳市", "unit_name_en": "Xiangyang", "role": "wing"}}
-    layers = list(callbacks.HOVER_LAYERS)
-    features = [{"prefectures": pref, "counties": county, "layout": layout}.get(i) for i in layers] + [None, None]
+    layers = {ids.layer_id("prefectures"): pref, ids.layer_id("counties"): county, ids.layer_id("layout"): layout}
+    hovers = [layers.get(i) for i in feature_info.HOVER_IDS]
     _fake_ctx(monkeypatch, ids.layer_id("counties"))
-    children = callbacks.hover_panel(*features, {}, "zh")
+    children = feature_info.hover_panel(hovers=hovers, hideout={}, lang="zh")
     assert children[0].children == "武昌区"
     assert [c.children for c in children[1:]] == ["Wuchang District", "市辖区 · 420106"]
-    children = callbacks.hover_panel(*features, {}, "en")
+    children = feature_info.hover_panel(hovers=hovers, hideout={}, lang="en")
     assert [c.children for c in children] == ["Wuchang District", "武昌区", "district · 420106"]
     _fake_ctx(monkeypatch, ids.layer_id("layout"))
-    children = callbacks.hover_panel(*features, {}, "zh")
+    children = feature_info.hover_panel(hovers=hovers, hideout={}, lang="zh")
     assert [c.children for c in children] == ["襄阳市", "Xiangyang", "两翼驱动（两翼） · 420600"]
     _fake_ctx(monkeypatch, None)
-    assert callbacks.hover_panel(*[None] * (len(layers) + 2), {}, "zh")[0].children == "将鼠标移到地图上查看名称"
-    assert callbacks.hover_panel(*[None] * (len(layers) + 2), {}, "en")[0].children == "Hover over the map for names"
+    nothing = [None] * len(feature_info.HOVER_IDS)
+    assert feature_info.hover_panel(hovers=nothing, hideout={}, lang="zh")[0].children == "将鼠标移到地图上查看名称"
+    assert feature_info.hover_panel(hovers=nothing, hideout={}, lang="en")[0].children == "Hover over the map for names"
+
+    def only(component_id, feature):
+        return [feature if i == component_id else None for i in feature_info.HOVER_IDS]
+
     # With an indicator mapped, the panel adds its value (or says there is none).
     hideout = {"title": "GDP", "labels": {"420100": "20,012 亿元"}}
     _fake_ctx(monkeypatch, ids.CHOROPLETH)
-    children = callbacks.hover_panel(*[None] * len(layers), pref, None, hideout, "zh")
+    children = feature_info.hover_panel(hovers=only(ids.CHOROPLETH, pref), hideout=hideout, lang="zh")
     assert children[-1].children == "GDP: 20,012 亿元"
-    children = callbacks.hover_panel(*[None] * len(layers), layout, None, hideout, "en")
+    children = feature_info.hover_panel(hovers=only(ids.CHOROPLETH, layout), hideout=hideout, lang="en")
     assert children[-1].children == "GDP: no data"
     # The counties of a prefecture drilled into report their hover too.
     _fake_ctx(monkeypatch, ids.DRILL_LAYER)
-    children = callbacks.hover_panel(*[None] * len(layers), None, county, {}, "zh")
+    children = feature_info.hover_panel(hovers=only(ids.DRILL_LAYER, county), hideout={}, lang="zh")
     assert children[0].children == "武昌区"
+
+
+def test_the_address_follows_the_controls_through_dash(client):
+    """``view_query`` as Dash calls it: keyword arguments, the sliders' layers read from their ids."""
+    import dashclient
+
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = dashclient.find(deps, f"{ids.VIEW_QUERY}.data")
+    values = {
+        f"{ids.LANG}.data": "en",
+        f"{ids.SCHEME}.value": "quantiles",
+        f"{ids.CLASSES}.value": 5,
+        f"{ids.PALETTE}.value": "blues",
+        f"{ids.MAP}.zoom": 9,
+        f"{ids.MAP}.center": {"lat": 30.5, "lng": 114.25},
+        f"{ids.INDICATOR}.value": "gdp_2023",
+    }
+    on = [({"layer": layer, "type": ids.LAYER_ON}, [layer]) for layer in ("prefectures", "hubs")]
+    opacity = [
+        ({"layer": "hubs", "type": ids.LAYER_OPACITY}, "0.4"),
+        ({"layer": "counties", "type": ids.LAYER_OPACITY}, 1),
+    ]
+    for spec in dep["inputs"]:
+        if spec["id"].startswith("{"):
+            values[f"{spec['id']}.{spec['property']}"] = on if ids.LAYER_ON in spec["id"] else opacity
+    body = dashclient.callback_body(dep, values, [f"{ids.MAP}.zoom"])
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data
+    query = dashclient.response_values(response.data)[ids.VIEW_QUERY]["data"]
+    state = viewstate.parse(query)
+    assert state.layers == ("prefectures", "hubs") and state.opacity == (("hubs", 0.4),)
+    assert (state.lang, state.indicator, state.zoom, state.center) == ("en", "gdp_2023", 9.0, (30.5, 114.25))
 
 
 def test_component_ids_are_unique():
@@ -156,7 +206,7 @@ def test_component_ids_are_unique():
         for child in children if isinstance(children, list) else [children] if children is not None else []:
             walk(child)
 
-    walk(layout.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100"))))
+    walk(page.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100"))))
     keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in found]
     assert len(keys) == len(set(keys))
     assert {ids.MAP, ids.MAP2, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(keys)
@@ -187,7 +237,7 @@ def test_detail_panel_shows_the_full_record_with_sources():
             "note": None,
         }
     }
-    table = callbacks.detail_panel(feature)[0]
+    table = feature_info.detail_panel(feature)[0]
     rows = {row.children[0].children: [d.children for d in row.children[1].children] for row in table.children}
     assert rows["名称"] == ["武汉人工智能计算中心"]
     assert rows["类别"] == ["计算中心"]
@@ -200,14 +250,18 @@ def test_detail_panel_shows_the_full_record_with_sources():
 
 def test_clicked_detail_opens_and_closes(monkeypatch):
     feature = {"properties": {"name_zh": "甲", "plan_article": 3, "sources": "[PLAN] x"}}
-    layer = "computing"
-    extra = [None] * len(callbacks.EXTRA_CLICK_IDS)
-    inputs = [None] + [feature if i == layer else None for i in callbacks.CLICK_LAYERS] + extra + ["zh"]
-    _fake_ctx(monkeypatch, ids.layer_id(layer))
-    children, hidden = callbacks.clicked_detail(*inputs)
+    layer = ids.layer_id("computing")
+    clicks = _clicked(layer, feature)
+    _fake_ctx(monkeypatch, layer)
+    children, hidden = feature_info.clicked_detail(closed=None, clicks=clicks, lang="zh")
     assert hidden is False and children[0].children[0].children[1].children[0].children == "甲"
     _fake_ctx(monkeypatch, ids.DETAIL_CLOSE)
-    assert callbacks.clicked_detail(1, *inputs[1:])[1] is True
+    assert feature_info.clicked_detail(closed=1, clicks=clicks, lang="zh")[1] is True
+
+
+def _clicked(component_id, feature):
+    """``clicked_detail``'s ``clicks`` when ``feature`` of ``component_id`` was clicked."""
+    return [feature if i == component_id else None for i in feature_info.CLICK_IDS]
 
 
 def _texts(node) -> list[str]:
@@ -222,10 +276,9 @@ def _texts(node) -> list[str]:
 
 def test_clicking_a_prefecture_opens_its_profile(monkeypatch):
     wuhan = {"properties": {"code": "420100", "name_zh": "武汉市", "level": "prefecture"}}
-    inputs = [None] + [wuhan if i == "prefectures" else None for i in callbacks.CLICK_LAYERS]
-    inputs += [None] * len(callbacks.EXTRA_CLICK_IDS)
+    clicks = _clicked(ids.layer_id("prefectures"), wuhan)
     _fake_ctx(monkeypatch, ids.layer_id("prefectures"))
-    children, hidden = callbacks.clicked_detail(*inputs, "zh")
+    children, hidden = feature_info.clicked_detail(closed=None, clicks=clicks, lang="zh")
     text = "\n".join(_texts(children))
     assert hidden is False
     assert "武汉市" in text and "一主引领（核心）（第3条）" in text and "武汉都市圈（第3条）" in text
@@ -236,15 +289,14 @@ def test_clicking_a_prefecture_opens_its_profile(monkeypatch):
     drill = [c for c in children if getattr(c, "id", None) == {"type": ids.DRILL_BUTTON, "code": "420100"}]
     assert drill and drill[0].children == "查看下辖区县"
     # English mode: the same panel in English.
-    text_en = "\n".join(_texts(callbacks.clicked_detail(*inputs, "en")[0]))
+    text_en = "\n".join(_texts(feature_info.clicked_detail(closed=None, clicks=clicks, lang="en")[0]))
     assert "Wuhan" in text_en and "Role in the layout: Core" in text_en and "Show its counties" in text_en
 
 
 def test_a_county_clicked_in_a_drill_down_opens_the_county_profile(monkeypatch):
     county = {"properties": {"code": "420502", "name_zh": "西陵区", "parent_code": "420500"}}
-    inputs = [None] + [None] * len(callbacks.CLICK_LAYERS) + [None, county]
     _fake_ctx(monkeypatch, ids.DRILL_LAYER)
-    children, _hidden = callbacks.clicked_detail(*inputs, "zh")
+    children, _hidden = feature_info.clicked_detail(closed=None, clicks=_clicked(ids.DRILL_LAYER, county), lang="zh")
     text = "\n".join(_texts(children))
     assert "西陵区" in text and "宜昌市" in text and "长江沿线（第3条）" in text
     assert "另有 1 项指标无数据" in text  # no county census figure found for Xiling
@@ -271,15 +323,21 @@ def _data_url(text: str, encoding: str = "utf-8") -> str:
 
 
 def test_upload_keeps_a_valid_table_in_the_session_and_selects_it():
-    store, message, options, selected = callbacks.upload_indicator(
-        _data_url("名称,数值\n武汉市,5\n宜昌市,2\n襄阳,3\n", "gbk"), "rd.csv", "研发投入", "亿元", "prefecture", {}
+    store, message, options, selected = upload.upload_indicator(
+        contents=_data_url("名称,数值\n武汉市,5\n宜昌市,2\n襄阳,3\n", "gbk"),
+        filename="rd.csv",
+        title="研发投入",
+        unit="亿元",
+        level="prefecture",
+        store={},
+        lang="zh",
     )
     assert selected == "upload_1" and set(store) == {"upload_1"}
-    assert options == callbacks.indicator_choices(store)
+    assert options == indicator_panel.indicator_choices(store=store, lang="zh")
     assert "3/17" in message[0].children and "按名称匹配" in message[0].children
-    options = callbacks.indicator_choices(store)
+    options = indicator_panel.indicator_choices(store=store, lang="zh")
     assert options[-1] == {"label": "研发投入（上传）", "value": "upload_1"}
-    url, hideout, legend, disabled = callbacks.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
+    url, hideout, legend, disabled = indicator_panel.choropleth_view("upload_1", "quantiles", 5, "blues", 7, store)
     assert "/prefectures/" in url and len(hideout["colors"]) == 3 and disabled is False
     texts = [getattr(c, "children", None) for c in legend]
     assert texts[0] == "研发投入" and any("用户上传 uploaded: rd.csv" in str(t) for t in texts)
@@ -287,10 +345,16 @@ def test_upload_keeps_a_valid_table_in_the_session_and_selects_it():
 
 def test_upload_of_a_bad_table_is_refused_with_the_reasons():
     before = {"upload_1": {"meta": {}, "values": []}}
-    store, message, options, selected = callbacks.upload_indicator(
-        _data_url("code,value\n420100,x\n999999,1\n"), "bad.csv", None, None, "prefecture", before
+    store, message, options, selected = upload.upload_indicator(
+        contents=_data_url("code,value\n420100,x\n999999,1\n"),
+        filename="bad.csv",
+        title=None,
+        unit=None,
+        level="prefecture",
+        store=before,
+        lang="zh",
     )
-    assert store is before and selected is callbacks.no_update and options is callbacks.no_update
+    assert store is before and selected is no_update and options is no_update
     assert "2 处问题" in message[0].children
     items = [li.children for li in message[1].children]
     assert "bad.csv, row 1, field 'value': 'x' is not a finite number" in items
@@ -298,7 +362,7 @@ def test_upload_of_a_bad_table_is_refused_with_the_reasons():
 
 
 def test_choropleth_view_without_an_indicator_sends_nothing():
-    url, hideout, _legend, disabled = callbacks.choropleth_view(None, "quantiles", 5, "blues", 7, {})
+    url, hideout, _legend, disabled = indicator_panel.choropleth_view(None, "quantiles", 5, "blues", 7, {})
     assert url is None and hideout == {} and disabled is False
 
 
@@ -311,7 +375,9 @@ def test_download_matches_the_cli_export(tmp_path):
     from app.export import files as export
 
     values = [["prefectures"], [], ["hubs"], ["not a layer"]]
-    payload, status = callbacks.download_layers(1, values, "geojson", "wgs84", [], None)
+    payload, status = downloads.download_layers(
+        n_clicks=1, layer_values=values, fmt="geojson", crs_choice="wgs84", only_view=[], bounds=None, lang="zh"
+    )
     assert payload["filename"] == "hubei-layers_geojson_EPSG-4326.zip"
     assert "2 个图层" in status[0].children and "22 个要素" in status[0].children
     archive = zipfile.ZipFile(_io.BytesIO(base64.b64decode(payload["content"])))
@@ -325,29 +391,77 @@ def test_download_matches_the_cli_export(tmp_path):
 
 def test_download_of_the_current_view_and_in_a_projected_crs():
     bounds = [[30.3, 114.0], [30.9, 114.7]]  # around central Wuhan: [[south, west], [north, east]]
-    payload, status = callbacks.download_layers(1, [["counties"]], "gpkg", "cgcs2000-gk", ["view"], bounds)
+    payload, status = downloads.download_layers(
+        n_clicks=1,
+        layer_values=[["counties"]],
+        fmt="gpkg",
+        crs_choice="cgcs2000-gk",
+        only_view=["view"],
+        bounds=bounds,
+        lang="zh",
+    )
     assert payload["filename"] == "hubei-layers.gpkg"
     assert "1 个图层" in status[0].children
-    nothing, status = callbacks.download_layers(1, [[], []], "gpkg", "wgs84", [], None, "en")
-    assert nothing is callbacks.no_update and status[0].children == "No layer is switched on"
+    nothing, status = downloads.download_layers(
+        n_clicks=1, layer_values=[[], []], fmt="gpkg", crs_choice="wgs84", only_view=[], bounds=None, lang="en"
+    )
+    assert nothing is no_update and status[0].children == "No layer is switched on"
 
 
 def test_search_results_and_fly_to(monkeypatch):
-    items, hits = callbacks.search_results("wuchang")
+    items, hits = search.search_results(query="wuchang", lang="zh")
     assert hits[0]["name_zh"] == "武昌区"
     assert items[0].children.children == "武昌区 · Wuchang District（县级）"
-    assert callbacks.search_results("zzzz")[0][0].children == "无结果"
-    assert callbacks.search_results("zzzz", "en")[0][0].children == "No match"
-    assert callbacks.search_results("wuchang", "en")[0][0].children.children == "Wuchang District · 武昌区 (county)"
+    assert search.search_results(query="zzzz", lang="zh")[0][0].children == "无结果"
+    assert search.search_results(query="zzzz", lang="en")[0][0].children == "No match"
+    english = search.search_results(query="wuchang", lang="en")[0][0]
+    assert english.children.children == "Wuchang District · 武昌区 (county)"
     _fake_ctx(monkeypatch, {"type": ids.SEARCH_HIT, "index": 0})
-    assert callbacks.fly_to_hit([1], hits) == {"bounds": hits[0]["bounds"], "transition": "flyToBounds"}
+    flown = search.fly_to_hit(clicks=[1], hits=hits, basemap=None)
+    assert flown == {"bounds": hits[0]["bounds"], "transition": "flyToBounds"}
     _fake_ctx(monkeypatch, None)
-    assert callbacks.fly_to_hit([0], hits) is callbacks.no_update
+    assert search.fly_to_hit(clicks=[0], hits=hits, basemap=None) is no_update
 
 
 def test_the_browser_shows_counties_from_the_same_zoom_the_server_loads_them():
     import re
     from pathlib import Path
 
-    script = (Path(layout.__file__).parent / "assets" / "hubei_map.js").read_text(encoding="utf-8")
-    assert int(re.search(r"const COUNTIES_FROM_ZOOM = (\d+);", script)[1]) == layout.COUNTIES_FROM_ZOOM
+    script = (Path(mapview.__file__).parent / "assets" / "hubei_map.js").read_text(encoding="utf-8")
+    assert int(re.search(r"const COUNTIES_FROM_ZOOM = (\d+);", script)[1]) == mapview.COUNTIES_FROM_ZOOM
+
+
+def test_the_callback_registry_keeps_functions_plain_and_checks_their_names():
+    from dash import Dash, Input, Output, State
+
+    from app.web import wiring
+
+    callbacks = wiring.Callbacks()
+
+    def shown(value, lang="zh"):
+        return f"{value} {lang}"
+
+    assert (
+        callbacks.callback(
+            output=Output("out", "children"),
+            inputs=dict(value=Input("in", "value")),
+            state=dict(lang=State("lang", "data")),
+        )(shown)
+        is shown
+    )
+    callbacks.clientside("copyLink", output=Output("copy", "content"), inputs=[Input("copy", "n_clicks")])
+    for app in (Dash(__name__), Dash(__name__)):  # declarations can be attached to more than one app
+        wiring.attach(app, callbacks)
+        assert sorted(app.callback_map) == ["copy.content", "out.children"]
+        assert [d["id"] for d in app.callback_map["out.children"]["inputs"]] == ["in"]
+        assert [d["id"] for d in app.callback_map["out.children"]["state"]] == ["lang"]
+    with pytest.raises(TypeError, match="unknown"):
+        callbacks.callback(output=Output("o", "children"), inputs=dict(valeu=Input("in", "value")))(shown)
+    with pytest.raises(TypeError, match="missing"):
+        callbacks.callback(output=Output("o", "children"), inputs=dict(lang=Input("in", "value")))(shown)
+    with pytest.raises(TypeError, match="both input and state"):
+        callbacks.callback(
+            output=Output("o", "children"),
+            inputs=dict(value=Input("a", "value")),
+            state=dict(value=State("b", "value")),
+        )(shown)

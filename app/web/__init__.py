@@ -1,6 +1,9 @@
-"""The web map's pages (Dash): layout, callbacks, the view state in the address and the server-drawn first view.
+"""The web map's pages (Dash): one module per feature, the view state in the address and the server-drawn first view.
 
-Owns what a person sees and clicks in the browser. May import ``geo``, ``layers``, the app's common
+Each feature module (``page``, ``mapview``, ``layers_panel``, ``indicator_panel``, ``compare``,
+``feature_info``, ``drilldown``, ``search``, ``upload``, ``downloads``) builds its components and
+declares its callbacks beside their functions (``wiring.Callbacks``); ``dashapp.create_dash``
+attaches them. Owns what a person sees and clicks in the browser. May import ``geo``, ``layers``, the app's common
 modules (``app.settings``, ``app.i18n``, ``app.messages``, ``app.jobs``) and the public faces of
 ``app.render`` and ``app.export`` (their package names, never their modules).
 """
@@ -12,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "create_dash": "app.web.dashapp",
-    "INITIAL_ZOOM": "app.web.layout",
+    "INITIAL_ZOOM": "app.web.layer_urls",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
     from app.web.dashapp import create_dash
-    from app.web.layout import INITIAL_ZOOM
+    from app.web.layer_urls import INITIAL_ZOOM
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,22 @@ from dash import Dash
 from flask import has_request_context, request
 
 from app import settings
-from app.web import callbacks, first_view, layout, viewstate
+from app.web import (
+    compare,
+    downloads,
+    drilldown,
+    feature_info,
+    first_view,
+    indicator_panel,
+    layers_panel,
+    mapview,
+    page,
+    search,
+    upload,
+    viewstate,
+    wiring,
+)
+from app.web.layer_urls import preload_links
 
 #: Script chunks Dash loads only once the page's layout is known (the map's GeoJSON and
 #: Geobuf decoder, the dropdowns, sliders and upload box): fetched early, they are ready
@@ -25,10 +40,24 @@ LAZY_CHUNKS = (
 )
 
 
+#: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
+FEATURES = (page, layers_panel, compare, mapview, feature_info, drilldown, indicator_panel, upload, downloads, search)
+
+
 class MapDash(Dash):
     """Dash with the page's first layers and lazy script chunks preloaded."""
 
-    def interpolate_index(self, **kwargs: str) -> str:
+    def interpolate_index(
+        self,
+        metas: str = "",
+        title: str = "",
+        css: str = "",
+        config: str = "",
+        scripts: str = "",
+        app_entry: str = "",
+        favicon: str = "",
+        renderer: str = "",
+    ) -> str:
         """The index page, with ``<link rel=preload>`` for the layers the address's view opens with."""
         state = viewstate.parse(request.query_string.decode("utf-8", "replace"))
         prefix = f"{self.config.requests_pathname_prefix}_dash-component-suites/"
@@ -39,16 +68,17 @@ class MapDash(Dash):
             f'<link rel="preload" href="{root}{name}" as="fetch" crossorigin="anonymous">'
             for name in ("_dash-layout", "_dash-dependencies")
         )
-        kwargs["metas"] = kwargs.get("metas", "") + layout.preload_links(state) + chunks + dash_json
+        metas += preload_links(state) + chunks + dash_json
         # A static picture of the opening view, shown until the interactive map has painted.
-        kwargs["app_entry"] = first_view.html_for(state) + kwargs.get("app_entry", "")
-        return str(super().interpolate_index(**kwargs))
+        app_entry = first_view.html_for(state) + app_entry
+        index = super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer)
+        return str(index)
 
 
 def serve_layout() -> Any:
     """The app's layout, drawn for the address the page was opened with (its referrer), if known."""
     referrer = request.referrer if has_request_context() else None
-    return layout.shell(urlparse(referrer).query if referrer else None)
+    return page.shell(urlparse(referrer).query if referrer else None)
 
 
 def create_dash() -> Dash:
@@ -56,12 +86,12 @@ def create_dash() -> Dash:
     app = MapDash(
         __name__,
         title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
-        update_title=None,
+        update_title="",  # no "Updating..." in the tab's title while a callback runs (Dash: None or "")
         compress=True,
         # The page is drawn by a callback from the URL, and the comparison map exists only
         # in comparisons; tests/test_web.py checks every callback id against a full page.
         suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
     )
     app.layout = serve_layout
-    callbacks.register(app)
+    wiring.attach(app, *(module.callbacks for module in FEATURES))
     return app

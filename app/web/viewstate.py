@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -96,7 +97,7 @@ def _center(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _opacity(value: str | None, known: dict[str, object]) -> tuple[tuple[str, float], ...]:
+def _opacity(value: str | None, known: Mapping[str, object]) -> tuple[tuple[str, float], ...]:
     out = []
     for item in (value or "").split(","):
         layer, _, number = item.partition(":")

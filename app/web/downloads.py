@@ -1,0 +1,206 @@
+"""Files of the current view: the layers switched on (the CLI's exporter) and a briefing map (the CLI's renderer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Input, Output, State, dcc, html, no_update
+
+from app import export, jobs
+from app.i18n import t
+from app.web import ids, viewstate
+from app.web.layers_panel import LAYER_ON_ALL, visible_layers
+from app.web.widgets import html_attrs, section, text_options
+from app.web.wiring import Callbacks
+
+callbacks = Callbacks()
+
+#: Snapshot choices: paper sizes and formats (the renderer's own names).
+SNAPSHOT_PAPERS = [
+    ("a4-landscape", "paper_a4_landscape"),
+    ("a4-portrait", "paper_a4_portrait"),
+    ("a3-landscape", "paper_a3_landscape"),
+    ("a3-portrait", "paper_a3_portrait"),
+]
+SNAPSHOT_FORMATS = [
+    ("pdf", "snapshot_pdf"),
+    ("png", "snapshot_png"),
+    ("svg", "snapshot_svg"),
+    ("html", "snapshot_html"),
+]
+
+
+#: Shown while a snapshot is drawn (in both languages: the page's language is not known here).
+SNAPSHOT_BUSY = [html.P(f"{t('snapshot_busy', 'zh')} {t('snapshot_busy', 'en')}", className="help")]
+
+
+def snapshot_panel(lang: str) -> html.Details:
+    """Make a briefing map of the current view (layers, indicator, classes, extent, language)."""
+    return section(
+        t("snapshot", lang),
+        [
+            html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_PAPER,
+                options=text_options(SNAPSHOT_PAPERS, lang),
+                value="a4-landscape",
+                clearable=False,
+            ),
+            html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
+            dcc.Dropdown(
+                id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
+            ),
+            html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
+            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **html_attrs(aria_live="polite")),
+            dcc.Download(id=ids.SNAPSHOT),
+        ],
+        class_name="snapshot",
+    )
+
+
+def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
+    """The snapshot renderer's state for the view in the address: layers, indicator, classes, extent, language."""
+    view = viewstate.parse(query)
+    return {
+        "layers": list(view.layers),
+        "indicator": view.indicator,
+        "scheme": view.scheme,
+        "k": view.k,
+        "palette": view.palette,
+        "extent": view.unit or "province",
+        "paper": paper,
+        "format": "pdf" if fmt == "html" else fmt,
+        "lang": view.lang,
+    }
+
+
+@callbacks.callback(
+    output=[Output(ids.SNAPSHOT, "data"), Output(ids.SNAPSHOT_STATUS, "children")],
+    inputs=dict(n_clicks=Input(ids.SNAPSHOT_BUTTON, "n_clicks")),
+    state=dict(
+        query=State(ids.VIEW_QUERY, "data"),
+        paper=State(ids.SNAPSHOT_PAPER, "value"),
+        fmt=State(ids.SNAPSHOT_FORMAT, "value"),
+        lang=State(ids.LANG, "data"),
+    ),
+    prevent_initial_call=True,
+    running=[
+        (Output(ids.SNAPSHOT_BUTTON, "disabled"), True, False),
+        (Output(ids.SNAPSHOT_STATUS, "children"), SNAPSHOT_BUSY, []),
+    ],
+)
+def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: str = "zh") -> tuple[Any, list[Any]]:
+    """Render the current view as a briefing map (PDF, PNG, SVG) or a standalone HTML map, and send it.
+
+    Uses the CLI's renderer (``app.render``), so the file is what ``hubei-map snapshot``
+    makes with the same choices.
+    """
+    from app import render
+
+    if not n_clicks:
+        return no_update, []
+    state = snapshot_state(query, paper, fmt)
+    if state["indicator"] and viewstate.UPLOAD_ID.match(str(state["indicator"])):
+        return no_update, [html.P(t("snapshot_upload", lang), className="upload-error")]
+    try:
+        request = render.request_from_state(state)
+        with jobs.slot("snapshot") as job:
+            if fmt == "html":
+                body, name = job.call(render.to_html, request).encode("utf-8"), "hubei-map.html"
+            else:
+                body, name = job.call(render.render, request), f"hubei-map_{paper}.{state['format']}"
+    except jobs.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
+    except (render.SnapshotError, render.FontError) as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"
+    return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
+
+
+#: Download choices shown in the app (the CLI offers the same and a few more).
+DOWNLOAD_FORMATS = [
+    ("geojson", "download_geojson"),
+    ("gpkg", "download_gpkg"),
+    ("shp", "download_shp"),
+    ("csv", "download_csv"),
+]
+DOWNLOAD_CRS = [
+    ("wgs84", "crs_wgs84"),
+    ("cgcs2000", "crs_cgcs2000"),
+    ("cgcs2000-gk", "crs_cgcs2000_gk"),
+    ("webmercator", "crs_webmercator"),
+    ("gcj02", "crs_gcj02"),
+]
+
+
+def download_panel(lang: str) -> html.Details:
+    """Download the layers now switched on, in a chosen format and CRS (same files as the CLI)."""
+    return section(
+        t("download", lang),
+        [
+            html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
+            dcc.Dropdown(
+                id=ids.DOWNLOAD_FORMAT,
+                options=text_options(DOWNLOAD_FORMATS, lang),
+                value="geojson",
+                clearable=False,
+            ),
+            html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
+            dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
+            dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
+            html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
+            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **html_attrs(aria_live="polite")),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        class_name="download",
+    )
+
+
+@callbacks.callback(
+    output=[Output(ids.DOWNLOAD, "data"), Output(ids.DOWNLOAD_STATUS, "children")],
+    inputs=dict(n_clicks=Input(ids.DOWNLOAD_BUTTON, "n_clicks")),
+    state=dict(
+        layer_values=State(LAYER_ON_ALL, "value"),
+        fmt=State(ids.DOWNLOAD_FORMAT, "value"),
+        crs_choice=State(ids.DOWNLOAD_CRS, "value"),
+        only_view=State(ids.DOWNLOAD_VIEW, "value"),
+        bounds=State(ids.MAP, "bounds"),
+        lang=State(ids.LANG, "data"),
+    ),
+    prevent_initial_call=True,
+)
+def download_layers(
+    n_clicks: int,
+    layer_values: list[list[str] | None] | None,
+    fmt: str,
+    crs_choice: str,
+    only_view: list[str] | None,
+    bounds: list[list[float]] | None,
+    lang: str = "zh",
+) -> tuple[Any, list[Any]]:
+    """Export the layers switched on (optionally only the current view) and send them as one file.
+
+    Uses ``app.export.export_layers``, the CLI's exporter, so the files are the same as
+    ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
+    formats are zipped.
+    """
+    layer_ids = visible_layers(layer_values)
+    if not n_clicks or not layer_ids:
+        return no_update, [html.P(t("no_layer_on", lang), className="upload-error")]
+    bbox = None
+    if only_view and "view" in only_view and bounds:
+        try:
+            (south, west), (north, east) = bounds
+            bbox = tuple(float(v) for v in (west, south, east, north))
+        except (TypeError, ValueError):
+            return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
+    try:
+        with jobs.slot("export") as job:
+            packed = job.call(export.download, layer_ids, fmt, job.scratch, crs_choice=crs_choice, bbox=bbox)
+    except jobs.Busy:
+        return no_update, [html.P(t("busy", lang), className="upload-error")]
+    except export.ExportError as exc:
+        return no_update, [html.P(str(exc), className="upload-error")]
+    payload = dcc.send_bytes(packed.body, packed.filename)
+    message = t("download_done", lang).format(layers=len(layer_ids), features=packed.features)
+    return payload, [html.P(message, className="upload-ok")]

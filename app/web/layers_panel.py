@@ -1,0 +1,175 @@
+"""The layer panel: one row per catalogue layer (on/off, symbol, description, sources, opacity), by group.
+
+Showing and hiding a layer and its opacity are client-side (``assets/hubei_map.js``,
+``layerVisibility``); the functions here also read the panel's values for the view state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, dcc, html
+
+from app import i18n
+from app.i18n import t
+from app.web import ids
+from app.web.viewstate import ViewState
+from app.web.widgets import article_list, section
+from app.web.wiring import Callbacks
+from layers import catalogue, features
+from layers.choropleth import short_sources
+from layers.style import style
+
+callbacks = Callbacks()
+
+#: Every layer's on/off checklist and opacity slider (pattern-matching ids, one per catalogue layer).
+LAYER_ON_ALL = {"type": ids.LAYER_ON, "layer": ALL}
+LAYER_OPACITY_ALL = {"type": ids.LAYER_OPACITY, "layer": ALL}
+
+
+def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.Ul]:
+    """The layer's map symbol as it is drawn (fill, line or marker), and its categories if any."""
+    s = style(spec.style)
+    if spec.geometry == "point":
+        marker = s.get("marker", {})
+        swatch = html.Span(
+            className=f"facility-marker facility-{marker.get('shape', 'circle')} symbol",
+            style={"background": marker.get("color")},
+        )
+    elif spec.geometry == "line":
+        swatch = html.Span(
+            className="symbol line",
+            style={"borderTop": f"3px {'dashed' if s.get('dashArray') else 'solid'} {s.get('color')}"},
+        )
+    else:
+        swatch = html.Span(
+            className="symbol fill",
+            style={
+                "background": s.get("fillColor") if s.get("fillOpacity", 0) > 0 else "transparent",
+                "borderColor": s.get("color"),
+                "borderStyle": "dashed" if s.get("dashArray") else "solid",
+            },
+        )
+    out: list[html.Span | html.Ul] = [swatch]
+    cats = s.get("categories")
+    if cats:
+        labels = cats[f"labels_{'en' if lang == 'en' else 'zh'}"]
+        out.append(
+            html.Ul(
+                [
+                    html.Li([html.Span(className="symbol fill", style={"background": colour}), labels[key]])
+                    for key, colour in cats["colors"].items()
+                ],
+                className="categories",
+            )
+        )
+    return out
+
+
+def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
+    """Short source line of a layer: the sources its features cite."""
+    if spec.builder == "vector":
+        return t("boundary_note", lang)
+    frame = features.layer_data(spec.id)
+    cited = sorted({i for ids_ in frame["source_ids"].fillna("") for i in str(ids_).split(";") if i})
+    return short_sources(cited, lang, limit=4)
+
+
+def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
+    """One layer in the panel: on/off, its symbol, and (one click away) description, sources, opacity."""
+    lang = state.lang
+    opacity = dict(state.opacity).get(spec.id, 1.0)
+    about: list[Any] = [html.P(spec.description_en if lang == "en" else spec.description_zh)]
+    if spec.plan_articles:
+        about.append(html.P(f"{t('plan_articles', lang)}: {article_list(spec.plan_articles, lang)}"))
+    about += [
+        html.P(_layer_sources(spec, lang), className="layer-sources"),
+        # A native range input inside its label: keyboard-usable, named, and light enough
+        # to have one per layer.
+        html.Label(
+            [
+                t("opacity", lang),
+                dcc.Input(
+                    id={"type": ids.LAYER_OPACITY, "layer": spec.id},
+                    type="range",
+                    min=0,
+                    max=1,
+                    step=0.05,
+                    value=opacity,
+                    className="opacity",
+                ),
+            ],
+            className="opacity-label",
+        ),
+    ]
+    return html.Li(
+        [
+            dcc.Checklist(
+                id={"type": ids.LAYER_ON, "layer": spec.id},
+                options=[{"label": spec.title(lang), "value": spec.id}],
+                value=[spec.id] if spec.id in state.layers else [],
+                className="layer-toggle",
+            ),
+            *layer_symbol(spec, lang),
+            html.Details([html.Summary(t("layer_about", lang)), *about], className="layer-about"),
+        ],
+        className=f"layer-row layer-row-{spec.id}",
+    )
+
+
+def layer_panel(state: ViewState) -> html.Details:
+    """Layers grouped as the catalogue groups them, in the order of ``i18n.GROUP_TITLES``."""
+    specs = list(catalogue.catalogue().values())
+    groups = list(i18n.GROUP_TITLES) + sorted({s.group for s in specs} - set(i18n.GROUP_TITLES))
+    blocks: list[Any] = []
+    for group in groups:
+        members = [s for s in specs if s.group == group]
+        if not members:
+            continue
+        blocks.append(
+            html.Fieldset(
+                [html.Legend(i18n.group_title(group, state.lang)), html.Ul([layer_row(s, state) for s in members])],
+                className=f"layer-group layer-group-{group}",
+            )
+        )
+    blocks.append(
+        dcc.Checklist(
+            id=ids.COUNTIES_AUTO,
+            options=[{"label": t("counties_auto", state.lang), "value": "auto"}],
+            value=["auto"],
+            className="counties-auto",
+        )
+    )
+    return section(t("layers", state.lang), blocks, open_=True, class_name="layers")
+
+
+# Shows and hides the layers' panes and sets their opacity, in the browser.
+callbacks.clientside(
+    "layerVisibility",
+    output=Output(ids.LAYER_VIS, "data"),
+    inputs=[
+        Input(LAYER_ON_ALL, "value"),
+        Input(LAYER_OPACITY_ALL, "value"),
+        Input(ids.COUNTIES_AUTO, "value"),
+        Input(ids.MAP, "zoom"),
+    ],
+)
+
+
+def visible_layers(values: list[list[str] | None] | None) -> list[str]:
+    """Catalogue ids of the layers switched on, from the layer checkboxes' values, in catalogue order."""
+    on = {v for vs in values or [] for v in vs or []}
+    return [layer_id for layer_id in catalogue.catalogue() if layer_id in on]
+
+
+def opacity_pairs(layer_ids: list[str], levels: list[float | str | None]) -> tuple[tuple[str, float], ...]:
+    """(layer, opacity) for the layers not fully opaque, for the view state (range inputs may send text)."""
+    out = []
+    for layer, level in zip(layer_ids, levels, strict=True):
+        try:
+            value = float(level) if level not in (None, "") else 1.0
+        except ValueError:
+            continue
+        if 0 <= value < 1:
+            out.append((layer, round(value, 2)))
+    return tuple(out)

@@ -1,0 +1,260 @@
+"""The page: the app's frame, header, sidebar and map column, drawn for the view in the address.
+
+``shell`` is the fixed frame (address, session stores); ``page`` is redrawn by
+``render_page`` when the address names another view (language, comparison on/off);
+``view_query`` keeps the address's query in step with the controls and the map.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from app.i18n import t
+from app.web import ids, viewstate
+from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, compare_panel
+from app.web.downloads import download_panel, snapshot_panel
+from app.web.drilldown import breadcrumb
+from app.web.indicator_panel import indicator_panel
+from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, opacity_pairs, visible_layers
+from app.web.mapview import basemap_panel, map_view
+from app.web.search import search_box
+from app.web.upload import upload_panel
+from app.web.viewstate import ViewState
+from app.web.widgets import html_attrs
+from app.web.wiring import Callbacks
+
+callbacks = Callbacks()
+
+
+def header(state: ViewState) -> html.Header:
+    """Title bar: the title, the language switch and a copy-link button."""
+    lang = state.lang
+    other = "en" if lang == "zh" else "zh"
+    return html.Header(
+        [
+            html.H1(t("title", lang)),
+            html.Div(
+                [
+                    dcc.Clipboard(id=ids.COPY_LINK, title=t("copy_link_label", lang), className="copy-link"),
+                    html.Button(
+                        t("switch_lang", lang),
+                        id=ids.LANG_BUTTON,
+                        n_clicks=0,
+                        lang=other,
+                        title=t("switch_lang_label", lang),
+                        className="lang-button",
+                    ),
+                ],
+                className="header-tools",
+            ),
+        ],
+        id="header",
+    )
+
+
+def sidebar(state: ViewState) -> html.Aside:
+    """The control column: search, layers, indicator map, comparison, basemap, download, upload."""
+    lang = state.lang
+    return html.Aside(
+        [
+            search_box(lang),
+            layer_panel(state),
+            indicator_panel(state),
+            compare_panel(state),
+            basemap_panel(state),
+            snapshot_panel(lang),
+            download_panel(lang),
+            upload_panel(lang),
+        ],
+        id=ids.SIDEBAR,
+        **html_attrs(aria_label=t("layers", lang)),
+    )
+
+
+def map_column(state: ViewState) -> html.Div:
+    """The map (or two synchronised maps), breadcrumb, hover info, detail panel and boundary note."""
+    lang = state.lang
+    first = html.Div(
+        [
+            html.Div(
+                map_view(state), role="region", className="map-region", **html_attrs(aria_label=t("map_label", lang))
+            ),
+            html.Nav(
+                breadcrumb(state.unit, lang),
+                id=ids.BREADCRUMB,
+                className="breadcrumb",
+                **html_attrs(aria_label=t("breadcrumb", lang)),
+            ),
+            html.Div(id=ids.INFO, role="status", **html_attrs(aria_live="polite")),
+            html.Aside(
+                [
+                    html.Button(
+                        "×",
+                        id=ids.DETAIL_CLOSE,
+                        title=t("close", lang),
+                        **html_attrs(aria_label=t("close_details", lang)),
+                    ),
+                    html.Div(html.P(t("detail_hint", lang)), id=ids.DETAIL_BODY),
+                ],
+                id=ids.DETAIL,
+                hidden=True,
+                role="region",
+                **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
+            ),
+            html.Div(t("boundary_note", lang), id=ids.SOURCES),
+        ],
+        className="map-wrap",
+    )
+    maps = [first]
+    if state.compare:
+        second = html.Div(
+            compare_map_view(state),
+            role="region",
+            className="map-region",
+            **html_attrs(aria_label=t("compare_map_label", lang)),
+        )
+        maps.append(html.Div([second, compare_legend(lang)], className="map-wrap compare-wrap"))
+    return html.Div(maps, id="map-area", className="compare" if state.compare else "")
+
+
+def page(state: ViewState) -> html.Div:
+    """The whole page for ``state``."""
+    return html.Div(
+        [
+            dcc.Store(id=ids.LANG, data=state.lang),
+            dcc.Store(id=ids.DRILL, data=state.unit),
+            header(state),
+            html.Main([sidebar(state), map_column(state)], id="main"),
+        ],
+        id="page",
+        lang="en" if state.lang == "en" else "zh-CN",
+    )
+
+
+def shell(query: str | None = None) -> html.Div:
+    """The app's fixed frame: the address bar, session stores, and the page for ``query``.
+
+    ``query`` is the address's query string when the server knows it (the page request's
+    referrer), so the first view needs no extra round trip; ``RENDERED`` records it, and the
+    page is drawn again only when the address says something else.
+    """
+    state = viewstate.parse(query)
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.RENDERED, data=(query or "").lstrip("?")),
+            dcc.Store(id=ids.USER_INDICATORS, storage_type="session", data={}),
+            dcc.Store(id=ids.VIEW_QUERY),
+            dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.LAYER_VIS),
+            html.Div(page(state), id=ids.PAGE),
+        ]
+    )
+
+
+@callbacks.callback(
+    output=[Output(ids.PAGE, "children"), Output(ids.RENDERED, "data")],
+    inputs=dict(search_string=Input(ids.URL, "search")),
+    state=dict(rendered=State(ids.RENDERED, "data")),
+)
+def render_page(search_string: str | None, rendered: str | None) -> Any:
+    """The page for the view a URL's query string describes (unchanged if already drawn for it)."""
+    query = (search_string or "").lstrip("?")
+    if rendered is not None and query == rendered:
+        return no_update, no_update
+    return page(viewstate.parse(query)), query
+
+
+def view_state(
+    lang: str,
+    layer_values: list[list[str] | None],
+    indicator: str | None,
+    scheme: str,
+    k: int,
+    palette: str,
+    center: Any,
+    zoom: float | None,
+    unit: str | None,
+    compare_on: list[str] | None,
+    compare_indicator: str | None,
+    basemap: str | None,
+    opacity: tuple[tuple[str, float], ...] = (),
+) -> ViewState:
+    """The view state of the page's controls and map (what a link must reproduce)."""
+    lat_lon = None
+    if isinstance(center, dict) and "lat" in center:
+        lat_lon = (float(center["lat"]), float(center["lng"]))
+    elif isinstance(center, list | tuple) and len(center) == 2:
+        lat_lon = (float(center[0]), float(center[1]))
+    return ViewState(
+        lang=lang,
+        layers=tuple(visible_layers(layer_values)),
+        indicator=indicator,
+        scheme=scheme,
+        k=int(k),
+        palette=palette,
+        center=lat_lon if zoom is not None else None,
+        zoom=float(zoom) if lat_lon is not None and zoom is not None else None,
+        unit=unit,
+        compare=compare_indicator if compare_on else None,
+        basemap=basemap if basemap in viewstate.BASEMAPS else None,
+        opacity=opacity,
+    )
+
+
+@callbacks.callback(
+    output=Output(ids.VIEW_QUERY, "data"),
+    inputs=dict(
+        lang=Input(ids.LANG, "data"),
+        layer_values=Input(LAYER_ON_ALL, "value"),
+        indicator=Input(ids.INDICATOR, "value"),
+        scheme=Input(ids.SCHEME, "value"),
+        k=Input(ids.CLASSES, "value"),
+        palette=Input(ids.PALETTE, "value"),
+        center=Input(ids.MAP, "center"),
+        zoom=Input(ids.MAP, "zoom"),
+        unit=Input(ids.DRILL, "data"),
+        compare_on=Input(ids.COMPARE_ON, "value"),
+        compare_indicator=Input(ids.COMPARE_INDICATOR, "value"),
+        basemap=Input(ids.BASEMAP, "value"),
+        opacity_levels=Input(LAYER_OPACITY_ALL, "value"),
+    ),
+)
+def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str:
+    """The query string of the current view (written to the address bar without reloading).
+
+    ``controls`` are ``view_state``'s arguments; the opacity sliders' layers are their ids.
+    """
+    opacity_ids = [item["id"]["layer"] for item in ctx.args_grouping["opacity_levels"]]
+    return viewstate.to_query(view_state(**controls, opacity=opacity_pairs(opacity_ids, opacity_levels)))
+
+
+callbacks.clientside("writeAddress", output=Output(ids.ADDRESS, "data"), inputs=[Input(ids.VIEW_QUERY, "data")])
+callbacks.clientside("copyLink", output=Output(ids.COPY_LINK, "content"), inputs=[Input(ids.COPY_LINK, "n_clicks")])
+
+
+@callbacks.callback(
+    output=Output(ids.URL, "search"),
+    inputs=dict(lang_clicks=Input(ids.LANG_BUTTON, "n_clicks"), compare_on=Input(ids.COMPARE_ON, "value")),
+    state=dict(query=State(ids.VIEW_QUERY, "data"), address=State(ids.URL, "search")),
+    prevent_initial_call=True,
+)
+def navigate(lang_clicks: int | None, compare_on: list[str] | None, query: str | None, address: str | None) -> Any:
+    """A new address for the switches that redraw the page: the language, and comparison on/off.
+
+    ``query`` is the current view (``VIEW_QUERY``); until it is first written, the address
+    the page was opened with. The switches appearing on a new page change nothing
+    (``no_update``).
+    """
+    state = viewstate.parse(query if query is not None else address)
+    if ctx.triggered_id == ids.LANG_BUTTON and lang_clicks:
+        return viewstate.to_query(state.with_(lang="en" if state.lang == "zh" else "zh"))
+    if compare_on and not state.compare:
+        indicator = state.indicator or COMPARE_DEFAULT[0]
+        other = viewstate.default_compare(indicator) or COMPARE_DEFAULT[1]
+        return viewstate.to_query(state.with_(indicator=indicator, compare=other))
+    if not compare_on and state.compare:
+        return viewstate.to_query(state.with_(compare=None))
+    return no_update

@@ -1,0 +1,41 @@
+"""Pieces the panels share: a collapsible section, dropdown options, HTML attributes, plan articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from dash import html
+
+from app import i18n
+from app.i18n import t
+
+
+def dropdown_options(items: list[tuple[str, str, str]], lang: str) -> list[dict[str, str]]:
+    """Dropdown options from (value, Chinese label, English label) triples (the data's own words)."""
+    return [{"label": i18n.pick(zh, en, lang), "value": value} for value, zh, en in items]
+
+
+def text_options(items: list[tuple[str, str]], lang: str) -> list[dict[str, str]]:
+    """Dropdown options from (value, ``app.i18n`` key) pairs (the interface's words)."""
+    return [{"label": t(key, lang), "value": value} for value, key in items]
+
+
+def html_attrs(**attrs: str) -> dict[str, Any]:
+    """Attributes Dash takes only by their HTML names: ``aria_label`` gives ``aria-label``, ``data_x`` ``data-x``."""
+    return {name.replace("_", "-"): value for name, value in attrs.items()}
+
+
+def article_ref(article: int | None, lang: str) -> str:
+    """A plan article cited after a name: （第3条） / (article 3); empty without one."""
+    return "" if article is None else t("article_ref", lang).format(article=article)
+
+
+def article_list(articles: Iterable[int | str], lang: str) -> str:
+    """Plan articles listed: 第3条、第5条 / 3, 5."""
+    return t("article_sep", lang).join(t("article_number", lang).format(article=a) for a in articles)
+
+
+def section(title: str, children: list[Any], *, open_: bool = False, class_name: str = "") -> html.Details:
+    """A collapsible sidebar section (a native <details>: keyboard-usable, no script)."""
+    return html.Details([html.Summary(html.H2(title)), *children], open=open_, className=f"panel {class_name}".strip())
