@@ -140,11 +140,6 @@ def test_projected_statuses_are_marked_in_both_languages():
     assert evaluation_pages.status_label("met", False, "zh") == "已达成"
 
 
-def test_every_word_has_both_languages():
-    keys = [k for k in text.WORDS["zh"] if k.startswith("eval_")]
-    assert keys and set(keys) == {k for k in text.WORDS["en"] if k.startswith("eval_")}
-
-
 def test_the_targets_table_carries_the_scorecard_status_and_latest_actual(card):
     table = briefing.targets_table("zh", card)
     assert table["status"].tolist() == card["status"].tolist()

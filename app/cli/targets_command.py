@@ -16,6 +16,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from app.i18n import t
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -55,24 +57,6 @@ CSV_COLUMNS = (
 )
 #: Longest indicator shown in the table, in terminal columns (CSV and JSON keep it whole).
 INDICATOR_WIDTH = 34
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "stretch": "，力争 {value}",
-        "projected": "（推算）",
-        "none": "—",
-        "summary": "共 {n} 项：{counts}（评估规则第 {rule} 版，评估日期 {as_of}）",
-        "sep": "，",
-        "empty": "没有符合条件的目标",
-    },
-    "en": {
-        "stretch": ", stretch {value}",
-        "projected": " (projected)",
-        "none": "—",
-        "summary": "{n} targets: {counts} (rule version {rule}, evaluated on {as_of})",
-        "sep": ", ",
-        "empty": "no target matches",
-    },
-}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -119,13 +103,13 @@ def _target_text(row: Mapping[str, Any], lang: str) -> str:
     comparator = str(row["comparator"]).replace(">=", "≥")
     text = f"{comparator} {_number(float(row['value']))} {row['unit']}"
     if _present(row["value_stretch"]):
-        text += WORDS[lang]["stretch"].format(value=_number(float(row["value_stretch"])))
+        text += t("stretch", lang).format(value=_number(float(row["value_stretch"])))
     return text
 
 
 def _status_text(row: Mapping[str, Any], lang: str) -> str:
     label = str(row["label_zh" if lang == "zh" else "label_en"])
-    return label + (WORDS[lang]["projected"] if bool(row["projected"]) else "")
+    return label + (t("projected", lang) if bool(row["projected"]) else "")
 
 
 def display_rows(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -160,14 +144,14 @@ def summary_line(counts: Mapping[str, int], lang: str, rule_version: str, as_of:
     from layers import evaluation
 
     labels = {str(s): (style.zh if lang == "zh" else style.en) for s, style in evaluation.STATUS_STYLE.items()}
-    counted = WORDS[lang]["sep"].join(f"{labels[s]} {counts.get(s, 0)}" for s in STATUSES)
-    return WORDS[lang]["summary"].format(n=sum(counts.values()), counts=counted, rule=rule_version, as_of=as_of)
+    counted = t("cli_sep", lang).join(f"{labels[s]} {counts.get(s, 0)}" for s in STATUSES)
+    return t("summary", lang).format(n=sum(counts.values()), counts=counted, rule=rule_version, as_of=as_of)
 
 
 def _table(rows: list[dict[str, Any]], lang: str) -> str:
     from app.cli.tables import text_table
 
-    none = WORDS[lang]["none"]
+    none = t("none", lang)
     shown = [
         {
             **row,
@@ -241,6 +225,6 @@ def cmd_targets(args: argparse.Namespace) -> int:
     if rows:
         sys.stdout.write(_table(rows, args.lang))
     else:
-        print(WORDS[args.lang]["empty"])
+        print(t("empty", args.lang))
     print(summary_line(counts, args.lang, attrs["rule_version"], attrs["as_of"]))
     return 0

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from app.i18n import t
 from app.render import evaluation_charts, evaluation_pages, figure, fonts, furniture, geometry, page, text
 from app.render.furniture import INK, MUTED, LegendItem
 from app.render.request import SnapshotError, SnapshotRequest, validate
@@ -39,7 +40,7 @@ DEFAULT_INDICATORS: tuple[str, ...] = (
     "facility_count",
 )
 PAPER = "a4-landscape"
-#: Targets table: rows per page and the column layout (share of the width, header word in ``text.WORDS``).
+#: Targets table: rows per page and the column layout (share of the width, header word in ``app.i18n``).
 TARGET_ROWS_PER_PAGE = 24
 TARGET_COLUMNS: tuple[tuple[str, float, str], ...] = (
     ("article", 0.05, "eval_col_article"),
@@ -50,36 +51,6 @@ TARGET_COLUMNS: tuple[tuple[str, float, str], ...] = (
     ("status", 0.13, "eval_col_status"),
     ("sources", 0.09, "eval_col_sources"),
 )
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "contents": "目录",
-        "targets": "行动计划目标与实际值",
-        "atlas": "市州图集：",
-        "facts": "概况",
-        "area": "面积 {area} 平方公里",
-        "counties": "县级单位 {n} 个",
-        "facilities": "规划设施 {n} 个",
-        "role": "发展布局：{role}",
-        "stretch": "，力争 {value}",
-        "none": "—",
-        "pack": "简报图集",
-        "page": "第 {n} 页",
-    },
-    "en": {
-        "contents": "Contents",
-        "targets": "The plan's targets and actuals",
-        "atlas": "Atlas: ",
-        "facts": "Facts",
-        "area": "Area {area} km²",
-        "counties": "{n} county-level units",
-        "facilities": "{n} facilities named in the plan",
-        "role": "Layout role: {role}",
-        "stretch": ", stretch {value}",
-        "none": "—",
-        "pack": "Briefing pack",
-        "page": "page {n}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -95,7 +66,7 @@ class PackPage:
 
 
 def _w(key: str, lang: str, **values: object) -> str:
-    return WORDS[lang][key].format(**values)
+    return t(key, lang).format(**values)
 
 
 def thematic_groups() -> list[str]:
@@ -172,7 +143,7 @@ def unit_facts(code: str, lang: str, indicator_ids: Sequence[str]) -> tuple[Lege
         facts.append(_w("role", lang, role=labels[role.iloc[0]]))
     points = [features.layer_data(i) for i, s in catalogue.catalogue().items() if s.geometry == "point"]
     count = sum(int((p["prefecture_code"] == code).sum()) for p in points)
-    facts.append(_w("facilities", lang, n=count))
+    facts.append(_w("pack_facilities", lang, n=count))
     for indicator_id in indicator_ids:
         spec = indicators.indicator(indicator_id)
         if spec.level != "prefecture":

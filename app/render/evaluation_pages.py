@@ -2,7 +2,7 @@
 
 The rows come from ``layers.scorecard.scorecard`` (the one table every output reads); the status
 words, colours and symbols from ``layers.evaluation.STATUS_STYLE``; every other word from
-``text.WORDS``. Pages are cut before anything is drawn (``scorecard_pages``), from the same row
+``app.i18n``. Pages are cut before anything is drawn (``scorecard_pages``), from the same row
 heights the drawing uses, so the pack knows its page count up front and no row is ever cut.
 
 Status symbols are drawn as glyphs of the embedded CJK font when it has them (``glyph_available``),
@@ -67,7 +67,7 @@ STROKED = frozenset({"✔", "↗"})
 
 
 def word(key: str, lang: str, **values: object) -> str:
-    """A phrase from the render package's word table (``text.WORDS``)."""
+    """A phrase from the interface words (``app.i18n``)."""
     return text.word(key, lang, **values)
 
 
