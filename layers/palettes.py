@@ -121,6 +121,9 @@ PALETTES: dict[str, Palette] = {
     )
 }
 DEFAULT_SEQUENTIAL = "blues"
+#: Palettes for classed choropleths (ordered classes): every palette but the qualitative ones. The map, its
+#: address and the snapshot request accept exactly these.
+CLASS_PALETTES: tuple[str, ...] = tuple(name for name, p in PALETTES.items() if p.kind != "qualitative")
 #: Fill of units without data: a neutral grey outside every ramp; the legend shows the same swatch.
 NO_DATA_COLOR = "#d9d9d9"
 

@@ -70,6 +70,20 @@ def test_a_bad_link_opens_the_default_for_what_is_wrong(query, field, expected):
     assert getattr(viewstate.parse(query), field) == expected
 
 
+@pytest.mark.parametrize("name", sorted(palettes.PALETTES))
+def test_the_address_and_the_snapshot_accept_the_same_palettes(name):
+    from app import render
+
+    state = viewstate.parse(f"?ind=gdp_2023&pal={name}")
+    accepted_by_address = state.palette == name
+    try:
+        render.request_from_state({"indicator": "gdp_2023", "palette": name})
+        accepted_by_snapshot = True
+    except render.SnapshotError:
+        accepted_by_snapshot = False
+    assert accepted_by_address == accepted_by_snapshot == (name in palettes.CLASS_PALETTES)
+
+
 def test_opacity_from_the_range_inputs():
     pairs = layers_panel.opacity_pairs(["layout", "counties", "hubs", "computing"], ["0.7", 1, None, "x"])
     assert pairs == (("layout", 0.7),)

@@ -21,6 +21,7 @@ from app.web import (
 )
 from app.web.layer_urls import layer_url
 from app.web.viewstate import ViewState
+from geo import boundaries
 from geo.simplify import ZOOM_BANDS
 from layers import catalogue, webdata
 
@@ -465,3 +466,15 @@ def test_the_callback_registry_keeps_functions_plain_and_checks_their_names():
             inputs=dict(value=Input("a", "value")),
             state=dict(value=State("b", "value")),
         )(shown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_carries_the_one_boundary_line_of_every_output(lang):
+    from layers import provenance
+
+    texts = _texts(page.shell(viewstate.to_query(ViewState(lang=lang))))
+    line = provenance.boundary_note(lang)
+    assert line in texts
+    # Built from the boundary build record, not typed in: package, version, upstream and date.
+    info = boundaries.build_info()
+    assert info["source_version"] in line and info["source_acquired"] in line

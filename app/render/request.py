@@ -144,7 +144,7 @@ def validate(request: SnapshotRequest) -> SnapshotRequest:
         raise SnapshotError(
             f"k (number of classes) must be a whole number from {low} to {high}, got {shown(request.k)}"
         )
-    _choices("palette", request.palette, [p for p, spec in palettes.PALETTES.items() if spec.kind != "qualitative"])
+    _choices("palette", request.palette, list(palettes.CLASS_PALETTES))
     _choices("paper", request.paper, list(PAPERS_MM))
     _choices("format", request.fmt, list(FORMATS))
     _choices("dpi", request.dpi, list(DPIS))

@@ -30,7 +30,7 @@ def indicator_panel(state: ViewState) -> html.Details:
     """Indicator, scheme, class count and palette pickers (keyboard-usable), legend and table view."""
     lang = state.lang
     schemes = [(key, zh, en) for key, (_, zh, en) in classify.SCHEMES.items() if key != "user_defined"]
-    pals = [(p.name, p.title_zh, p.title_en) for p in palettes.PALETTES.values() if p.kind != "qualitative"]
+    pals = [(p.name, p.title_zh, p.title_en) for p in map(palettes.palette, palettes.CLASS_PALETTES)]
     return section(
         t("indicator_map", lang),
         [

@@ -16,7 +16,7 @@ from app.web import ids
 from app.web.viewstate import ViewState
 from app.web.widgets import article_list, section
 from app.web.wiring import Callbacks
-from layers import catalogue, features
+from layers import catalogue, features, provenance
 from layers.choropleth import short_sources
 from layers.style import style
 
@@ -69,7 +69,7 @@ def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.
 def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
     """Short source line of a layer: the sources its features cite."""
     if spec.builder == "vector":
-        return t("boundary_note", lang)
+        return provenance.boundary_note(lang)
     frame = features.layer_data(spec.id)
     cited = sorted({i for ids_ in frame["source_ids"].fillna("") for i in str(ids_).split(";") if i})
     return short_sources(cited, lang, limit=4)

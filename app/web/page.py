@@ -24,6 +24,7 @@ from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
 from app.web.widgets import html_attrs
 from app.web.wiring import Callbacks
+from layers import provenance
 
 callbacks = Callbacks()
 
@@ -103,7 +104,7 @@ def map_column(state: ViewState) -> html.Div:
                 role="region",
                 **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
-            html.Div(t("boundary_note", lang), id=ids.SOURCES),
+            html.Div(provenance.boundary_note(lang), id=ids.SOURCES),
         ],
         className="map-wrap",
     )

@@ -131,7 +131,7 @@ def parse(query_string: str | None) -> ViewState:
         indicator=_indicator(_first(query, "ind")),
         scheme=scheme if scheme in classify.SCHEMES and scheme != "user_defined" else state.scheme,
         k=int(k) if k and k.isdigit() and classify.K_RANGE[0] <= int(k) <= classify.K_RANGE[1] else state.k,
-        palette=palette if palette in palettes.PALETTES else state.palette,
+        palette=palette if palette in palettes.CLASS_PALETTES else state.palette,
         center=center if zoom is not None else None,
         zoom=zoom
         if center is not None and zoom is not None and settings.MIN_ZOOM <= zoom <= settings.MAX_ZOOM
