@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from app.export.files import _FORMULA_START
+from app.export.cells import FORMULA_START as _FORMULA_START
 from geo.paths import DATA_DIR
 from layers import user_indicators
 

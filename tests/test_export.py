@@ -15,6 +15,7 @@ import pytest
 import shapely
 
 from app.export import files as export
+from app.export import shapefile, tables
 from geo import crs
 from layers import catalogue, evaluation, features, scorecard
 
@@ -139,7 +140,7 @@ def test_csv_export_writes_the_scorecard_beside_the_layers(exported):
 
 
 def test_csv_scorecard_neutralises_formulas(tmp_path, monkeypatch):
-    real = export.scorecard_table
+    real = tables.scorecard_table
 
     def hostile(as_of=None):
         frame = real(as_of)
@@ -147,7 +148,7 @@ def test_csv_scorecard_neutralises_formulas(tmp_path, monkeypatch):
         frame.loc[1, "sources"] = "-1+2"
         return frame
 
-    monkeypatch.setattr(export, "scorecard_table", hostile)
+    monkeypatch.setattr(tables, "scorecard_table", hostile)
     export.export_layers(["hubs"], "csv", tmp_path, as_of=DAY)
     table = pd.read_csv(tmp_path / "plan_scorecard.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert table.loc[0, "note"] == '\'=HYPERLINK("http://x","y")' and table.loc[1, "sources"] == "'-1+2"
@@ -265,7 +266,7 @@ def test_failure_midway_leaves_no_partial_files(tmp_path, monkeypatch):
             raise OSError("disk full")
         path.write_bytes(b"zip")
 
-    monkeypatch.setattr(export, "_write_shapefile", flaky)
+    monkeypatch.setattr(shapefile, "write_shapefile", flaky)
     with pytest.raises(export.ExportWriteError, match=r"could not write the export .*disk full"):
         export.export_layers(["prefectures", "counties"], "shp", tmp_path / "out")
     assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []

@@ -13,7 +13,18 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Geod
 
-from app.render import SnapshotError, SnapshotRequest, figure, fonts, geometry, render, request_from_state, write
+from app.render import (
+    SnapshotError,
+    SnapshotRequest,
+    draw,
+    figure,
+    fonts,
+    geometry,
+    labels,
+    render,
+    request_from_state,
+    write,
+)
 from app.render.page import POINTS_PER_INCH
 from app.render.request import MM_PER_INCH, PAPERS_MM
 from layers import catalogue, choropleth
@@ -113,10 +124,10 @@ def test_png_is_not_blank_and_shows_the_legend_and_class_colours(png_a4, artifac
     # each class colour, at the fill opacity over the page/map, appears as a solid area
     found = 0
     for colour in colours:
-        blended = np.array(colour) * figure.CHOROPLETH_FILL_OPACITY
-        distance = np.abs(pixels - blended[None, :] - (1 - figure.CHOROPLETH_FILL_OPACITY) * 255).sum(axis=1)
+        blended = np.array(colour) * draw.CHOROPLETH_FILL_OPACITY
+        distance = np.abs(pixels - blended[None, :] - (1 - draw.CHOROPLETH_FILL_OPACITY) * 255).sum(axis=1)
         distance_map = np.abs(
-            pixels - blended[None, :] - (1 - figure.CHOROPLETH_FILL_OPACITY) * np.array([244, 239, 230])
+            pixels - blended[None, :] - (1 - draw.CHOROPLETH_FILL_OPACITY) * np.array([244, 239, 230])
         ).sum(axis=1)
         if (distance <= 6).sum() > 50 or (distance_map <= 6).sum() > 50:
             found += 1
@@ -152,7 +163,7 @@ def test_map_labels_do_not_overlap():
     with fonts.style():
         built = figure.build_figure(SnapshotRequest(extent="420100"))
         renderer = built.figure.canvas.get_renderer()
-        boxes = [t.get_window_extent(renderer) for t in built.map_axes.texts if t.get_zorder() == figure.LABEL_Z]
+        boxes = [t.get_window_extent(renderer) for t in built.map_axes.texts if t.get_zorder() == labels.LABEL_Z]
     assert len(boxes) > 10
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:

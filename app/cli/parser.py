@@ -47,12 +47,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``hubei-map``."""
-    parser = argparse.ArgumentParser(
-        prog="hubei-map", description="Hubei digital-economy map: data, web map and outputs."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``units``, ``validate``, ``layers``, ``indicators``."""
     p_units = sub.add_parser("units", help="list Hubei's administrative units with their areas")
     p_units.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
     p_units.add_argument(
@@ -85,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_ind.add_argument("--source-url", help="add: the source's address")
     p_ind.add_argument("--replace", action="store_true", help="add: overwrite an indicator with the same id")
     p_ind.set_defaults(func=cmd_indicators)
+
+
+def _add_targets(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``targets``: the plan's targets with their status."""
     p_tg = sub.add_parser(
         "targets", help="the plan's numeric targets with their status, latest actual, progress and sources"
     )
@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="evaluate the targets on this date (default: today)"
     )
     p_tg.set_defaults(func=cmd_targets)
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``export``: files for GIS teams."""
     p_exp = sub.add_parser("export", help="export layers as GeoJSON, GeoPackage, Shapefile or CSV")
     p_exp.add_argument("--layers", default="all", help="comma-separated layer ids, or 'all' (default)")
     p_exp.add_argument("--format", default="geojson", choices=("geojson", "geojsonseq", "gpkg", "shp", "csv"))
@@ -117,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="gpkg and csv: evaluate the plan's scorecard on this date (default: today)",
     )
     p_exp.set_defaults(func=cmd_export)
+
+
+def _add_render_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``snapshot``, ``briefing``, ``html``."""
     from app.render import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
 
     p_snap = sub.add_parser("snapshot", help="a print-quality map (PDF, PNG or SVG) with legend, scale bar, sources")
@@ -139,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     _map_options(p_html)
     p_html.add_argument("--out", required=True, help="the .html file to write")
     p_html.set_defaults(func=cmd_html)
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``serve``: the web map."""
     p_serve = sub.add_parser("serve", help="start the web map")
     p_serve.add_argument(
         "--host", default=settings.DEFAULT_HOST, help=f"address to bind (default: {settings.DEFAULT_HOST})"
@@ -159,4 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads", type=_positive_int, help="--prod: threads per worker (default: HUBEI_MAP_THREADS or 4)"
     )
     p_serve.set_defaults(func=cmd_serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``hubei-map``."""
+    parser = argparse.ArgumentParser(
+        prog="hubei-map", description="Hubei digital-economy map: data, web map and outputs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_data_commands, _add_targets, _add_export, _add_render_commands, _add_serve):
+        add(sub)
     return parser

@@ -20,10 +20,10 @@ _EXPORTS: dict[str, str] = {
     "Written": "app.export.files",
     "download": "app.export.files",
     "export_layers": "app.export.files",
-    "neutralise_formulas": "app.export.files",
-    "scorecard_table": "app.export.files",
+    "neutralise_formulas": "app.export.cells",
+    "scorecard_table": "app.export.tables",
     "select": "app.export.files",
-    "tool_version": "app.export.files",
+    "tool_version": "app.export.cells",
     "register_ogc": "app.export.ogc",
 }
 #: Exported names that differ from the name inside their module.
@@ -31,6 +31,7 @@ _RENAMED = {"register_ogc": "register"}
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
+    from app.export.cells import neutralise_formulas, tool_version
     from app.export.files import (
         CRS_CHOICES,
         FORMATS,
@@ -40,12 +41,10 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
         Written,
         download,
         export_layers,
-        neutralise_formulas,
-        scorecard_table,
         select,
-        tool_version,
     )
     from app.export.ogc import register as register_ogc
+    from app.export.tables import scorecard_table
 
 
 def __getattr__(name: str) -> Any:

@@ -9,15 +9,12 @@ Shapefile; GCJ-02 is written only when asked for, and says so in the file name.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import errno
 import io as _io
 import json
-import re
 import shutil
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,9 +28,11 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from app.export import shapefile, tables
+from app.export.cells import TOOL, tool_version
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
-from layers import catalogue, evaluation, features, indicators, provenance, scorecard
+from layers import catalogue, features, provenance
 
 FORMATS: dict[str, str] = {
     "geojson": ".geojson",
@@ -42,6 +41,8 @@ FORMATS: dict[str, str] = {
     "shp": ".shp.zip",
     "csv": ".csv",
 }
+
+
 #: CRS choices by name: an EPSG code, "gk" (the CGCS2000 Gauss-Kruger zone for the data's
 #: centre), or "gcj02" (Amap/Gaode's obfuscated datum, on explicit request only).
 CRS_CHOICES: dict[str, int | str] = {
@@ -52,9 +53,8 @@ CRS_CHOICES: dict[str, int | str] = {
     "webmercator": crs.epsg_code(crs.WEB_MERCATOR),
     "gcj02": "gcj02",
 }
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TOOL = "hubei-digital-map"
+
+
 #: Columns that only steer the web map's drawing (marker fan-out) and are not exported.
 DISPLAY_ONLY = ("stack_index", "stack_size")
 
@@ -70,6 +70,8 @@ WRITE_ERRORS: tuple[type[Exception], ...] = (
     pyogrio.errors.DataLayerError,
     pyogrio.errors.FeatureError,
 )
+
+
 _REASONS = {
     errno.ENOSPC: "no space left on the device",
     errno.EFBIG: "the file is larger than this system allows",
@@ -184,16 +186,6 @@ def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
     }
 
 
-def tool_version() -> str:
-    """The package's installed version (``source`` when run from an uninstalled tree)."""
-    from importlib import metadata as md
-
-    try:
-        return md.version(TOOL)
-    except md.PackageNotFoundError:  # running from a source tree that is not installed
-        return "source"
-
-
 def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Attribute columns as plain strings/numbers (lists joined with ';')."""
     out = frame.copy()
@@ -201,28 +193,6 @@ def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if column != out.geometry.name and out[column].map(lambda v: isinstance(v, list | tuple)).any():
             out[column] = out[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     return out
-
-
-def shapefile_fields(columns: Sequence[str]) -> dict[str, str]:
-    """Field names of at most 10 characters, unique and stable: column -> shapefile field."""
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for column in columns:
-        base = re.sub(r"[^A-Za-z0-9_]", "_", column)[:10]
-        name, n = base, 1
-        while name.lower() in used:
-            suffix = str(n)
-            name, n = base[: 10 - len(suffix)] + suffix, n + 1
-        used.add(name.lower())
-        mapping[column] = name
-    return mapping
-
-
-def neutralise_formulas(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path, layer_id: str, crs_label: str, precision: int) -> None:
@@ -246,97 +216,7 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, geometry: str) -> None:
         x, y = ("lon", "lat") if geographic else ("x", "y")
         table[x] = shapely.get_x(points).round(6 if geographic else 2)
         table[y] = shapely.get_y(points).round(6 if geographic else 2)
-    _write_table_csv(table, path)
-
-
-def _write_table_csv(table: pd.DataFrame, path: Path) -> None:
-    """A table as CSV for spreadsheets: UTF-8 with BOM, formulas neutralised, CRLF rows."""
-    table = table.map(neutralise_formulas)
-    # CRLF rows (RFC 4180): a line break inside a value is then always quoted, never a new row.
-    table.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-
-
-def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding: str) -> None:
-    """A zipped shapefile, its field-name mapping, and the full attributes as CSV.
-
-    Shapefile text fields hold at most 254 bytes, so long notes and source lists are cut
-    there; ``<layer>_attributes.csv`` in the same zip keeps them whole. Features without
-    geometry cannot be stored in a shapefile and are listed only in that CSV.
-    """
-    fields = shapefile_fields([c for c in frame.columns if c != frame.geometry.name])
-    with tempfile.TemporaryDirectory() as tmp:
-        shp = Path(tmp) / f"{layer_id}.shp"
-        renamed = frame.rename(columns=fields)
-        drawn = renamed[~shapely.is_missing(renamed.geometry.values)]
-        with warnings.catch_warnings():  # the 254-byte truncation is documented and the CSV keeps the text
-            warnings.filterwarnings("ignore", message=".*has been truncated to 254", category=RuntimeWarning)
-            pyogrio.write_dataframe(drawn, shp, driver="ESRI Shapefile", encoding=encoding)
-        (Path(tmp) / f"{layer_id}.cpg").write_text(encoding.upper(), encoding="ascii")
-        mapping = "\n".join(["column,field", *(f"{c},{f}" for c, f in fields.items())]) + "\n"
-        full = pd.DataFrame(frame.drop(columns=frame.geometry.name)).map(neutralise_formulas)
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            for part in sorted(Path(tmp).iterdir()):
-                zf.write(part, part.name)
-            zf.writestr(f"{layer_id}_fields.csv", mapping)
-            zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False, lineterminator="\r\n"))
-
-
-SCORECARD_TABLE = "plan_scorecard"
-
-
-def scorecard_table(as_of: dt.date | None = None) -> pd.DataFrame:
-    """The plan's scorecard (``layers.scorecard``) as one flat table for files: a row per target, no geometry.
-
-    The scorecard's columns, with ``as_of`` renamed ``evaluated_on`` and preceded by ``rule_version``
-    (``evaluation.RULE_VERSION``), so that every row names the rule and the date its status comes from;
-    ``stretch_met`` is a nullable boolean. ``attrs`` keep ``rule_version`` and ``as_of``.
-    """
-    frame = scorecard.scorecard(as_of)
-    attrs = dict(frame.attrs)
-    frame["stretch_met"] = frame["stretch_met"].astype("boolean")
-    position = frame.columns.get_loc("as_of")
-    frame = frame.rename(columns={"as_of": "evaluated_on"})
-    frame.insert(int(position), "rule_version", attrs["rule_version"])  # type: ignore[arg-type]
-    frame.attrs.update(attrs)
-    return frame
-
-
-def scorecard_metadata(table: pd.DataFrame) -> dict[str, Any]:
-    """The metadata block of the exported scorecard: what it is, which rule and evaluation date, when."""
-    return {
-        "table": SCORECARD_TABLE,
-        "title_zh": "行动计划目标评估",
-        "title_en": "The plan's targets and their status",
-        "description_zh": "每项数值目标的状态（已达成、未达成、按进度、滞后、暂无数据）、最新实际值、进度与来源",
-        "description_en": "Every numeric target with its status (met, not met, on track, at risk, no data), "
-        "latest actual, progress and sources",
-        "rule": "layers/evaluation.py; data/layers/README.md, 'How a target's status is decided'",
-        "rule_version": table.attrs["rule_version"],
-        "evaluated_on": table.attrs["as_of"],
-        "statuses": {s: {"zh": v.zh, "en": v.en} for s, v in evaluation.STATUS_STYLE.items()},
-        "rows": len(table),
-        "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "tool": f"{TOOL} {tool_version()}",
-    }
-
-
-def _gpkg_tables() -> dict[str, pd.DataFrame]:
-    specs = indicators.catalogue().values()
-    catalogue_table = pd.DataFrame(
-        [
-            {k: v if not isinstance(v, tuple | dict) else json.dumps(v, ensure_ascii=False) for k, v in vars(s).items()}
-            for s in specs
-        ]
-    )
-    return {
-        "indicator_catalogue": catalogue_table,
-        "plan_targets": pd.DataFrame(features.table("layers/plan_targets.csv")).map(
-            lambda v: ";".join(v) if isinstance(v, list) else v
-        ),
-        "target_actuals": pd.DataFrame(features.table("layers/target_actuals.csv")).map(
-            lambda v: ";".join(v) if isinstance(v, list) else v
-        ),
-    }
+    tables.write_table_csv(table, path)
 
 
 def export_layers(
@@ -387,25 +267,10 @@ def export_layers(
     ExportError
         For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
     """
-    if not isinstance(fmt, str) or fmt not in FORMATS:
-        raise ExportError(f"unknown format {shown(fmt)}; choose one of {sorted(FORMATS)}")
-    known = list(catalogue.catalogue())
-    ids = known if list(layer_ids) == ["all"] else list(layer_ids)
-    unknown = [i for i in ids if i not in known]
-    if unknown or not ids:
-        raise ExportError(f"unknown layer(s) {shown_list(unknown)}; choose from {known} or 'all'")
-    if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "gbk"):
-        raise ExportError("--encoding must be utf-8 or gbk")
-    crs_choice = check_crs_choice(crs_choice)  # every parameter is checked before anything is selected or written
-    if fmt == "geojson" and crs_choice != "wgs84":
-        raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
-    if csv_geometry not in ("lonlat", "wkt"):
-        raise ExportError("--csv-geometry must be lonlat or wkt")
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise ExportError(f"the evaluation date must be a date, got {shown(as_of)}")
+    ids, crs_choice = _checked(layer_ids, fmt, crs_choice, encoding, csv_geometry, as_of)
     frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
     # The plan's scorecard goes with GeoPackage and CSV exports (whole: it is the plan's, not the selection's).
-    score = scorecard_table(as_of) if fmt in ("gpkg", "csv") else None
+    score = tables.scorecard_table(as_of) if fmt in ("gpkg", "csv") else None
     if crs_choice.lower() == "cgcs2000-gk":  # one zone for the whole export, from the data's centre
         crs_choice = f"epsg:{crs.gk_zone_epsg(_centre_lon(frames))}"
     out_path = Path(out)
@@ -421,6 +286,29 @@ def export_layers(
         return _export_files(frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, score, progress)
     except WRITE_ERRORS as exc:
         raise write_failed(exc, out_path) from exc
+
+
+def _checked(
+    layer_ids: Sequence[str], fmt: object, crs_choice: object, encoding: object, csv_geometry: object, as_of: object
+) -> tuple[list[str], str]:
+    """Every parameter of ``export_layers`` checked before anything is selected or written: the layer ids and CRS."""
+    if not isinstance(fmt, str) or fmt not in FORMATS:
+        raise ExportError(f"unknown format {shown(fmt)}; choose one of {sorted(FORMATS)}")
+    known = list(catalogue.catalogue())
+    ids = known if list(layer_ids) == ["all"] else list(layer_ids)
+    unknown = [i for i in ids if i not in known]
+    if unknown or not ids:
+        raise ExportError(f"unknown layer(s) {shown_list(unknown)}; choose from {known} or 'all'")
+    if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "gbk"):
+        raise ExportError("--encoding must be utf-8 or gbk")
+    choice = check_crs_choice(crs_choice)
+    if fmt == "geojson" and choice != "wgs84":
+        raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
+    if csv_geometry not in ("lonlat", "wkt"):
+        raise ExportError("--csv-geometry must be lonlat or wkt")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise ExportError(f"the evaluation date must be a date, got {shown(as_of)}")
+    return ids, choice
 
 
 def _export_files(
@@ -453,15 +341,15 @@ def _export_files(
             elif fmt == "csv":
                 _write_csv(projected, target, csv_geometry)
             else:
-                _write_shapefile(projected, target, layer_id, encoding)
+                shapefile.write_shapefile(projected, target, layer_id, encoding)
             staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
             if progress:
                 progress(f"{layer_id}: {len(frame)} features -> {name}")
         if score is not None:
-            name = f"{SCORECARD_TABLE}.csv"
-            _write_table_csv(score, Path(tmp) / name)
+            name = f"{tables.SCORECARD_TABLE}.csv"
+            tables.write_table_csv(score, Path(tmp) / name)
             staged.append(
-                (Path(tmp) / name, Written(out_path / name, (), 0, "", table=SCORECARD_TABLE, rows=len(score)))
+                (Path(tmp) / name, Written(out_path / name, (), 0, "", table=tables.SCORECARD_TABLE, rows=len(score)))
             )
         out_path.mkdir(parents=True, exist_ok=True)
         for target, result in staged:
@@ -522,19 +410,19 @@ def _export_gpkg(
             total += len(frame)
             if progress:
                 progress(f"{layer_id}: {len(frame)} features")
-        for name, table in _gpkg_tables().items():
+        for name, table in tables.gpkg_tables().items():
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         # The rule and evaluation date where GIS tools show them: gpkg_contents' description (QGIS and
         # ogrinfo show it), the layer's metadata items, and the rule_version and evaluated_on columns.
         pyogrio.write_dataframe(
             score,
             tmp,
-            layer=SCORECARD_TABLE,
+            layer=tables.SCORECARD_TABLE,
             driver="GPKG",
             layer_options={
                 "IDENTIFIER": f"行动计划目标评估 Plan scorecard (rule {score.attrs['rule_version']}, "
                 f"{score.attrs['as_of']})",
-                "DESCRIPTION": json.dumps(scorecard_metadata(score), ensure_ascii=False),
+                "DESCRIPTION": json.dumps(tables.scorecard_metadata(score), ensure_ascii=False),
             },
             layer_metadata={"RULE_VERSION": score.attrs["rule_version"], "EVALUATED_ON": score.attrs["as_of"]},
         )
