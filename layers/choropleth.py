@@ -7,6 +7,7 @@ from the classification, never typed by hand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +104,7 @@ def choropleth(
     lang: str = "zh",
     values: pd.DataFrame | None = None,
     spec: indicators.IndicatorSpec | None = None,
+    legend_values: Sequence[float] | None = None,
 ) -> Choropleth:
     """Classify an indicator and build its legend.
 
@@ -117,6 +119,9 @@ def choropleth(
     values, spec
         An indicator that is not in the catalogue (an upload): its values
         (``layers.indicators.VALUE_COLUMNS``) and spec.
+    legend_values
+        As ``layers.classify.classify``: a comparison that shares ``breaks`` passes both maps'
+        values, so both legends read the same.
     """
     spec = spec or indicators.indicator(indicator_id)
     units = pd.DataFrame(boundaries.units(spec.level).drop(columns="geometry"))[["code", "name_zh", "name_en"]]
@@ -135,7 +140,9 @@ def choropleth(
         table["value_text"] = table["value"].map(lambda v: labels.get(v, v) if isinstance(v, str) else None)
         scheme_text = cls.scheme_name(lang)
     else:
-        cls = classify.classify(table["value"], scheme=scheme, k=k, palette=palette, breaks=breaks)
+        cls = classify.classify(
+            table["value"], scheme=scheme, k=k, palette=palette, breaks=breaks, legend_values=legend_values
+        )
         decimals = classify.decimals_for([b for b in cls.breaks], 3)
         unit = spec.unit(lang)
         table["value_text"] = [

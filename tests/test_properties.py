@@ -19,6 +19,7 @@ import shapely
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
+from test_classify import assert_labels_hold_values
 
 from app.export import files as export
 from app.export import ogc
@@ -130,6 +131,7 @@ def _check_classes(values: list, cls: classify.Classification) -> None:
     assert len({b.label_zh for b in cls.bins}) == cls.k == len(cls.colors)
     upper = np.array(cls.breaks)[idx[present]]
     assert (nums[present] <= upper).all() or cls.scheme == "user_defined"
+    assert_labels_hold_values(values, cls)  # every value lies within its class's shown range
 
 
 @QUICK
