@@ -20,10 +20,10 @@ import pandas as pd
 import shapely
 
 from geo import datafiles
+from geo.codes import LEVELS
 from geo.crs import HUBEI_EQUAL_AREA, WGS84
 from geo.paths import BOUNDARIES_DIR
 
-LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
 UNIT_COLUMNS: tuple[str, ...] = ("code", "name_zh", "name_en", "level", "parent_code", "kind")
 KINDS: dict[str, tuple[str, ...]] = {
     "province": ("province",),

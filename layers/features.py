@@ -26,6 +26,7 @@ import shapely
 from pyproj import Transformer
 
 from geo import boundaries, datafiles
+from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL, WGS84
 from geo.paths import DATA_DIR
 from layers import catalogue, schema
@@ -214,7 +215,7 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """Schematic Hubei sections of the trunk lines; rows without a far terminal are kept undrawn."""
     rows = _with_sources(table(spec.data)).reset_index(drop=True)
     origin = boundaries.representative_points([TRUNK_LINE_ORIGIN], "prefecture").iloc[0]
-    outline = boundaries.unit("420000").geometry
+    outline = boundaries.unit(HUBEI_CODE).geometry
     terminals = boundaries.context("terminals").set_index("code").geometry
     unknown = sorted(set(rows["far_end_code"].dropna()) - set(terminals.index))
     if unknown:

@@ -18,10 +18,9 @@ import pandas as pd
 import shapely
 
 from geo import boundaries, crs, datafiles
+from geo.codes import HUBEI_CODE
 from geo.paths import DATA_DIR
 from layers import catalogue, evaluation, features, schema
-
-HUBEI_CODE = "420000"
 
 
 @dataclass(frozen=True)

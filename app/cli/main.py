@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 
 from app.cli.parser import build_parser
-from geo.datafiles import DataFileError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +16,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `hubei-map layers show x | head` should end quietly. Never for the server: there a
         # browser that drops a connection mid-response would kill the whole process.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from geo.datafiles import DataFileError  # after parsing: `--help` and bad options load no data libraries
+
     try:
         return int(args.func(args))
     except DataFileError as err:

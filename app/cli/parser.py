@@ -11,7 +11,7 @@ from app.cli.render_commands import cmd_briefing, cmd_html, cmd_snapshot
 from app.cli.serve_command import cmd_serve
 from app.cli.tables import UNIT_FORMATS
 from app.cli.targets_command import STATUSES, cmd_targets, iso_date, plan_article
-from geo import boundaries
+from geo.codes import LEVELS
 
 
 def _map_options(parser: argparse.ArgumentParser) -> None:
@@ -51,9 +51,7 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     """``units``, ``validate``, ``layers``, ``indicators``."""
     p_units = sub.add_parser("units", help="list Hubei's administrative units with their areas")
     p_units.add_argument("--format", choices=UNIT_FORMATS, default="table", help="output format (default: table)")
-    p_units.add_argument(
-        "--level", choices=boundaries.LEVELS, default=None, help="only this level (default: all 121 units)"
-    )
+    p_units.add_argument("--level", choices=LEVELS, default=None, help="only this level (default: all 121 units)")
     p_units.set_defaults(func=cmd_units)
     p_validate = sub.add_parser("validate", help="check every data file and layer; exit 1 with the problems")
     p_validate.set_defaults(func=cmd_validate)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from geo import boundaries
+if TYPE_CHECKING:  # pandas loads with the first table, not with the parser
+    import pandas as pd
 
 UNIT_FORMATS = ("table", "csv", "json")
 
 
 def units_table(level: str | None = None) -> pd.DataFrame:
     """Hubei's units with their area (km², equal-area CRS, 1 decimal), no geometry."""
+    import pandas as pd
+
+    from geo import boundaries
+
     table = boundaries.units(level)
     out = pd.DataFrame(table.drop(columns="geometry"))
     out["area_km2"] = boundaries.area_km2(table).round(1)
@@ -81,6 +85,8 @@ def text_table(
 
 def layers_table(lang: str = "zh") -> pd.DataFrame:
     """The catalogue as a table: id, title, group, geometry, feature count, visibility, plan articles."""
+    import pandas as pd
+
     from layers import catalogue, features
 
     rows = [
@@ -100,6 +106,8 @@ def layers_table(lang: str = "zh") -> pd.DataFrame:
 
 def layer_records(layer_id: str) -> pd.DataFrame:
     """A layer's features as a table without geometry, with lon/lat of a representative point."""
+    import pandas as pd
+
     from layers import features
 
     frame = features.layer_data(layer_id)

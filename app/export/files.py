@@ -32,6 +32,7 @@ from app.export import shapefile, tables
 from app.export.cells import TOOL, tool_version
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
+from geo.codes import HUBEI_CODE
 from layers import catalogue, features, provenance
 
 FORMATS: dict[str, str] = {
@@ -141,7 +142,7 @@ def target_crs(choice: str, frame: gpd.GeoDataFrame) -> tuple[CRS | None, str]:
     if value == "gcj02":
         return None, "GCJ-02"
     if value == "gk":
-        bounds = boundaries.unit("420000").geometry.bounds if frame.empty else frame.total_bounds
+        bounds = boundaries.unit(HUBEI_CODE).geometry.bounds if frame.empty else frame.total_bounds
         value = crs.gk_zone_epsg((bounds[0] + bounds[2]) / 2)
     return CRS.from_epsg(int(value)), f"EPSG-{int(value)}"
 
@@ -364,7 +365,7 @@ def _centre_lon(frames: dict[str, gpd.GeoDataFrame]) -> float:
     bounds = (
         pd.DataFrame([f.total_bounds for f in hubei]).agg(["min", "max"]).to_numpy()
         if hubei
-        else np.array([boundaries.unit("420000").geometry.bounds] * 2)
+        else np.array([boundaries.unit(HUBEI_CODE).geometry.bounds] * 2)
     )
     west, east = np.nanmin(bounds[:, 0]), np.nanmax(bounds[:, 2])
     return float((west + east) / 2)

@@ -14,6 +14,7 @@ import shapely
 
 from app.render.geometry import Extent
 from geo import boundaries
+from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL
 from layers import features
 
@@ -91,7 +92,7 @@ def context(kind: str, tolerance_m: float, extent: Extent | None = None) -> gpd.
 
 def area_bounds(extent_code: str) -> tuple[float, float, float, float]:
     """Projected bounds of the province (``"province"``) or of one prefecture-level unit."""
-    code = "420000" if extent_code == "province" else extent_code
+    code = HUBEI_CODE if extent_code == "province" else extent_code
     level = "province" if extent_code == "province" else "prefecture"
     frame = units(level, 0.0)
     minx, miny, maxx, maxy = frame[frame["code"] == code].total_bounds

@@ -12,6 +12,7 @@ from app import settings
 from app.i18n import t
 from app.render.geometry import balanced_wrap
 from geo import boundaries
+from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL
 from layers import catalogue, choropleth, features
 
@@ -33,7 +34,7 @@ def word(key: str, lang: str, **values: object) -> str:
 
 def region_name(extent: str, lang: str) -> str:
     """The name of the area a map shows: Hubei, or a prefecture-level unit."""
-    row = boundaries.unit("420000" if extent == "province" else extent)
+    row = boundaries.unit(HUBEI_CODE if extent == "province" else extent)
     return str(row["name_en"] if lang == "en" else row["name_zh"])
 
 
