@@ -38,6 +38,18 @@ STYLES: dict[str, dict[str, Any]] = {
     },
     # The counties of a prefecture drilled into: solid outlines, a faint fill that takes clicks.
     "drill_county": {"color": "#1a1a1a", "weight": 1.8, "fillColor": "#ffffff", "fillOpacity": 0.05, "opacity": 1.0},
+    # A map of one unit (an atlas page, a drill-down): the unit's outline, and everything outside it
+    # faded under a light grey veil with thin outlines and grey names (``labelColor``).
+    "focus_unit": {"color": "#1a1a1a", "weight": 4.0, "fillOpacity": 0.0, "opacity": 1.0, "interactive": False},
+    "outside_unit": {
+        "color": "#a6a6a6",
+        "weight": 1.0,
+        "fillColor": "#ededed",
+        "fillOpacity": 0.92,
+        "opacity": 1.0,
+        "interactive": False,
+        "labelColor": "#8c8c8c",
+    },
     "context": {
         "color": "#b5b5b5",
         "weight": 0.8,

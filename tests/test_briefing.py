@@ -4,12 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
+from matplotlib import colors as mcolors
 from pypdf import PdfReader
 
-from app.render import briefing, evaluation_pages
+from app.render import briefing, evaluation_pages, focus, fonts, furniture
 from app.render import page as pagelayout
-from layers import catalogue, scorecard
+from geo import boundaries
+from layers import catalogue, features, scorecard
+from layers.style import style
 
 BIN = Path(sys.executable).parent
 
@@ -67,3 +72,79 @@ def test_pack_refuses_an_unknown_indicator_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert "gdp_1066" in result.stderr
     assert not out.exists()
+
+
+# --- atlas pages: each about its unit ------------------------------------------------------------
+EZHOU, WUHAN = "420700", "420100"
+
+
+@pytest.fixture(scope="module")
+def ezhou_page():
+    """The atlas page of Ezhou as the pack draws it, drawn to pixels (60 dpi is enough to tell colours apart)."""
+    pages = briefing.plan_pages(atlas=True)
+    index = next(i for i, p in enumerate(pages) if p.request is not None and p.request.extent == EZHOU)
+    with fonts.style():
+        fig = briefing.draw_page(pages, index, "zh", None)
+        fig.set_dpi(60)
+        fig.canvas.draw()
+        pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    return fig, pixels
+
+
+def _map_axes(fig):
+    return next(ax for ax in fig.axes if any(c.get_gid() == focus.VEIL_GID for c in ax.collections))
+
+
+def _pixel(fig, pixels, code: str) -> np.ndarray:
+    """The colour drawn at a point of the unit ``code`` on the map (away from its edges)."""
+    ax = _map_axes(fig)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    shown = focus.unit_shape(code, 0.0).intersection(shapely.box(x0, y0, x1, y1)).buffer(-2000)
+    assert not shown.is_empty
+    point = shown.representative_point()
+    x, y = ax.transData.transform([(point.x, point.y)])[0]
+    row, col = round(fig.bbox.height - y), round(x)
+    return pixels[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3).mean(axis=0)
+
+
+def test_atlas_page_of_ezhou_draws_wuhan_muted_and_ezhou_in_its_layout_colour(ezhou_page):
+    fig, pixels = ezhou_page
+    outside = style("outside_unit")
+    veil = [c for c in _map_axes(fig).collections if c.get_gid() == focus.VEIL_GID]
+    assert len(veil) == 1
+    assert tuple(veil[0].get_facecolor()[0]) == pytest.approx(
+        mcolors.to_rgba(outside["fillColor"], outside["fillOpacity"])
+    )
+    wuhan, ezhou = _pixel(fig, pixels, WUHAN), _pixel(fig, pixels, EZHOU)
+    assert wuhan.min() > 215 and np.ptp(wuhan) < 20  # light grey: Wuhan's orange no longer shows
+    layout = style("layout_role")
+    roles = features.layer_data("layout").set_index("code")["role"]
+    own = np.array(mcolors.to_rgb(layout["categories"]["colors"][roles[EZHOU]])) * 255
+    core = np.array(mcolors.to_rgb(layout["categories"]["colors"][roles[WUHAN]])) * 255
+    assert np.abs(ezhou - own).max() < 30  # Ezhou in its own layout colour (over the paper it is drawn on)
+    assert np.abs(wuhan - core).max() > 100
+
+
+def test_atlas_page_names_its_counties_in_ink_and_its_neighbours_in_grey(ezhou_page):
+    fig, _ = ezhou_page
+    texts = {t.get_text(): t.get_color() for t in _map_axes(fig).texts}
+    counties = boundaries.units("county")
+    for name in counties.loc[counties["parent_code"] == EZHOU, "name_zh"]:
+        assert mcolors.to_hex(texts[name]) == furniture.INK
+    assert mcolors.to_hex(texts["武汉市"]) == style("outside_unit")["labelColor"]
+    assert "鄂州市" not in texts  # its name is the page's title
+    legend = {t.get_text() for ax in fig.axes for t in ax.texts} - set(texts)
+    assert "鄂州市" in legend  # the unit's outline in the legend
+    core = style("layout_role")["categories"]["labels_zh"]["core"]
+    assert core not in legend  # Wuhan's role is not Ezhou's: only the roles in the unit are listed
+
+
+def test_atlas_pdf_has_the_unit_county_names(ezhou_page, tmp_path):
+    fig, _ = ezhou_page
+    path = tmp_path / "ezhou.pdf"
+    with fonts.style():
+        fig.savefig(path, format="pdf")
+    content = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    counties = boundaries.units("county")
+    for name in counties.loc[counties["parent_code"] == EZHOU, "name_zh"]:
+        assert name in content

@@ -3,7 +3,8 @@
 The map is drawn in ``geo.crs.HUBEI_CONFORMAL`` from the same catalogue, styles and
 classification as the web map: catalogue layers in catalogue order (first = bottom),
 the indicator choropleth just above the layout layer, and Leaflet's path options
-(``layers.style``) translated to print units.
+(``layers.style``) translated to print units. A map of one prefecture-level unit puts it
+in focus (``focus``): everything outside it fades, and its legend lists what lies in it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from app.render import fonts, furniture, geometry, mapdata, page, text
+from app.render import focus, fonts, furniture, geometry, mapdata, page, text
 from app.render.draw import (
     CONTEXT_GROUP,
     MARKER_Z,
@@ -164,6 +165,47 @@ def inset(fig: Figure, layout: page.PageLayout, request: SnapshotRequest) -> Axe
     return ax
 
 
+def scale_bar_box(bar: ScaleBar, layout: page.PageLayout, m_per_pt: float) -> geometry.Box:
+    """The area (map units) the scale bar with its figures and scale takes, which labels keep clear of."""
+    size = layout.font("scale") * m_per_pt
+    return (bar.x0 - size, bar.y - size * 2.2, bar.x1 + size * 2.5, bar.y + size * 2.6)
+
+
+def draw_layers(
+    ax: Axes,
+    layer_ids: tuple[str, ...],
+    result: chor.Choropleth | None,
+    tolerance: float,
+    extent: Extent,
+    s: float,
+    m_per_pt: float,
+) -> tuple[dict[str, gpd.GeoDataFrame], list[geometry.Box]]:
+    """Draw the layers bottom to top, the choropleth (and the outlines it covers) below the first Hubei layer.
+
+    Returns the drawn features per layer and the boxes of the markers (for label placement).
+    """
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    obstacles: list[geometry.Box] = []
+    choropleth_drawn = False
+    for z, layer_id in enumerate(layer_ids, start=2):
+        spec = catalogue.layer(layer_id)
+        if result is not None and not choropleth_drawn and spec.group != CONTEXT_GROUP:
+            draw_choropleth(ax, result, tolerance, extent, s, z - 0.5)
+            outline = {**style(catalogue.layer(OUTLINES_OVER_CHOROPLETH).style), "fillOpacity": 0.0}
+            draw_polygons(ax, mapdata.layer(OUTLINES_OVER_CHOROPLETH, tolerance, extent), outline, s, z - 0.4)
+            choropleth_drawn = True
+        frame = mapdata.layer(layer_id, tolerance, extent)
+        frames[layer_id] = frame
+        path_style = style(spec.style)
+        if spec.geometry == "polygon":
+            draw_polygons(ax, frame, path_style, s, z)
+        elif spec.geometry == "line":
+            draw_lines(ax, frame, path_style, s, z)
+        else:
+            obstacles += draw_points(ax, frame, path_style, s, z + MARKER_Z, m_per_pt)
+    return frames, obstacles
+
+
 def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] | None = None) -> Rendered:
     """Draw the whole page for a (validated) request; call inside ``fonts.style()``.
 
@@ -201,30 +243,16 @@ def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] 
         else None
     )
     layer_ids = drawn_layers(request)
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    obstacles: list[geometry.Box] = []
-    choropleth_drawn = False
-    for z, layer_id in enumerate(layer_ids, start=2):
-        spec = catalogue.layer(layer_id)
-        if result is not None and not choropleth_drawn and spec.group != CONTEXT_GROUP:
-            draw_choropleth(ax, result, tolerance, extent, s, z - 0.5)
-            outline = {**style(catalogue.layer(OUTLINES_OVER_CHOROPLETH).style), "fillOpacity": 0.0}
-            draw_polygons(ax, mapdata.layer(OUTLINES_OVER_CHOROPLETH, tolerance, extent), outline, s, z - 0.4)
-            choropleth_drawn = True
-        frame = mapdata.layer(layer_id, tolerance, extent)
-        frames[layer_id] = frame
-        path_style = style(spec.style)
-        if spec.geometry == "polygon":
-            draw_polygons(ax, frame, path_style, s, z)
-        elif spec.geometry == "line":
-            draw_lines(ax, frame, path_style, s, z)
-        else:
-            obstacles += draw_points(ax, frame, path_style, s, z + MARKER_Z, m_per_pt)
+    frames, obstacles = draw_layers(ax, layer_ids, result, tolerance, extent, s, m_per_pt)
+    unit = focus.focused(request)
+    if unit:
+        focus.draw(ax, unit, tolerance, extent, s)
     furniture.frame(ax)
     furniture.set_extent(ax, extent)
 
-    labels = place_labels(fig, ax, label_items(request, layout, tolerance, extent, frames, m_per_pt), obstacles)
     bar = geometry.scale_bar(extent, max_fraction=SCALE_BAR_FRACTION, origin=SCALE_BAR_ORIGIN)
+    obstacles.append(scale_bar_box(bar, layout, m_per_pt))
+    labels = place_labels(fig, ax, label_items(request, layout, tolerance, extent, frames, m_per_pt), obstacles)
     scale_text = text.word("scale", request.lang, denominator=f"{round(denominator, -4):,.0f}")
     furniture.scale_bar(ax, bar, layout, text.word("km", request.lang), scale_text, m_per_pt)
     centre = ((extent.xmin + extent.xmax) / 2, (extent.ymin + extent.ymax) / 2)
@@ -233,7 +261,13 @@ def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] 
     title, subtitle = title_lines(request, result)
     furniture.header(fig, layout, title, subtitle)
     inset(fig, layout, request)
-    items = legend_items(request, frames, result, s) + (facts or [])
+    if unit:
+        shown = focus.in_unit(frames, unit, tolerance)
+        head = [focus.legend_row(text.region_name(unit, request.lang), s)]
+        items = legend_items(request, shown, result, s, overrides=focus.legend_overrides(), first=head)
+    else:
+        items = legend_items(request, frames, result, s)
+    items += facts or []
     furniture.legend(fig, layout, items)
     furniture.footer(
         fig, layout, text.approval_line(request.approval_number, request.lang), footer_lines(request, layer_ids, result)

@@ -26,6 +26,9 @@ INK = "#1a1a1a"
 MUTED = "#555555"
 HALO = "#ffffff"
 FRAME_PT = 0.6
+#: Draw order of the scale bar and north arrow: above every layer, marker and the veil of a unit's map
+#: (``focus.VEIL_Z``), below the labels (``labels.LABEL_Z``).
+FURNITURE_Z = 250
 #: Line spacing as a multiple of the type size.
 LEADING = 1.3
 
@@ -225,7 +228,7 @@ def scale_bar(ax: Axes, bar: ScaleBar, layout: PageLayout, unit: str, scale_text
                 facecolor=INK if i % 2 == 0 else HALO,
                 edgecolor=INK,
                 linewidth=0.5,
-                zorder=50,
+                zorder=FURNITURE_Z,
                 gid="scalebar",
             )
         )
@@ -240,7 +243,7 @@ def scale_bar(ax: Axes, bar: ScaleBar, layout: PageLayout, unit: str, scale_text
             ha="center",
             va="bottom",
             color=INK,
-            zorder=51,
+            zorder=FURNITURE_Z + 1,
             path_effects=halo,
         )
     ax.text(
@@ -251,7 +254,7 @@ def scale_bar(ax: Axes, bar: ScaleBar, layout: PageLayout, unit: str, scale_text
         ha="left",
         va="top",
         color=INK,
-        zorder=51,
+        zorder=FURNITURE_Z + 1,
         path_effects=halo,
     )
 
@@ -276,7 +279,7 @@ def north_arrow(fig: Figure, ax: Axes, layout: PageLayout, angle_deg: float, let
                 edgecolor=INK,
                 linewidth=0.6,
                 transform=transform,
-                zorder=50,
+                zorder=FURNITURE_Z,
                 clip_on=False,
                 gid="north-arrow",
             )
@@ -291,7 +294,7 @@ def north_arrow(fig: Figure, ax: Axes, layout: PageLayout, angle_deg: float, let
         ha="center",
         va="bottom",
         color=INK,
-        zorder=50,
+        zorder=FURNITURE_Z,
         rotation=angle_deg,
         path_effects=[patheffects.withStroke(linewidth=2.2, foreground=HALO)],
     )

@@ -14,6 +14,7 @@ from matplotlib.transforms import offset_copy
 
 from app.render import geometry, mapdata, page, text
 from app.render.draw import marker_size_pt, point_positions
+from app.render.focus import outside_label_colour
 from app.render.furniture import HALO, INK, MUTED
 from app.render.geometry import Extent
 from app.render.request import PROVINCE, SnapshotRequest
@@ -29,6 +30,10 @@ FACILITY_LABEL_EM = {"zh": 10.0, "en": 16.0}
 
 #: Draw order of labels: above every layer and marker.
 LABEL_Z = 300
+
+
+#: Gid of a label's text drawn over its halo (the halo, at ``LABEL_Z``, carries the same text).
+GLYPH_GID = "label-text"
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def place_labels(
     px_per_pt = fig.dpi / page.POINTS_PER_INCH
     frame_box = tuple(ax.get_window_extent(renderer).extents)
     soft = [tuple(to_display([(b[0], b[1])])[0]) + tuple(to_display([(b[2], b[3])])[0]) for b in obstacles]
-    halo = [patheffects.withStroke(linewidth=2.0, foreground=HALO)]
+    halo = [patheffects.Stroke(linewidth=2.0, foreground=HALO)]  # the halo only: the glyphs are drawn as text
     artists: list[Text] = []
     candidates: list[list[geometry.Box]] = []
     offsets: list[list[tuple[float, float]]] = []
@@ -106,12 +111,27 @@ def place_labels(
         artists.append(artist)
     chosen = geometry.place_labels(candidates, frame_box, soft)  # type: ignore[arg-type]
     kept = []
-    for artist, pick, options in zip(artists, chosen, offsets, strict=True):
+    for item, artist, pick, options in zip(items, artists, chosen, offsets, strict=True):
         if pick is None:
             artist.remove()
             continue
         dx, dy = options[pick]
-        artist.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+        moved = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
+        artist.set_transform(moved)
+        # The name over its halo as text (a path effect would draw it as outlines): a PDF reader can find it.
+        ax.text(
+            item.x,
+            item.y,
+            item.text,
+            fontsize=item.size,
+            ha="center",
+            va="center",
+            color=item.colour,
+            zorder=LABEL_Z + 0.5,
+            linespacing=1.1,
+            transform=moved,
+            gid=GLYPH_GID,
+        )
         kept.append(artist.get_text())
     return kept
 
@@ -124,33 +144,37 @@ def label_items(
     frames: dict[str, Any],
     m_per_pt: float,
 ) -> list[Label]:
-    """Labels in priority order: prefectures (largest first), counties, facilities, neighbouring provinces."""
+    """Labels in priority order (largest first in each kind).
+
+    The province: prefectures, neighbouring provinces. One unit: its county-level units, the
+    prefectures around it (grey), its facilities, neighbouring provinces (grey).
+    """
     lang = request.lang
     name = "name_en" if lang == "en" else "name_zh"
+    unit = None if request.extent == PROVINCE else request.extent
     items: list[Label] = []
-    levels = [("prefecture", "prefecture")] + ([("county", "county")] if request.extent != PROVINCE else [])
-    for level, role in levels:
+    # On a map of one unit its county-level units come first, named in ink at the prefectures' size (the
+    # unit's own name is the title), then its facilities; the prefectures around it follow in grey.
+    levels = [("county", INK), ("prefecture", outside_label_colour())] if unit else [("prefecture", INK)]
+    for level, colour in levels:
         units = mapdata.units(level, tolerance, extent)
-        if request.extent != PROVINCE and level == "county":
-            units = units[units["parent_code"] == request.extent]
-        first = units["code"] == request.extent  # the unit mapped comes first
-        units = units.assign(_first=first, _area=units.area).sort_values(["_first", "_area"], ascending=False)
+        if unit:
+            units = units[units["parent_code"] == unit] if level == "county" else units[units["code"] != unit]
+        units = units.assign(_area=units.area).sort_values("_area", ascending=False)
         points = shapely.point_on_surface(units.geometry.values)
         labels = text.unit_label(units[name], lang, LABEL_EM[lang])
-        colour = INK if level == "prefecture" else MUTED
-        items += [
-            Label(float(p.x), float(p.y), lbl, layout.font(role), colour) for p, lbl in zip(points, labels, strict=True)
-        ]
-    if request.extent != PROVINCE:
-        items += facility_label_items(request, layout, frames, m_per_pt)
-    items += neighbour_label_items(lang, layout, tolerance, extent)
+        size = layout.font("prefecture")
+        items += [Label(float(p.x), float(p.y), lbl, size, colour) for p, lbl in zip(points, labels, strict=True)]
+        if unit and level == "county":
+            items += facility_label_items(request, layout, frames, m_per_pt)
+    items += neighbour_label_items(lang, layout, tolerance, extent, outside_label_colour() if unit else MUTED)
     return items
 
 
 def facility_label_items(
     request: SnapshotRequest, layout: page.PageLayout, frames: dict[str, Any], m_per_pt: float
 ) -> list[Label]:
-    """Facility names at their (fanned-out) markers; drawn only on maps of one unit, where they can be read."""
+    """Names of the unit's facilities at their (fanned-out) markers; drawn only on maps of one unit."""
     items: list[Label] = []
     name = "name_en" if request.lang == "en" else "name_zh"
     width = FACILITY_LABEL_EM[request.lang]
@@ -160,6 +184,8 @@ def facility_label_items(
             continue
         size = marker_size_pt(style(spec.style), layout.scale)
         x, y = point_positions(frame, size, m_per_pt)
+        own = (frame["prefecture_code"] == request.extent).to_numpy()
+        frame, x, y = frame[own], x[own], y[own]
         labels = ["\n".join(geometry.balanced_wrap(str(n), width)) for n in frame[name]]
         items += [
             Label(float(a), float(b), lbl, layout.font("facility"), INK, clearance=size / 2)
@@ -168,7 +194,9 @@ def facility_label_items(
     return items
 
 
-def neighbour_label_items(lang: str, layout: page.PageLayout, tolerance: float, extent: Extent) -> list[Label]:
+def neighbour_label_items(
+    lang: str, layout: page.PageLayout, tolerance: float, extent: Extent, colour: str = MUTED
+) -> list[Label]:
     """Names of the neighbouring provinces, inside the part of each that is on the map."""
     frame = mapdata.context("neighbours", tolerance, extent)
     if frame.empty:
@@ -184,6 +212,6 @@ def neighbour_label_items(lang: str, layout: page.PageLayout, tolerance: float, 
     points = shapely.point_on_surface(parts[keep])
     names = frame.loc[keep, "name_en" if lang == "en" else "name_zh"]
     return [
-        Label(float(p.x), float(p.y), str(n), layout.font("neighbour"), MUTED)
+        Label(float(p.x), float(p.y), str(n), layout.font("neighbour"), colour)
         for p, n in zip(points, names, strict=True)
     ]

@@ -42,10 +42,15 @@ def polygon_item(label: str, spec: dict[str, Any], s: float, color: str | None =
     )
 
 
-def layer_items(layer_id: str, frame: gpd.GeoDataFrame, lang: str, s: float) -> list[LegendItem]:
-    """Legend rows of one drawn layer: its symbol (or one row per category present) and title."""
+def layer_items(
+    layer_id: str, frame: gpd.GeoDataFrame, lang: str, s: float, path_style: dict[str, Any] | None = None
+) -> list[LegendItem]:
+    """Legend rows of one drawn layer: its symbol (or one row per category present) and title.
+
+    ``path_style`` replaces the layer's own style (a map of one unit draws some layers otherwise).
+    """
     spec = catalogue.layer(layer_id)
-    path_style = style(spec.style)
+    path_style = path_style or style(spec.style)
     title = spec.title(lang)
     if spec.geometry == "point":
         marker = path_style["marker"]
@@ -106,16 +111,29 @@ def choropleth_items(result: chor.Choropleth, s: float) -> list[LegendItem]:
 
 
 def legend_items(
-    request: SnapshotRequest, frames: dict[str, gpd.GeoDataFrame], result: chor.Choropleth | None, s: float
+    request: SnapshotRequest,
+    frames: dict[str, gpd.GeoDataFrame],
+    result: chor.Choropleth | None,
+    s: float,
+    *,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    first: list[LegendItem] | None = None,
 ) -> list[LegendItem]:
-    """All legend rows: the choropleth's, then every drawn layer, top layer first."""
+    """All legend rows: the choropleth's, then ``first``, then every drawn layer, top layer first.
+
+    ``overrides`` are styles by layer id that replace the layers' own in their rows.
+    """
     lang = request.lang
     rows = choropleth_items(result, s) if result else []
     rows.append(LegendItem("heading", text.word("layers", lang)))
+    rows += first or []
     for layer_id in reversed(list(frames)):
-        rows += layer_items(layer_id, frames[layer_id], lang, s)
+        rows += layer_items(layer_id, frames[layer_id], lang, s, (overrides or {}).get(layer_id))
     if result is not None and OUTLINES_OVER_CHOROPLETH not in frames:
-        outline = {**style(catalogue.layer(OUTLINES_OVER_CHOROPLETH).style), "fillOpacity": 0.0}
+        outline = (overrides or {}).get(OUTLINES_OVER_CHOROPLETH) or {
+            **style(catalogue.layer(OUTLINES_OVER_CHOROPLETH).style),
+            "fillOpacity": 0.0,
+        }
         rows.insert(
             len(rows) - 1 if CONTEXT_GROUP in {catalogue.layer(i).group for i in frames} else len(rows),
             polygon_item(text.layer_title(OUTLINES_OVER_CHOROPLETH, lang), outline, s),
