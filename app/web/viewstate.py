@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from app import i18n, settings
+from app.web import places
 from geo import boundaries
-from layers import catalogue, classify, indicators, palettes
+from layers import catalogue, classify, evaluation, indicators, palettes
 
 #: Online basemaps a person may switch on: key -> (xyzservices provider name, datum of its tiles).
 #: None is the default: the map works offline on our own context layers.
@@ -27,6 +28,12 @@ BASEMAPS: dict[str, tuple[str, str]] = {
 #: Indicators uploaded in a browser session are named upload_<n> (kept in that session only).
 UPLOAD_ID = re.compile(r"^upload_\d{1,4}$")
 _YEAR_SUFFIX = re.compile(r"^(?P<stem>.+)_(?P<year>\d{4})$")
+#: The page's views: the map (default) and the plan's targets (``app/web/targets.py``).
+VIEWS = ("map", "targets")
+#: How the targets view groups its rows: by plan article (default) or by status.
+TARGET_GROUPS = ("article", "status")
+#: The plan's articles are its numbered paragraphs 1-27.
+PLAN_ARTICLES = range(1, 28)
 
 
 def default_layers() -> tuple[str, ...]:
@@ -41,6 +48,9 @@ class ViewState:
     ``center`` is (lat, lon) in degrees (WGS-84) and ``zoom`` the Leaflet zoom; both None
     means "fit Hubei". ``unit`` is the prefecture drilled into; ``compare`` the indicator
     of the second map (None: one map). ``opacity`` maps layer ids to 0-1 (omitted = 1).
+    ``view`` is the page shown (``VIEWS``); ``hl`` a plan target whose places the map
+    highlights (``places.target_places``). ``status``, ``article`` and ``group`` are the
+    targets view's filters (None: all) and grouping; they are kept only in that view.
     """
 
     lang: str = i18n.DEFAULT_LANG
@@ -55,6 +65,11 @@ class ViewState:
     compare: str | None = None
     basemap: str | None = None
     opacity: tuple[tuple[str, float], ...] = ()
+    view: str = "map"
+    hl: str | None = None
+    status: str | None = None
+    article: int | None = None
+    group: str = "article"
 
     def with_(self, **changes: object) -> ViewState:
         """A copy with ``changes`` applied (as ``dataclasses.replace``)."""
@@ -77,6 +92,22 @@ def _prefecture(value: str | None) -> str | None:
         return None
     codes = set(boundaries.units("prefecture")["code"])
     return value if value in codes else None
+
+
+def _article(value: str | None) -> int | None:
+    number = int(value) if value and value.isdigit() and len(value) <= 2 else None
+    return number if number in PLAN_ARTICLES else None
+
+
+def targets_filters(query: dict[str, list[str]]) -> dict[str, object]:
+    """The targets view's filters and grouping from a query (invalid values: all, by article)."""
+    status = _first(query, "status")
+    group = _first(query, "group")
+    return {
+        "status": status if status in evaluation.STATUSES else None,
+        "article": _article(_first(query, "art")),
+        "group": group if group in TARGET_GROUPS else TARGET_GROUPS[0],
+    }
 
 
 def _float(value: str | None) -> float | None:
@@ -123,7 +154,13 @@ def parse(query_string: str | None) -> ViewState:
     palette = _first(query, "pal")
     basemap = _first(query, "base")
     center = _center(_first(query, "c"))
+    view = _first(query, "view")
+    hl = _first(query, "hl")
+    targets_view = view in VIEWS[1:]
     return state.with_(
+        view=view if targets_view else state.view,
+        hl=hl if hl and hl in places.target_places() else None,
+        **(targets_filters(query) if targets_view else {}),
         lang=lang if lang in i18n.LANGS else state.lang,
         layers=state.layers
         if layers_value is None
@@ -151,6 +188,8 @@ def to_query(state: ViewState) -> str:
     """
     default = ViewState()
     pairs: list[tuple[str, str]] = []
+    if state.view != default.view:
+        pairs.append(("view", state.view))
     if state.lang != default.lang:
         pairs.append(("lang", state.lang))
     if state.layers != default.layers:
@@ -174,6 +213,12 @@ def to_query(state: ViewState) -> str:
         pairs.append(("base", state.basemap))
     if state.opacity:
         pairs.append(("op", ",".join(f"{layer}:{level:g}" for layer, level in state.opacity)))
+    if state.hl:
+        pairs.append(("hl", state.hl))
+    if state.view == "targets":
+        pairs += [("status", state.status)] if state.status else []
+        pairs += [("art", str(state.article))] if state.article is not None else []
+        pairs += [("group", state.group)] if state.group != default.group else []
     return "?" + urlencode(pairs, safe=",:") if pairs else ""
 
 
