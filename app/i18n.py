@@ -249,6 +249,46 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_sep": ("，", ", "),
     "empty": ("没有符合条件的目标", "no target matches"),
+    # The page's views (header) and the targets view (app/web/targets.py).
+    "views": ("视图", "Views"),
+    "view_map": ("地图", "Map"),
+    "view_targets": ("规划目标评估", "Plan targets"),
+    "targets_heading": ("规划目标评估：哪些目标已达成？", "The plan's targets: which were met?"),
+    "targets_plan": (
+        "《湖北数字经济强省三年行动计划（2022-2024年）》的 {n} 项量化目标",
+        "The {n} numeric targets of Hubei's three-year digital-economy plan (2022-2024)",
+    ),
+    "targets_summary": ("各状态目标数", "Targets by status"),
+    "targets_filters": ("筛选与分组", "Filter and group"),
+    "targets_all": ("全部", "All"),
+    "targets_article": ("计划条款", "Plan article"),
+    "targets_group": ("分组", "Group by"),
+    "targets_by_article": ("按条款", "By article"),
+    "targets_by_status": ("按状态", "By status"),
+    "targets_caption": (
+        "规划目标记分卡：显示 {shown} 项，共 {total} 项",
+        "Scorecard of the plan's targets: {shown} of {total} shown",
+    ),
+    "targets_group_count": ("{title}（{n} 项）", "{title} ({n})"),
+    "targets_each_year": ("{first}-{last} 每年", "each year {first}-{last}"),
+    "targets_basis": ("依据与来源", "Basis and sources"),
+    "targets_col_chart": ("走势", "Trend"),
+    "targets_col_places": ("地点", "Places"),
+    "targets_chart_label": (
+        "{indicator}：{value}（{date}），目标 {target}",
+        "{indicator}: {value} ({date}), target {target}",
+    ),
+    "targets_chart_none": ("{indicator}：暂无实际数据，目标 {target}", "{indicator}: no actual yet, target {target}"),
+    "targets_chart_levels": ("（图为增速所依据的总量）", " (the chart shows the levels the growth is computed from)"),
+    "show_on_map": ("在地图上查看", "Show on map"),
+    "show_on_map_label": ("在地图上查看“{indicator}”的相关地点", "Show the places of “{indicator}” on the map"),
+    "highlight_note": (
+        "地图突出显示“{indicator}”的相关地点（{n} 处）",
+        "Highlighted: the places of “{indicator}” ({n})",
+    ),
+    "highlight_back": ("返回规划目标评估", "Back to the plan targets"),
+    "highlight_clear": ("取消突出显示", "Clear the highlight"),
+    "unit_targets": ("相关规划目标", "Plan targets concerning it"),
 }
 
 
@@ -272,6 +312,24 @@ GROUP_TITLES: dict[str, tuple[str, str]] = {
     "boundaries": ("行政区划", "Administrative units"),
     "context": ("底图参考", "Context"),
 }
+
+
+#: Units of the plan's targets (``plan_targets.csv``) in both languages; English leaves a plain count bare.
+TARGET_UNITS: dict[str, tuple[str, str]] = {
+    "亿元": ("亿元", "100 million yuan"),
+    "个": ("个", ""),
+    "家": ("家", "firms"),
+    "户": ("户", "households"),
+    "架": ("架", "racks"),
+    "项": ("项", "projects"),
+    "%": ("%", "%"),
+}
+
+
+def target_unit(unit: str, lang: str) -> str:
+    """A target's unit in ``lang`` (the unit as written when this table does not know it)."""
+    zh, en = TARGET_UNITS.get(unit, (unit, unit))
+    return en if lang == "en" else zh
 
 
 def group_title(group: str, lang: str) -> str:

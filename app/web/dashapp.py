@@ -18,11 +18,13 @@ from app.web import (
     drilldown,
     feature_info,
     first_view,
+    highlight,
     indicator_panel,
     layers_panel,
     mapview,
     page,
     search,
+    targets,
     upload,
     viewstate,
     wiring,
@@ -38,10 +40,25 @@ LAZY_CHUNKS = (
     "dash/dcc/async-dropdown.js",
     "dash/dcc/async-upload.js",
 )
+#: The targets view draws no map and no upload box: only its filter's dropdown.
+TARGETS_CHUNKS = ("dash/dcc/async-dropdown.js",)
 
 
 #: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
-FEATURES = (page, layers_panel, compare, mapview, feature_info, drilldown, indicator_panel, upload, downloads, search)
+FEATURES = (
+    page,
+    layers_panel,
+    compare,
+    mapview,
+    feature_info,
+    drilldown,
+    indicator_panel,
+    upload,
+    downloads,
+    search,
+    highlight,
+    targets,
+)
 
 
 class MapDash(Dash):
@@ -61,7 +78,8 @@ class MapDash(Dash):
         """The index page, with ``<link rel=preload>`` for the layers the address's view opens with."""
         state = viewstate.parse(request.query_string.decode("utf-8", "replace"))
         prefix = f"{self.config.requests_pathname_prefix}_dash-component-suites/"
-        chunks = "".join(f'<link rel="preload" href="{prefix}{chunk}" as="script">' for chunk in LAZY_CHUNKS)
+        lazy = TARGETS_CHUNKS if state.view == "targets" else LAZY_CHUNKS
+        chunks = "".join(f'<link rel="preload" href="{prefix}{chunk}" as="script">' for chunk in lazy)
         # The layout and callback graph the renderer asks for once its scripts have run.
         root = self.config.requests_pathname_prefix
         dash_json = "".join(

@@ -6,8 +6,10 @@ from typing import Any
 
 from dash import Input, Output, State, ctx, html
 
+from app import i18n
 from app.i18n import t
 from app.web import ids
+from app.web.targets import status_badge, status_label, unit_targets
 from app.web.widgets import article_list, article_ref
 from app.web.wiring import Callbacks
 from geo import boundaries
@@ -133,7 +135,21 @@ def unit_panel(profile: UnitProfile, lang: str = "zh") -> list[Any]:
     if profile.articles:
         listed = article_list(profile.articles, lang)
         out.append(html.P(f"{t('articles_concerned', lang)}: {listed}", className="articles"))
+    if profile.level == "prefecture":
+        out += unit_target_list(profile.code, lang)
     return out
+
+
+def unit_target_list(code: str, lang: str) -> list[Any]:
+    """The plan targets tied to places in the prefecture ``code``, with their status (nothing if none)."""
+    items = []
+    records: list[dict[str, Any]] = unit_targets(code).to_dict("records")  # type: ignore[assignment]
+    for row in records:
+        name = i18n.pick(str(row["indicator_zh"]), str(row["indicator_en"]), lang)
+        basis = str(row["basis_en" if lang == "en" else "basis_zh"])
+        badge = status_badge(str(row["status"]), status_label(row, lang), basis)
+        items.append([f"{name}{article_ref(int(row['plan_article']), lang)} ", badge])
+    return _items(t("unit_targets", lang), items)
 
 
 def _unit_of(props: dict[str, Any], layer: str) -> tuple[str, str] | None:

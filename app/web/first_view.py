@@ -10,8 +10,8 @@ choose the zoom as Leaflet's ``fitBounds`` does). It lies over the page, lets th
 through, is hidden from screen readers (the page beneath is the real one), and fades away
 once the interactive map has painted its prefectures.
 
-Only plain province views get one (no indicator, drill-down, comparison or basemap, zoom
-at most 8); anything else is drawn by the interactive map alone.
+Only plain province views get one (no indicator, drill-down, comparison, basemap or highlighted
+places, zoom at most 8); anything else, and the targets view, is drawn by the page alone.
 """
 
 from __future__ import annotations
@@ -52,7 +52,12 @@ GIVE_UP_S = 30
 
 
 def wanted(state: ViewState) -> bool:
-    """True when ``state`` is a plain province view the static picture can stand in for."""
+    """True when ``state`` is a plain province view the static picture can stand in for.
+
+    Not the targets view (no map), nor a map opened on a target's places (``hl``: another extent).
+    """
+    if state.view != "map" or state.hl:
+        return False
     plain = not (state.indicator or state.unit or state.compare or state.basemap)
     shallow = state.zoom is None or state.zoom <= MAX_ZOOM
     return plain and shallow and bool({"prefectures", "layout"} & set(state.layers))
@@ -206,6 +211,8 @@ def html_for(state: ViewState) -> str:
         f'<div id="{ELEMENT_ID}" aria-hidden="true" data-wait="{waits_for}" data-count="{count}" '
         f'data-view="{escape(json.dumps(view, separators=(",", ":")))}">'
         f'<div class="first-view-header"><h1>{escape(t("title", lang))}</h1>'
+        f'<div class="view-nav"><span class="view-link current">{escape(t("view_map", lang))}</span>'
+        f'<span class="view-link">{escape(t("view_targets", lang))}</span></div>'
         f'<span class="lang-button">{escape(t("switch_lang", lang))}</span></div>'
         f'<div class="first-view-main"><div class="first-view-sidebar">'
         f'<p class="loading">{escape(t("loading_map", lang))}</p>{legend}</div>'

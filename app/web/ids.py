@@ -83,3 +83,19 @@ SNAPSHOT_STATUS = "snapshot-status"
 def layer_panes_class(layer: str) -> str:
     """CSS class of the map pane(s) a catalogue layer is drawn in (one per map)."""
     return f"layer-pane-{layer}"
+
+
+# Views, the targets view and the map's highlight of a target's places
+VIEW_MAP_LINK = "view-map-link"
+VIEW_TARGETS_LINK = "view-targets-link"
+LANG_LINK = "lang-link"  # the language switch of the targets view (a link: that page has no map state)
+TARGETS = "targets-view"
+TARGETS_QUERY = "targets-query"  # store: the query the targets view was drawn for
+TARGETS_STATUS = "targets-status"
+TARGETS_ARTICLE = "targets-article"
+TARGETS_GROUP = "targets-group"
+TARGETS_TABLE = "targets-table"
+HIGHLIGHT = "highlight-target"  # store: the target whose places the map highlights (None: none)
+HIGHLIGHT_LAYER = "highlight-layer"
+HIGHLIGHT_NOTE = "highlight-note"
+HIGHLIGHT_CLEAR = "highlight-clear"

@@ -58,6 +58,8 @@ def preload_links(state: ViewState) -> str:
     The browser then fetches the layer data while it is still loading the scripts,
     instead of after the map has mounted.
     """
+    if state.view != "map":  # no map, no layers
+        return ""
     datum = datum_for(state.basemap)
     urls = [layer_url(i, state.zoom, datum) for i in catalogue.catalogue() if i in state.layers]
     return "".join(f'<link rel="preload" href="{escape(u)}" as="fetch" crossorigin="anonymous">' for u in urls)

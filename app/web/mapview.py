@@ -15,8 +15,10 @@ from dash_extensions.javascript import Namespace
 from app import settings
 from app.i18n import t
 from app.web import ids
-from app.web.layer_urls import INITIAL_ZOOM, datum_for, layer_url, unit_bounds
+from app.web.highlight import highlight_children
+from app.web.layer_urls import INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
+from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section, text_options
 from app.web.wiring import Callbacks
@@ -36,6 +38,8 @@ COUNTIES_FROM_ZOOM = 9
 PANE_BASE_Z = 401
 PANE_STEP = 3
 CHOROPLETH_PANE = "pane-choropleth"
+#: Pixels kept free around a target's places when the map opens on them: (left, top), (right, bottom).
+HIGHLIGHT_PADDING = ((20, 70), (20, 70))
 DRILL_PANE = "pane-drill"
 
 
@@ -116,9 +120,21 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
 
 
 def initial_view(state: ViewState) -> dict[str, Any]:
-    """Map props for the first view: the link's centre and zoom, the drilled unit, or all of Hubei."""
+    """Map props for the first view: the link's centre and zoom, a target's places, the drilled unit, or Hubei."""
     if state.center is not None and state.zoom is not None:
         return {"center": list(state.center), "zoom": state.zoom}
+    places = places_for(state.hl)
+    around = places_bounds(places) if places else None
+    if around is not None:  # clear of the note above and the hover line below (Leaflet's fitBounds padding)
+        bounds = bounds_in_datum(around, state.basemap)
+        padding = {"paddingTopLeft": list(HIGHLIGHT_PADDING[0]), "paddingBottomRight": list(HIGHLIGHT_PADDING[1])}
+        return {
+            "bounds": bounds,
+            "boundsOptions": padding,
+            "viewport": {"bounds": bounds, "options": padding},
+            "center": settings.HUBEI_CENTER,
+            "zoom": INITIAL_ZOOM,
+        }
     bounds = unit_bounds(state.unit) if state.unit else settings.HUBEI_BOUNDS
     return {"bounds": bounds, "viewport": {"bounds": bounds}, "center": settings.HUBEI_CENTER, "zoom": INITIAL_ZOOM}
 
@@ -147,6 +163,7 @@ def map_view(state: ViewState) -> dl.Map:
         *layers,
         choropleth_layer(),
         drill_layer(state),
+        *highlight_children(state),
         dl.ScaleControl(position="bottomleft", imperial=False),
     ]
     return leaflet_map(ids.MAP, children, state)

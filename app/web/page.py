@@ -1,8 +1,10 @@
 """The page: the app's frame, header, sidebar and map column, drawn for the view in the address.
 
 ``shell`` is the fixed frame (address, session stores); ``page`` is redrawn by
-``render_page`` when the address names another view (language, comparison on/off);
-``view_query`` keeps the address's query in step with the controls and the map.
+``render_page`` when the address names another view (language, comparison on/off, the
+targets view); ``view_query`` keeps the address's query in step with the controls and the map.
+The targets view (``targets.py``) shares the header and has none of the map's components, so
+none of the map's callbacks fire there (Dash skips a callback whose inputs are all missing).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from app.i18n import t
-from app.web import ids, viewstate
+from app.web import ids, places, viewstate
 from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, compare_panel
 from app.web.downloads import download_panel, snapshot_panel
 from app.web.drilldown import breadcrumb
+from app.web.highlight import highlight_note
 from app.web.indicator_panel import indicator_panel
 from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, opacity_pairs, visible_layers
 from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
+from app.web.targets import language_href, targets_main
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
 from app.web.widgets import html_attrs
@@ -29,24 +33,54 @@ from layers import provenance
 callbacks = Callbacks()
 
 
-def header(state: ViewState) -> html.Header:
-    """Title bar: the title, the language switch and a copy-link button."""
+def view_nav(state: ViewState) -> html.Nav:
+    """The views: the map and the plan's targets (the current one marked, the other a link)."""
+    lang = state.lang
+    items: list[Any] = []
+    views = (("map", "view_map", ids.VIEW_MAP_LINK), ("targets", "view_targets", ids.VIEW_TARGETS_LINK))
+    for view, key, link_id in views:
+        if view == state.view:
+            items.append(html.Span(t(key, lang), className="view-link current", **html_attrs(aria_current="page")))
+            continue
+        # To the targets in the page's language; back to the map as the targets' address says.
+        target = ViewState(lang=lang, view=view) if view == "targets" else state.with_(view=view)
+        items.append(dcc.Link(t(key, lang), href=viewstate.to_query(target) or ".", id=link_id, className="view-link"))
+    return html.Nav(items, className="view-nav", **html_attrs(aria_label=t("views", lang)))
+
+
+def language_switch(state: ViewState) -> Any:
+    """The language switch: a button on the map (it keeps the map's current view), a link elsewhere."""
     lang = state.lang
     other = "en" if lang == "zh" else "zh"
+    if state.view == "map":
+        return html.Button(
+            t("switch_lang", lang),
+            id=ids.LANG_BUTTON,
+            n_clicks=0,
+            lang=other,
+            title=t("switch_lang_label", lang),
+            className="lang-button",
+        )
+    return dcc.Link(
+        html.Span(t("switch_lang", lang), lang=other),
+        href=language_href(state),
+        id=ids.LANG_LINK,
+        title=t("switch_lang_label", lang),
+        className="lang-button",
+    )
+
+
+def header(state: ViewState) -> html.Header:
+    """Title bar: the title, the views, a copy-link button and the language switch."""
+    lang = state.lang
     return html.Header(
         [
             html.H1(t("title", lang)),
+            view_nav(state),
             html.Div(
                 [
                     dcc.Clipboard(id=ids.COPY_LINK, title=t("copy_link_label", lang), className="copy-link"),
-                    html.Button(
-                        t("switch_lang", lang),
-                        id=ids.LANG_BUTTON,
-                        n_clicks=0,
-                        lang=other,
-                        title=t("switch_lang_label", lang),
-                        className="lang-button",
-                    ),
+                    language_switch(state),
                 ],
                 className="header-tools",
             ),
@@ -105,6 +139,7 @@ def map_column(state: ViewState) -> html.Div:
                 **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
             html.Div(provenance.boundary_note(lang), id=ids.SOURCES),
+            highlight_note(state),
         ],
         className="map-wrap",
     )
@@ -121,17 +156,18 @@ def map_column(state: ViewState) -> html.Div:
 
 
 def page(state: ViewState) -> html.Div:
-    """The whole page for ``state``."""
-    return html.Div(
-        [
+    """The whole page for ``state``: the map, or the targets view."""
+    if state.view == "targets":
+        body: list[Any] = [header(state), targets_main(state)]
+    else:
+        body = [
             dcc.Store(id=ids.LANG, data=state.lang),
             dcc.Store(id=ids.DRILL, data=state.unit),
+            dcc.Store(id=ids.HIGHLIGHT, data=state.hl),
             header(state),
             html.Main([sidebar(state), map_column(state)], id="main"),
-        ],
-        id="page",
-        lang="en" if state.lang == "en" else "zh-CN",
-    )
+        ]
+    return html.Div(body, id="page", lang="en" if state.lang == "en" else "zh-CN")
 
 
 def shell(query: str | None = None) -> html.Div:
@@ -182,6 +218,7 @@ def view_state(
     compare_indicator: str | None,
     basemap: str | None,
     opacity: tuple[tuple[str, float], ...] = (),
+    highlight: str | None = None,
 ) -> ViewState:
     """The view state of the page's controls and map (what a link must reproduce)."""
     lat_lon = None
@@ -202,6 +239,7 @@ def view_state(
         compare=compare_indicator if compare_on else None,
         basemap=basemap if basemap in viewstate.BASEMAPS else None,
         opacity=opacity,
+        hl=highlight if highlight and highlight in places.target_places() else None,
     )
 
 
@@ -221,6 +259,7 @@ def view_state(
         compare_indicator=Input(ids.COMPARE_INDICATOR, "value"),
         basemap=Input(ids.BASEMAP, "value"),
         opacity_levels=Input(LAYER_OPACITY_ALL, "value"),
+        highlight=Input(ids.HIGHLIGHT, "data"),
     ),
 )
 def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str:

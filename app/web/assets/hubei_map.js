@@ -70,6 +70,35 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             const h = (context && context.hideout) || {};
             return Boolean(h.parent) && feature.properties && feature.properties.parent_code === h.parent;
         },
+        // A target's places (app/web/highlight.py): the features whose hideout.field is one of hideout.ids,
+        // areas outlined, points ringed where their layer draws their marker (same fan-out offset).
+        inIds: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            const p = (feature && feature.properties) || {};
+            return Array.isArray(h.ids) && h.ids.includes(String(p[h.field]));
+        },
+        highlight: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            return Object.assign({}, h.style || {}, {className: h.className || ""});
+        },
+        highlightMarker: function (feature, latlng, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            const size = h.ring || 26;
+            let dx = 0, dy = 0;
+            if (p.stack_size > 1) {
+                const radius = 8 + 3 * p.stack_size;
+                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
+                dx = radius * Math.cos(angle);
+                dy = radius * Math.sin(angle);
+            }
+            const el = document.createElement("div");
+            el.className = "target-highlight-ring";
+            const icon = L.divIcon({html: el, className: (h.className || "") + " target-highlight-icon",
+                                    iconSize: [size, size], iconAnchor: [size / 2 - dx, size / 2 - dy]});
+            return L.marker(latlng, {icon: icon, interactive: false, keyboard: false,
+                                     pane: (context && context.pane) || "markerPane"});
+        },
         // For layers without tooltips: dash-leaflet's default would bind properties.popup/tooltip as HTML.
         noTooltip: function (feature, layer, context) {},
         bindTooltip: function (feature, layer, context) {
