@@ -411,3 +411,83 @@ def test_views_the_first_view_cannot_stand_for_are_drawn_by_the_map_alone(live_s
     browser.get(live_server + "/?ind=gdp_2023")
     _wait_count(browser, "path.choropleth-unit", 17)
     assert _count(browser, "#first-view") == 0
+
+
+#: True when every highlight ring lies inside the map (id arguments[0]) and below the note (arguments[1]).
+_RINGS_IN_VIEW = """
+const map = document.getElementById(arguments[0]).getBoundingClientRect();
+const note = document.getElementById(arguments[1]).getBoundingClientRect();
+const rings = [...document.querySelectorAll(".target-highlight-icon")].map((e) => e.getBoundingClientRect());
+return rings.length > 0 && rings.every((r) => r.left >= map.left && r.right <= map.right
+    && r.top >= note.bottom && r.bottom <= map.bottom);
+"""
+
+
+def test_the_targets_view_filters_links_to_the_places_on_the_map_and_speaks_english(live_server, browser, artifacts):
+    from app.web import places
+    from layers import scorecard
+
+    card = scorecard.scorecard()
+    rows = "#targets-table tr.target-row"
+    browser.get(live_server + "/")
+    _wait_count(browser, "path.unit-prefecture", 17)
+    # From the map's header to the targets view (a link, so the keyboard reaches it).
+    browser.find_element(By.ID, ids.VIEW_TARGETS_LINK).send_keys(Keys.ENTER)
+    _wait_count(browser, rows, len(card))
+    assert len(card) == 50 and "view=targets" in browser.current_url
+    assert _count(browser, ".leaflet-container") == 0
+    caption = browser.find_element(By.CSS_SELECTOR, "table.targets-table caption").text
+    assert caption == f"规划目标记分卡：显示 {len(card)} 项，共 {len(card)} 项"
+    summary = browser.find_element(By.CSS_SELECTOR, ".targets-summary").text
+    met = (card["status"] == "met").sum()
+    assert f"已达成\n{met}" in summary or f"已达成 {met}" in summary
+    charts = browser.find_elements(By.CSS_SELECTOR, "img.target-chart")
+    assert len(charts) == len(card) and all(c.get_attribute("alt") for c in charts)
+    assert browser.execute_script("return arguments[0].naturalWidth", charts[0]) > 0  # the SVG decodes
+    browser.save_screenshot(str(artifacts / "targets-zh.png"))
+
+    # Filter by a status, by keyboard: only that status is left, and the address says so.
+    radio = browser.find_element(By.CSS_SELECTOR, f"#{ids.TARGETS_STATUS} input[value=at_risk]")
+    radio.send_keys(Keys.SPACE)
+    at_risk = int((card["status"] == "at_risk").sum())
+    _wait_count(browser, rows, at_risk)
+    shown = {r.get_attribute("data-status") for r in browser.find_elements(By.CSS_SELECTOR, rows)}
+    assert shown == {"at_risk"}
+    WebDriverWait(browser, 10).until(lambda d: "status=at_risk" in d.current_url)
+    browser.save_screenshot(str(artifacts / "targets-at-risk.png"))
+
+    # "Show on map": the map opens with the racks' layer on and its data centres ringed.
+    browser.find_element(By.CSS_SELECTOR, "tr[data-target='T-art19-racks'] a.map-link").click()
+    racks = places.target_places()["T-art19-racks"]
+    _wait_count(browser, ".target-highlight-icon", places.located(racks))
+    _wait_count(browser, "path.unit-prefecture", 17)
+    assert browser.find_element(By.CSS_SELECTOR, ".layer-row-computing input[type=checkbox]").is_selected()
+    note = browser.find_element(By.ID, ids.HIGHLIGHT_NOTE).text
+    assert "数据中心标准机架数" in note and f"{places.located(racks)} 处" in note
+    WebDriverWait(browser, 10).until(lambda d: "hl=T-art19-racks" in d.current_url)
+    # The map opened on the places: every ring is inside the map, clear of the note above it.
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(_RINGS_IN_VIEW, ids.MAP, ids.HIGHLIGHT_NOTE))
+    browser.save_screenshot(str(artifacts / "targets-map-highlight.png"))
+    # Clearing the highlight takes the rings away and the address forgets it.
+    browser.find_element(By.ID, ids.HIGHLIGHT_CLEAR).click()
+    _wait_count(browser, ".target-highlight-icon", 0)
+    WebDriverWait(browser, 10).until(lambda d: "hl=" not in d.current_url)
+
+    # Back to the targets, then in English.
+    browser.find_element(By.ID, ids.VIEW_TARGETS_LINK).click()
+    _wait_count(browser, rows, len(card))
+    browser.find_element(By.ID, ids.LANG_LINK).click()
+    _wait_header(browser, "Hubei Digital Economy Map")
+    WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: (
+            "Scorecard of the plan's targets" in d.find_element(By.CSS_SELECTOR, "table.targets-table caption").text
+        )
+    )
+    assert "lang=en" in browser.current_url and _count(browser, rows) == len(card)
+    header = browser.find_element(By.ID, "header").text
+    assert "Plan targets" in header and "Map" in header
+    links = {a.text.splitlines()[0] for a in browser.find_elements(By.CSS_SELECTOR, "a.map-link")}
+    assert links == {"Show on map"}  # then, for screen readers, the indicator it shows
+    browser.save_screenshot(str(artifacts / "targets-en.png"))
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []

@@ -196,22 +196,30 @@ def test_the_address_follows_the_controls_through_dash(client):
     assert (state.lang, state.indicator, state.zoom, state.center) == ("en", "gdp_2023", 9.0, (30.5, 114.25))
 
 
+def _component_ids(node) -> list:
+    """Every component id in a layout tree, depth first."""
+    found = [node.id] if getattr(node, "id", None) else []
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found += _component_ids(child)
+    return found
+
+
 def test_component_ids_are_unique():
     app = create_app()
-    found: list[str] = []
-
-    def walk(node):
-        if hasattr(node, "id") and getattr(node, "id", None):
-            found.append(node.id)
-        children = getattr(node, "children", None)
-        for child in children if isinstance(children, list) else [children] if children is not None else []:
-            walk(child)
-
-    walk(page.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100"))))
+    # The fullest map page (comparison, drill-down, a target's places highlighted) and the targets view.
+    pages = [
+        page.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100", hl="T-art19-racks"))),
+        page.shell(viewstate.to_query(ViewState(view="targets"))),
+    ]
+    found = []
+    for drawn in pages:
+        keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in _component_ids(drawn)]
+        assert len(keys) == len(set(keys))
+        found += _component_ids(drawn)
     keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in found]
-    assert len(keys) == len(set(keys))
     assert {ids.MAP, ids.MAP2, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(keys)
-    # Every id a callback names is on the full page (the page is drawn by a callback, so
+    # Every id a callback names is on one of the pages (the page is drawn by a callback, so
     # Dash cannot check this itself).
     string_ids = {k for k in keys if not k.startswith("{")}
     pattern_types = {i["type"] for i in found if isinstance(i, dict)} | {ids.SEARCH_HIT, ids.DRILL_BUTTON}
