@@ -25,6 +25,9 @@ import numpy as np
 import pandas as pd
 
 from layers import palettes
+from layers.choices import DEFAULT_K as DEFAULT_K  # re-exported with the scheme and class range
+from layers.choices import DEFAULT_SCHEME as DEFAULT_SCHEME
+from layers.choices import K_RANGE as K_RANGE
 
 #: Schemes by id: (mapclassify class, Chinese name, English name).
 SCHEMES: dict[str, tuple[Any, str, str]] = {
@@ -33,9 +36,6 @@ SCHEMES: dict[str, tuple[Any, str, str]] = {
     "equal_interval": (mapclassify.EqualInterval, "等间距", "Equal interval"),
     "user_defined": (mapclassify.UserDefined, "自定义断点", "User-defined breaks"),
 }
-DEFAULT_SCHEME = "quantiles"
-DEFAULT_K = 5
-K_RANGE = (2, 9)
 NO_DATA_LABEL = ("无数据", "No data")
 #: Said under a legend when a value equals a bound two ranges share (only user breaks are shown so).
 BOUND_NOTE = ("恰在分界值上的数值属于较低一档", "A value on a shared bound belongs to the lower class")

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from layers.choices import DEFAULT_SEQUENTIAL as DEFAULT_SEQUENTIAL  # re-exported: the palette a map opens with
 from layers.style import OKABE_ITO
 
 PaletteKind = Literal["sequential", "diverging", "qualitative"]
@@ -120,7 +121,6 @@ PALETTES: dict[str, Palette] = {
         ),
     )
 }
-DEFAULT_SEQUENTIAL = "blues"
 #: Palettes for classed choropleths (ordered classes): every palette but the qualitative ones. The map, its
 #: address and the snapshot request accept exactly these.
 CLASS_PALETTES: tuple[str, ...] = tuple(name for name, p in PALETTES.items() if p.kind != "qualitative")

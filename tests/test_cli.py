@@ -275,3 +275,16 @@ def test_an_article_without_targets_is_an_empty_list_not_an_error(hubei_map):
     assert code == 0, err
     assert out.splitlines()[0] == "没有符合条件的目标"
     assert out.splitlines()[-1].startswith("共 0 项：已达成 0，")
+
+
+def test_the_parser_loads_no_heavy_library():
+    """`hubei-map --help` and a bad option answer at once: building the parser imports no data or web library."""
+    code = (
+        "import sys\n"
+        "from app.cli import build_parser\n"
+        "build_parser()\n"
+        "heavy = ('scipy', 'matplotlib', 'geopandas', 'dash', 'mapclassify', 'pandas', 'shapely', 'pyproj')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -16,18 +16,18 @@ from geo.codes import LEVELS
 
 def _map_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``snapshot`` and ``html``: what the map shows."""
-    from layers import classify, palettes
+    from layers import choices
 
     parser.add_argument("--layers", help="comma-separated layer ids, or 'all' (default: the layers the map opens with)")
     parser.add_argument("--indicator", help="colour the units by this indicator (see `hubei-map indicators`)")
     parser.add_argument(
-        "--scheme", default=classify.DEFAULT_SCHEME, help=f"classification (default: {classify.DEFAULT_SCHEME})"
+        "--scheme", default=choices.DEFAULT_SCHEME, help=f"classification (default: {choices.DEFAULT_SCHEME})"
     )
     parser.add_argument(
-        "--k", type=int, default=classify.DEFAULT_K, help=f"number of classes (default: {classify.DEFAULT_K})"
+        "--k", type=int, default=choices.DEFAULT_K, help=f"number of classes (default: {choices.DEFAULT_K})"
     )
     parser.add_argument(
-        "--palette", default=palettes.DEFAULT_SEQUENTIAL, help=f"colour ramp (default: {palettes.DEFAULT_SEQUENTIAL})"
+        "--palette", default=choices.DEFAULT_SEQUENTIAL, help=f"colour ramp (default: {choices.DEFAULT_SEQUENTIAL})"
     )
     parser.add_argument(
         "--extent", default="province", help="'province' (default) or a prefecture-level code, e.g. 420100"

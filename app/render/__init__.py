@@ -22,11 +22,11 @@ _EXPORTS: dict[str, str] = {
     "SnapshotRequest": "app.render.request",
     "request_from_state": "app.render.request",
     "validate": "app.render.request",
-    "DEFAULT_DPI": "app.render.request",
-    "DEFAULT_PAPER": "app.render.request",
-    "DPIS": "app.render.request",
-    "FORMATS": "app.render.request",
-    "PAPERS_MM": "app.render.request",
+    "DEFAULT_DPI": "app.render.paper",
+    "DEFAULT_PAPER": "app.render.paper",
+    "DPIS": "app.render.paper",
+    "FORMATS": "app.render.paper",
+    "PAPERS_MM": "app.render.paper",
     "write_pack": "app.render.briefing",
     "to_html": "app.render.html_map",
     "write_html": "app.render.html_map",
@@ -41,12 +41,8 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
     from app.render.fonts import FontError
     from app.render.html_map import to_html
     from app.render.html_map import write as write_html
+    from app.render.paper import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, PAPERS_MM
     from app.render.request import (
-        DEFAULT_DPI,
-        DEFAULT_PAPER,
-        DPIS,
-        FORMATS,
-        PAPERS_MM,
         SnapshotError,
         SnapshotRequest,
         request_from_state,

@@ -19,7 +19,7 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 from app.render import geometry
 from app.render.geometry import Extent, ScaleBar
 from app.render.page import POINTS_PER_INCH, PageLayout
-from app.render.request import MM_PER_INCH
+from app.render.paper import MM_PER_INCH
 
 #: Ink colours of the furniture (text, frames); map colours come from ``layers.style``.
 INK = "#1a1a1a"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.render.request import MM_PER_INCH, PAPERS_MM
+from app.render.paper import MM_PER_INCH, PAPERS_MM
 
 #: A4's short side; type sizes and spacing are designed for it.
 A4_SHORT_MM = 210.0

@@ -14,21 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.messages import shown, shown_list
+from app.render.paper import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, MM_PER_INCH, PAPERS_MM
 from geo import boundaries
 from layers import catalogue, classify, indicators, palettes
 
-#: Paper sizes in millimetres (ISO 216), width x height as printed.
-PAPERS_MM: dict[str, tuple[float, float]] = {
-    "a4-landscape": (297.0, 210.0),
-    "a4-portrait": (210.0, 297.0),
-    "a3-landscape": (420.0, 297.0),
-    "a3-portrait": (297.0, 420.0),
-}
-DEFAULT_PAPER = "a4-landscape"
-#: Raster resolutions offered for PNG (dots per inch).
-DPIS: tuple[int, ...] = (150, 300, 600)
-DEFAULT_DPI = 300
-FORMATS: tuple[str, ...] = ("pdf", "png", "svg")
 LANGS: tuple[str, ...] = ("zh", "en")
 #: Largest raster we render (pixels); A3 at 600 dpi (70 million) would need about 280 MB of memory.
 MAX_PIXELS = 50_000_000
@@ -36,7 +25,6 @@ MAX_PIXELS = 50_000_000
 MAX_TITLE_CHARS = 60
 MAX_APPROVAL_CHARS = 40
 PROVINCE = "province"
-MM_PER_INCH = 25.4
 #: Keys ``request_from_state`` accepts from the browser.
 STATE_KEYS: tuple[str, ...] = (
     "layers",
