@@ -314,24 +314,6 @@ GROUP_TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-#: Units of the plan's targets (``plan_targets.csv``) in both languages; English leaves a plain count bare.
-TARGET_UNITS: dict[str, tuple[str, str]] = {
-    "亿元": ("亿元", "100 million yuan"),
-    "个": ("个", ""),
-    "家": ("家", "firms"),
-    "户": ("户", "households"),
-    "架": ("架", "racks"),
-    "项": ("项", "projects"),
-    "%": ("%", "%"),
-}
-
-
-def target_unit(unit: str, lang: str) -> str:
-    """A target's unit in ``lang`` (the unit as written when this table does not know it)."""
-    zh, en = TARGET_UNITS.get(unit, (unit, unit))
-    return en if lang == "en" else zh
-
-
 def group_title(group: str, lang: str) -> str:
     """Title of a layer group (the group id itself for a group this table does not know)."""
     zh, en = GROUP_TITLES.get(group, (group, group))

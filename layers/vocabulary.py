@@ -107,3 +107,21 @@ def category_labels(field: str) -> dict[str, dict[str, str]]:
         "labels_zh": {code: zh for code, (zh, _) in pairs.items()},
         "labels_en": {code: en for code, (_, en) in pairs.items()},
     }
+
+
+#: Units of the plan's targets (``plan_targets.csv``) in both languages; English leaves a plain count bare.
+UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "亿元": ("亿元", "100 million yuan"),
+    "个": ("个", ""),
+    "家": ("家", "firms"),
+    "户": ("户", "households"),
+    "架": ("架", "racks"),
+    "项": ("项", "projects"),
+    "%": ("%", "%"),
+}
+
+
+def unit_word(unit: str, lang: str) -> str:
+    """A target's unit in ``lang`` (the unit as written when this table does not know it)."""
+    zh, en = UNIT_WORDS.get(unit, (unit, unit))
+    return en if lang == "en" else zh

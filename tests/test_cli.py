@@ -205,7 +205,8 @@ def test_targets_article_filter_as_csv_in_english(hubei_map):
         else:
             assert row["latest_value"] == ""
     gigabit = next(r for r in rows if r["target_id"] == "T-art18-gigabit")
-    assert gigabit["target"] == "≥ 4,000,000 户" and gigabit["unit"] == "户"
+    # The unit in words in English (layers.vocabulary), the unit column as written in the data.
+    assert gigabit["target"] == "≥ 4,000,000 households" and gigabit["unit"] == "户"
 
 
 def test_targets_json_has_full_records_rule_version_and_date(hubei_map):

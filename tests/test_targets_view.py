@@ -13,7 +13,6 @@ import pytest
 from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 
-from app import i18n
 from app.serve.server import create_app
 from app.web import (
     feature_info,
@@ -29,7 +28,7 @@ from app.web import (
 )
 from app.web.viewstate import ViewState
 from geo import boundaries
-from layers import evaluation, features, scorecard
+from layers import evaluation, features, scorecard, vocabulary
 from layers.profile import unit_profile
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -188,7 +187,7 @@ def test_the_english_view_has_no_chinese_only_label():
 
 
 def test_every_target_unit_has_english_words(card):
-    assert set(card["unit"]) <= set(i18n.TARGET_UNITS)
+    assert set(card["unit"]) <= set(vocabulary.UNIT_WORDS)
     assert targets.target_text(card.set_index("target_id").loc["T-art19-racks"], "en") == "≥ 210,000 racks"
     assert targets.with_unit(3, "个", "en") == "3" and targets.with_unit(9.9, "%", "zh") == "9.9%"
 

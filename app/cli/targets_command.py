@@ -101,10 +101,18 @@ def _present(value: Any) -> bool:
 def _target_text(row: Mapping[str, Any], lang: str) -> str:
     """The target as written: comparator, value and unit, then the stretch value (力争) if any."""
     comparator = str(row["comparator"]).replace(">=", "≥")
-    text = f"{comparator} {_number(float(row['value']))} {row['unit']}"
+    text = f"{comparator} {_with_unit(float(row['value']), str(row['unit']), lang)}"
     if _present(row["value_stretch"]):
         text += t("stretch", lang).format(value=_number(float(row["value_stretch"])))
     return text
+
+
+def _with_unit(value: float, unit: str, lang: str) -> str:
+    """A value with its unit in ``lang`` (``layers.vocabulary``: a bare count has none in English)."""
+    from layers import vocabulary
+
+    word = vocabulary.unit_word(unit, lang)
+    return f"{_number(value)}{'' if word == '%' else ' '}{word}".strip()
 
 
 def _status_text(row: Mapping[str, Any], lang: str) -> str:
@@ -157,7 +165,7 @@ def _table(rows: list[dict[str, Any]], lang: str) -> str:
             **row,
             "article": str(row["article"]),
             "status": row["status_label"],
-            "latest": none if row["latest_value"] is None else f"{_number(row['latest_value'])} {row['unit']}",
+            "latest": none if row["latest_value"] is None else _with_unit(row["latest_value"], row["unit"], lang),
             "latest_date": row["latest_date"] or none,
             "progress": none if row["progress_pct"] is None else f"{row['progress_pct']:.1f}%",
             "sources": row["sources"] or none,

@@ -30,7 +30,7 @@ from app.web.places import places_for
 from app.web.viewstate import ViewState
 from app.web.widgets import html_attrs
 from app.web.wiring import Callbacks
-from layers import evaluation, features, scorecard
+from layers import evaluation, features, scorecard, vocabulary
 
 callbacks = Callbacks()
 
@@ -88,7 +88,7 @@ def number(value: float) -> str:
 
 def with_unit(value: float, unit: str, lang: str) -> str:
     """A value and its unit in ``lang`` (a bare count in English has none)."""
-    word = i18n.target_unit(unit, lang)
+    word = vocabulary.unit_word(unit, lang)
     return f"{number(value)}{'' if word == '%' else ' '}{word}".strip()
 
 
