@@ -1,4 +1,4 @@
-"""Run `hubei-map` many times without paying its start-up each time (a helper of tests/test_corpus.py).
+"""Run `hubei-map` many times without paying its start-up each time (a helper of tests/test_corpus.py and test_cli.py).
 
 Started once as a subprocess, this process imports the heavy third-party libraries
 (pandas, geopandas, GDAL, mapclassify, ...) but none of the project's packages. For
@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 PRELOAD = ("numpy", "pandas", "shapely", "pyproj", "pyogrio", "geopandas", "pydantic", "mapclassify")
 #: Project modules that never read the data folder's location (geo.paths): safe to share between cases.
@@ -61,6 +65,36 @@ def serve() -> None:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+
+
+@contextmanager
+def running(outputs: Path) -> Iterator[Callable[[list[str], dict[str, str], Path], tuple[int, str, str]]]:
+    """Start this server; yield ``run(argv, env, cwd) -> (exit code, stdout, stderr)``, output files in ``outputs``."""
+    server = subprocess.Popen(
+        [sys.executable, __file__],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+    )
+    assert server.stdin is not None and server.stdout is not None
+    stdin, stdout = server.stdin, server.stdout
+    assert json.loads(stdout.readline()) == {"ready": True}
+
+    def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+        out, err = outputs / "stdout", outputs / "stderr"
+        request = {"argv": argv, "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+        stdin.write(json.dumps(request) + "\n")
+        stdin.flush()
+        code = json.loads(stdout.readline())["returncode"]
+        return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+
+    try:
+        yield run
+    finally:
+        stdin.close()
+        server.wait(timeout=30)
+        stdout.close()
 
 
 if __name__ == "__main__":

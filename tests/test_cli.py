@@ -4,12 +4,12 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import cli_forkserver
 import pytest
 
 from app import cli
@@ -83,31 +83,9 @@ Runner = Callable[..., tuple[int, str, str]]
 @pytest.fixture(scope="module")
 def hubei_map(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     """Run `hubei-map ARGS` through tests/cli_forkserver.py (heavy libraries imported once): (code, stdout, stderr)."""
-    server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("cli_forkserver.py"))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-    )
-    assert server.stdin is not None and server.stdout is not None
-    assert json.loads(server.stdout.readline()) == {"ready": True}
     outputs = tmp_path_factory.mktemp("targets-output")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        out, err = outputs / "stdout", outputs / "stderr"
-        request = {"argv": list(args), "env": {}, "cwd": str(outputs), "stdout": str(out), "stderr": str(err)}
-        server.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
-        server.stdin.flush()  # type: ignore[union-attr]
-        code = json.loads(server.stdout.readline())["returncode"]  # type: ignore[union-attr]
-        return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
-
-    try:
-        yield run
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
-        server.stdout.close()
+    with cli_forkserver.running(outputs) as call:
+        yield lambda *args: call(list(args), {}, outputs)
 
 
 def _scorecard():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import cli_forkserver
 import pytest
 
 from app.export.cells import FORMULA_START as _FORMULA_START
@@ -54,37 +54,18 @@ def test_manifest_lists_every_corpus_file_once():
 def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     """Run `hubei-map ARGS` with HUBEI_MAP_DATA=data: (exit code, stdout, stderr)."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("cli_forkserver.py"))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert server.stdin is not None and server.stdout is not None
-    assert json.loads(server.stdout.readline()) == {"ready": True}
-    outputs = tmp_path_factory.mktemp("cli-output")
+    with cli_forkserver.running(tmp_path_factory.mktemp("cli-output")) as call:
 
-    def run(args: list[str], data: Path, real: bool) -> tuple[int, str, str]:
-        case_env = {"HUBEI_MAP_DATA": str(data), "PYTHONWARNINGS": "default"}
-        if real:
-            done = subprocess.run(
-                [EXE, *args], capture_output=True, text=True, env={**env, **case_env}, cwd=data.parent, timeout=120
-            )
-            return done.returncode, done.stdout, done.stderr
-        out, err = outputs / "stdout", outputs / "stderr"
-        request = {"argv": args, "env": case_env, "cwd": str(data.parent), "stdout": str(out), "stderr": str(err)}
-        server.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
-        server.stdin.flush()  # type: ignore[union-attr]
-        code = json.loads(server.stdout.readline())["returncode"]  # type: ignore[union-attr]
-        return code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+        def run(args: list[str], data: Path, real: bool) -> tuple[int, str, str]:
+            case_env = {"HUBEI_MAP_DATA": str(data), "PYTHONWARNINGS": "default"}
+            if real:
+                done = subprocess.run(
+                    [EXE, *args], capture_output=True, text=True, env={**env, **case_env}, cwd=data.parent, timeout=120
+                )
+                return done.returncode, done.stdout, done.stderr
+            return call(args, case_env, data.parent)
 
-    try:
         yield run
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
-        server.stdout.close()
 
 
 def checksums(folder: Path) -> dict[str, str]:
