@@ -289,6 +289,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "highlight_back": ("返回规划目标评估", "Back to the plan targets"),
     "highlight_clear": ("取消突出显示", "Clear the highlight"),
     "unit_targets": ("相关规划目标", "Plan targets concerning it"),
+    # The exported scorecard (app/export/tables.py)
+    "scorecard_table_title": ("行动计划目标评估", "Plan scorecard"),
+    "scorecard_table_description": (
+        "每项数值目标的状态（已达成、未达成、按进度、滞后、暂无数据）、最新实际值、进度与来源",
+        "Every numeric target with its status (met, not met, on track, at risk, no data), "
+        "latest actual, progress and sources",
+    ),
 }
 
 

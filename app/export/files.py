@@ -30,6 +30,7 @@ from pyproj import CRS
 
 from app.export import shapefile, tables
 from app.export.cells import TOOL, tool_version
+from app.i18n import t
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
 from geo.codes import HUBEI_CODE
@@ -421,8 +422,8 @@ def _export_gpkg(
             layer=tables.SCORECARD_TABLE,
             driver="GPKG",
             layer_options={
-                "IDENTIFIER": f"行动计划目标评估 Plan scorecard (rule {score.attrs['rule_version']}, "
-                f"{score.attrs['as_of']})",
+                "IDENTIFIER": f"{t('scorecard_table_title', 'zh')} {t('scorecard_table_title', 'en')} "
+                f"(rule {score.attrs['rule_version']}, {score.attrs['as_of']})",
                 "DESCRIPTION": json.dumps(tables.scorecard_metadata(score), ensure_ascii=False),
             },
             layer_metadata={"RULE_VERSION": score.attrs["rule_version"], "EVALUATED_ON": score.attrs["as_of"]},

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from app.export.cells import TOOL, neutralise_formulas, tool_version
+from app.i18n import t
 from layers import evaluation, features, indicators, scorecard
 
 
@@ -48,11 +49,10 @@ def scorecard_metadata(table: pd.DataFrame) -> dict[str, Any]:
     """The metadata block of the exported scorecard: what it is, which rule and evaluation date, when."""
     return {
         "table": SCORECARD_TABLE,
-        "title_zh": "行动计划目标评估",
-        "title_en": "The plan's targets and their status",
-        "description_zh": "每项数值目标的状态（已达成、未达成、按进度、滞后、暂无数据）、最新实际值、进度与来源",
-        "description_en": "Every numeric target with its status (met, not met, on track, at risk, no data), "
-        "latest actual, progress and sources",
+        "title_zh": t("scorecard_table_title", "zh"),
+        "title_en": t("scorecard_table_title", "en"),
+        "description_zh": t("scorecard_table_description", "zh"),
+        "description_en": t("scorecard_table_description", "en"),
         "rule": "layers/evaluation.py; data/layers/README.md, 'How a target's status is decided'",
         "rule_version": table.attrs["rule_version"],
         "evaluated_on": table.attrs["as_of"],
