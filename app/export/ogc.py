@@ -1,9 +1,11 @@
-"""A read-only OGC API - Features service (Part 1 Core + GeoJSON) over the layer catalogue.
+"""A read-only OGC API - Features service (Part 1 Core, GeoJSON, OpenAPI 3.0; Part 2 CRS by reference).
 
-Each catalogue layer with features is a collection; its items are the layer's features
-in WGS-84 longitude/latitude, with the ids of ``layers.features.feature_ids``. The layers are
-built once (``layers.features``) and indexed once here; a request only filters and pages.
-See https://docs.ogc.org/is/17-069r4/17-069r4.html.
+Each catalogue layer with features is a collection; its items are the layer's features, stored
+in WGS-84 longitude/latitude (CRS84) and served in CRS84, EPSG:4326, EPSG:4490 (CGCS2000) or
+EPSG:3857 (``ogc_crs``), with the ids of ``layers.features.feature_ids``. The query parameters
+are defined once in ``ogc_params``: the OpenAPI document is written from them and anything else
+is refused. The layers are built once (``layers.features``) and indexed once here; a request only filters and pages.
+See https://docs.ogc.org/is/17-069r4/17-069r4.html and https://docs.ogc.org/is/18-058r1/18-058r1.html.
 """
 
 from __future__ import annotations
@@ -22,22 +24,22 @@ import shapely
 from flask import Blueprint, Flask, Response, request, url_for
 
 from app import settings
+from app.export import ogc_crs, ogc_params
+from app.export.ogc_crs import CRS84
+from app.export.ogc_params import DEFAULT_LIMIT, FORMATS, LIMIT_MAX, PAGE_MAX
 from app.messages import shown
 from geo import datafiles
 from layers import catalogue, features
 
 OGC_PREFIX = "/ogc"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 )
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
 #: Seconds browsers and proxies may cache a successful response.
 MAX_AGE_S = 3600
-#: Values of the ``f`` parameter this service answers; anything else is a 400.
-FORMATS = ("json", "geojson")
 JSON = "application/json"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -86,8 +88,10 @@ def collection_ids() -> list[str]:
         return [i for i in catalogue.catalogue() if not _collection(i).frame.empty]
 
 
-def _json(body: dict[str, Any], mimetype: str = JSON, status: int = 200) -> Response:
+def _json(body: Any, mimetype: str = JSON, status: int = 200, content_crs: str | None = None) -> Response:
     headers = {"Cache-Control": f"public, max-age={MAX_AGE_S}"} if status == 200 else {}
+    if content_crs is not None:
+        headers["Content-Crs"] = ogc_crs.header(content_crs)
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=mimetype, headers=headers)
 
 
@@ -95,7 +99,7 @@ def _link(href: str, rel: str, mimetype: str, title: str) -> dict[str, str]:
     return {"href": href, "rel": rel, "type": mimetype, "title": title}
 
 
-def _int_param(name: str, default: int, minimum: int) -> int:
+def _int_param(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
@@ -103,21 +107,34 @@ def _int_param(name: str, default: int, minimum: int) -> int:
         value: int | None = int(raw)
     except ValueError:
         value = None
-    if value is None or value < minimum:
-        raise OgcError(400, "InvalidParameterValue", f"{name} must be an integer >= {minimum}, got {shown(raw)}")
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bounds = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise OgcError(400, "InvalidParameterValue", f"{name} must be an integer {bounds}, got {shown(raw)}")
     return value
 
 
-def parse_bbox(raw: str) -> tuple[float, float, float, float]:
-    """Parse ``minLon,minLat,maxLon,maxLat`` (CRS84); OgcError 400 says what must be true."""
-    message = f"bbox must be 4 numbers minLon,minLat,maxLon,maxLat (CRS84 degrees, min <= max), got {shown(raw)}"
+def crs_param(name: str) -> str:
+    """The CRS URI given as query parameter ``name`` (CRS84 when absent); OgcError 400 lists those offered."""
+    raw = request.args.get(name, CRS84)
+    if raw not in ogc_crs.SERVED:
+        raise OgcError(400, "InvalidParameterValue", f"{name} must be one of {list(ogc_crs.SERVED)}, got {shown(raw)}")
+    return raw
+
+
+def parse_bbox(raw: str, bbox_crs: str = CRS84) -> tuple[float, float, float, float]:
+    """Parse a ``bbox`` given in ``bbox_crs`` (its axis order) into CRS84 ``minLon,minLat,maxLon,maxLat``.
+
+    OgcError 400 says what must be true.
+    """
+    axes = "minLon,minLat,maxLon,maxLat" if bbox_crs == CRS84 else "the lower-left and upper-right corners"
+    message = f"bbox must be 4 numbers {axes} in the axis order of {bbox_crs} (min <= max), got {shown(raw)}"
     try:
-        x0, y0, x1, y1 = (float(v) for v in raw.split(","))
+        values = tuple(float(v) for v in raw.split(","))
     except ValueError:
         raise OgcError(400, "InvalidParameterValue", message) from None
-    if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):  # also false for NaN
+    if len(values) != 4 or not ogc_crs.in_range(values, bbox_crs):
         raise OgcError(400, "InvalidParameterValue", message)
-    return x0, y0, x1, y1
+    return ogc_crs.bbox_to_storage(values, bbox_crs)
 
 
 def extent_bbox(frame: gpd.GeoDataFrame) -> list[float] | None:
@@ -136,12 +153,20 @@ def extent_bbox(frame: gpd.GeoDataFrame) -> list[float] | None:
     ]
 
 
-def to_features(frame: gpd.GeoDataFrame, ids: np.ndarray) -> list[dict[str, Any]]:
-    """GeoJSON Features of ``frame`` (RFC 7946, 6 decimals) carrying ``ids``; a missing geometry is null."""
+def to_features(frame: gpd.GeoDataFrame, ids: np.ndarray, crs: str = CRS84) -> list[dict[str, Any]]:
+    """GeoJSON Features of ``frame`` carrying ``ids``; a missing geometry is null.
+
+    In CRS84: RFC 7946, 6 decimals. In another served CRS (``ogc_crs.SERVED``): coordinates in
+    that CRS's axis order, rounded to its decimals (6 for degrees, 2 for metres).
+    """
     written = json.loads(datafiles.to_geojson_bytes(frame))["features"]
+    geometries = [f["geometry"] for f in written]
+    if crs != CRS84:
+        moved = shapely.transform(frame.geometry.values, lambda c: ogc_crs.transform_coords(c, CRS84, crs))
+        geometries = [None if g is None else json.loads(g) for g in shapely.to_geojson(moved).tolist()]
     return [
-        {"type": "Feature", "id": fid, "geometry": f["geometry"], "properties": f["properties"]}
-        for fid, f in zip(ids.tolist(), written, strict=True)
+        {"type": "Feature", "id": fid, "geometry": geometry, "properties": f["properties"]}
+        for fid, geometry, f in zip(ids.tolist(), geometries, written, strict=True)
     ]
 
 
@@ -158,7 +183,8 @@ def _collection_json(found: Collection) -> dict[str, Any]:
         "description": f"{spec.description_en}\n\n{spec.description_zh}",
         **({"extent": {"spatial": {"bbox": [bbox], "crs": CRS84}}} if bbox else {}),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(ogc_crs.SERVED),
+        "storageCrs": ogc_crs.STORAGE_CRS,
         "links": [
             _link(_url("ogc.collection_page", collection_id=spec.id), "self", JSON, "this collection"),
             _link(_url("ogc.items", collection_id=spec.id), "items", GEOJSON, f"features of {spec.title_en}"),
@@ -172,7 +198,10 @@ def _refuse(error: OgcError) -> Response:
 
 
 @blueprint.before_request
-def _only_json() -> None:
+def _check_parameters() -> None:
+    wrong = ogc_params.check_query(request.endpoint, [key for key, _ in request.args.items(multi=True)])
+    if wrong:
+        raise OgcError(400, "InvalidParameterValue", wrong)
     fmt = request.args.get("f")
     if fmt is not None and fmt not in FORMATS:
         raise OgcError(
@@ -198,53 +227,64 @@ def landing() -> Response:
     )
 
 
-def _parameter(name: str, description: str, schema: dict[str, Any], where: str = "query") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "description": description, "schema": schema}
+SUMMARIES = {
+    "ogc.landing": "landing page",
+    "ogc.api": "this API definition",
+    "ogc.conformance": "conformance classes",
+    "ogc.collections": "feature collections",
+    "ogc.collection_page": "one collection",
+    "ogc.items": "features of a collection, in pages",
+    "ogc.item": "one feature",
+}
+
+
+def _path_parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.0 document: every path with exactly the parameters the server accepts."""
+    path_params = {
+        "collectionId": _path_parameter("collectionId", "a layer id", {"type": "string", "enum": collection_ids()}),
+        "featureId": _path_parameter("featureId", "a feature id", {"type": "string"}),
+    }
+    error = {"description": "an OGC exception", "content": {JSON: {"schema": {"type": "object"}}}}
+    paths: dict[str, Any] = {}
+    for endpoint, (path, params) in ogc_params.ENDPOINTS.items():
+        in_path = [path_params[name] for name in ("collectionId", "featureId") if "{" + name + "}" in path]
+        mimetype = {"ogc.items": GEOJSON, "ogc.item": GEOJSON, "ogc.api": OPENAPI}.get(endpoint, JSON)
+        responses: dict[str, Any] = {
+            "200": {"description": "OK", "content": {mimetype: {"schema": {"type": "object"}}}},
+            "400": {**error, "description": "a parameter the path does not take, or a value it refuses"},
+        }
+        if in_path:
+            responses["404"] = {**error, "description": "no such collection or feature"}
+        if endpoint in ("ogc.items", "ogc.item"):
+            responses["200"]["headers"] = {
+                "Content-Crs": {
+                    "description": "the CRS of the coordinates, in angle brackets",
+                    "schema": {"type": "string"},
+                }
+            }
+        operation = {
+            "summary": SUMMARIES[endpoint],
+            "operationId": endpoint.removeprefix("ogc."),
+            "parameters": [*in_path, *(p.openapi() for p in params)],
+            "responses": responses,
+        }
+        paths[path] = {"get": operation}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", "version": "1.1"},
+        "servers": [{"url": url_for("ogc.landing", _external=True).rstrip("/")}],
+        "paths": paths,
+    }
 
 
 @blueprint.route("/api")
 def api() -> Response:
     """The API definition (OpenAPI 3.0): the paths and parameters this service answers."""
-    collection_id = _parameter("collectionId", "a layer id", {"type": "string", "enum": collection_ids()}, "path")
-    ok = {"200": {"description": "OK"}, "400": {"description": "bad parameter"}, "404": {"description": "not found"}}
-    body = {
-        "openapi": "3.0.3",
-        "info": {"title": f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}", "version": "1.0"},
-        "paths": {
-            "/": {"get": {"summary": "landing page", "responses": ok}},
-            "/conformance": {"get": {"summary": "conformance classes", "responses": ok}},
-            "/collections": {"get": {"summary": "feature collections", "responses": ok}},
-            "/collections/{collectionId}": {
-                "get": {"summary": "one collection", "parameters": [collection_id], "responses": ok}
-            },
-            "/collections/{collectionId}/items": {
-                "get": {
-                    "summary": "features of a collection, in pages",
-                    "parameters": [
-                        collection_id,
-                        _parameter(
-                            "limit", "features per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
-                        ),
-                        _parameter("offset", "features to skip", {"type": "integer", "minimum": 0}),
-                        _parameter(
-                            "bbox",
-                            "min lon, min lat, max lon, max lat (CRS84)",
-                            {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
-                        ),
-                    ],
-                    "responses": ok,
-                }
-            },
-            "/collections/{collectionId}/items/{featureId}": {
-                "get": {
-                    "summary": "one feature",
-                    "parameters": [collection_id, _parameter("featureId", "a feature id", {"type": "string"}, "path")],
-                    "responses": ok,
-                }
-            },
-        },
-    }
-    return _json(body, mimetype=OPENAPI)
+    return _json(openapi_document(), mimetype=OPENAPI)
 
 
 @blueprint.route("/conformance")
@@ -274,13 +314,13 @@ def collection_page(collection_id: str) -> Response:
 def items(collection_id: str) -> Response:
     """A page of a collection's features, optionally those intersecting ``bbox``."""
     found = collection(collection_id)
-    limit = min(_int_param("limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+    limit = min(_int_param("limit", DEFAULT_LIMIT, 1, LIMIT_MAX), PAGE_MAX)
     offset = _int_param("offset", 0, 0)
-    bbox = request.args.get("bbox")
+    crs, bbox_crs, bbox = crs_param("crs"), crs_param("bbox-crs"), request.args.get("bbox")
     if bbox is None:
         matched = np.arange(len(found.frame))
     else:
-        box = shapely.box(*parse_bbox(bbox))
+        box = shapely.box(*parse_bbox(bbox, bbox_crs))
         matched = np.sort(found.frame.sindex.query(box, predicate="intersects"))
     page = matched[offset : offset + limit]
     query = request.args.to_dict()
@@ -294,28 +334,29 @@ def items(collection_id: str) -> Response:
     links.append(_link(_url("ogc.collection_page", collection_id=collection_id), "collection", JSON, "collection"))
     body = {
         "type": "FeatureCollection",
-        "features": to_features(found.frame.iloc[page], found.ids[page]),
+        "features": to_features(found.frame.iloc[page], found.ids[page], crs),
         "numberMatched": len(matched),
         "numberReturned": len(page),
         "timeStamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "links": links,
     }
-    return _json(body, GEOJSON)
+    return _json(body, GEOJSON, content_crs=crs)
 
 
 @blueprint.route("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str) -> Response:
     """One feature by its id."""
     found = collection(collection_id)
+    crs = crs_param("crs")
     position = np.flatnonzero(found.ids == feature_id)
     if position.size == 0:
         raise OgcError(404, "NotFound", f"no feature {shown(feature_id)} in collection {shown(collection_id)}")
-    feature = to_features(found.frame.iloc[position], found.ids[position])[0]
+    feature = to_features(found.frame.iloc[position], found.ids[position], crs)[0]
     feature["links"] = [
         _link(_url("ogc.item", collection_id=collection_id, feature_id=feature_id), "self", GEOJSON, "this feature"),
         _link(_url("ogc.collection_page", collection_id=collection_id), "collection", JSON, "collection"),
     ]
-    return _json(feature, GEOJSON)
+    return _json(feature, GEOJSON, content_crs=crs)
 
 
 @blueprint.route("/<path:rest>")
