@@ -46,12 +46,14 @@ def test_landing_page(client):
     assert client.get(_path(links["conformance"])).status_code == 200
 
 
-def test_conformance_claims_core_and_geojson_only(client):
+def test_conformance_claims_core_geojson_openapi_and_crs(client):
     response = client.get("/ogc/conformance")
     assert response.mimetype == "application/json"
     assert sorted(response.json["conformsTo"]) == [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ]
 
 
@@ -185,12 +187,22 @@ def test_bad_parameters_are_a_clear_400(client, query, word):
 def test_f_html_is_refused_everywhere_and_json_accepted(client):
     assert client.get("/ogc/?f=html").status_code == 400
     assert client.get("/ogc/collections?f=json").status_code == 200
-    assert client.get(ITEMS.format("hubs") + "?f=geojson&unknown=1").status_code == 200
+    assert client.get(ITEMS.format("hubs") + "?f=geojson").status_code == 200
+
+
+def test_a_parameter_the_path_does_not_take_is_a_400_naming_it(client):
+    response = client.get(ITEMS.format("hubs") + "?f=geojson&unknown=1")
+    assert response.status_code == 400
+    assert "'unknown'" in response.json["description"] and "bbox" in response.json["description"]
+    assert client.get("/ogc/collections?limit=5").status_code == 400  # limit is for items only
 
 
 def test_limit_above_the_maximum_is_clamped(client):
     body = client.get(ITEMS.format("counties") + "?limit=5000").json
-    assert body["numberReturned"] == 103 <= ogc.MAX_LIMIT
+    assert body["numberReturned"] == 103 <= ogc.PAGE_MAX
+    big = client.get(ITEMS.format("counties") + "?limit=10000&offset=3").json
+    assert big["numberReturned"] == 100 and "next" not in _links(big)
+    assert client.get(ITEMS.format("counties") + "?limit=10001").status_code == 400
     assert "next" not in _links(body)
 
 
@@ -234,6 +246,7 @@ def test_service_description_lists_every_path(client):
     assert api["openapi"].startswith("3.0")
     assert set(api["paths"]) == {
         "/",
+        "/api",
         "/conformance",
         "/collections",
         "/collections/{collectionId}",
@@ -241,4 +254,4 @@ def test_service_description_lists_every_path(client):
         "/collections/{collectionId}/items/{featureId}",
     }
     items = api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
-    assert {p["name"] for p in items} == {"collectionId", "limit", "offset", "bbox"}
+    assert {p["name"] for p in items} == {"collectionId", "limit", "offset", "bbox", "bbox-crs", "crs", "f"}

@@ -22,7 +22,7 @@ from shapely.geometry import shape
 from test_classify import assert_labels_hold_values
 
 from app.export import files as export
-from app.export import ogc
+from app.export import ogc, ogc_params
 from geo import boundaries, crs
 from layers import classify, user_indicators
 
@@ -304,8 +304,9 @@ def _queries(draw: st.DrawFn) -> dict[str, str]:
             query[name] = draw(number_text)
     if draw(st.booleans()):
         query["f"] = draw(st.one_of(st.sampled_from(["json", "geojson", "html", "JSON", "xml", ""]), safe_text))
-    for key in draw(st.lists(safe_text.filter(lambda k: k not in ("bbox", "limit", "offset", "f")), max_size=2)):
-        query[key] = draw(safe_text)  # unknown parameters (datetime, properties, ...) are ignored
+    taken = {p.name for p in ogc_params.ENDPOINTS["ogc.items"][1]}
+    for key in draw(st.lists(safe_text.filter(lambda k: k not in taken), max_size=2)):
+        query[key] = draw(safe_text)  # unknown parameters (datetime, properties, ...) are refused
     return query
 
 
@@ -317,11 +318,15 @@ def test_items_answer_200_or_400_never_500(client, collection, query):
     body = response.get_json()
     if response.status_code == 400:
         assert body["code"] == "InvalidParameterValue"
+        if set(query) - {"bbox", "limit", "offset", "f"}:
+            assert body["description"].startswith("unknown parameter"), body["description"]
+            return
         named = [p for p in ("bbox", "limit", "offset", "f") if re.search(rf"\b{p} must\b", body["description"])]
         assert len(named) == 1 and named[0] in query, body["description"]
         return
     assert body["type"] == "FeatureCollection"
-    limit = min(int(query["limit"]), ogc.MAX_LIMIT) if "limit" in query else ogc.DEFAULT_LIMIT
+    assert not set(query) - {"bbox", "limit", "offset", "f"}, "an unknown parameter was accepted"
+    limit = min(int(query["limit"]), ogc.PAGE_MAX) if "limit" in query else ogc.DEFAULT_LIMIT
     assert body["numberReturned"] == len(body["features"]) <= limit
     assert body["numberReturned"] <= body["numberMatched"]
     if "bbox" in query:
