@@ -98,7 +98,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "fillOpacity": 0.25,
     },
     # 5G coverage (article 18): units with a published figure in blues, gigabit cities without one in
-    # purple, units without any figure in light grey (no data, never a class of zero).
+    # purple, units without any figure in the no-data grey of the choropleths (never a class of zero).
     "fiveg_coverage": {
         "color": "#3d3d3d",
         "weight": 1.2,
@@ -109,7 +109,7 @@ STYLES: dict[str, dict[str, Any]] = {
                 "figure_gigabit_city": OKABE_ITO["blue"],
                 "figure": OKABE_ITO["sky_blue"],
                 "no_figure_gigabit_city": OKABE_ITO["reddish_purple"],
-                "no_figure": "#e0e0e0",
+                "no_figure": "#d9d9d9",  # = palettes.NO_DATA_COLOR (palettes imports this module; a test checks)
             },
             **category_labels("coverage_class"),
         },

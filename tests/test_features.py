@@ -190,4 +190,4 @@ def test_validate_cli_catches_a_point_outside_its_unit(tmp_path):
 def test_validate_cli_passes_on_the_shipped_data():
     result = _validate(DATA_DIR)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 10 tables and 12 layers")
+    assert result.stdout.startswith("OK: 11 tables and 14 layers")
