@@ -104,11 +104,19 @@ def _where(frame: pd.DataFrame, where: object) -> pd.DataFrame:
     return frame[mask]
 
 
+def _distinct(values: pd.Series) -> str:
+    """The distinct non-empty values of a column, in order, ``;``-separated."""
+    return ";".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) or pd.notna(v)))
+
+
 def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """Join a code-keyed table to admin polygons; dissolve by ``options['dissolve_by']`` if set.
 
     Rows without a code (e.g. a circle whose extent is not published) are dropped from
-    the geometry; dissolved features list their member codes and names.
+    the geometry; dissolved features list their member codes and names. ``options['combine']``
+    names columns whose distinct values (in file order) a dissolved feature lists, ``;``-separated
+    (``plan_article`` becomes the text column ``plan_articles``, ``id`` becomes ``record_ids``); other columns keep their first value.
+    Dissolving by the code itself gives one feature per unit for a table with several rows per unit.
     """
     level = str(spec.options.get("level", "prefecture"))
     code_field = str(spec.options.get("code_field", "code"))
@@ -122,20 +130,29 @@ def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
         out = joined.drop(columns="unit_code") if code_field == "code" else joined
         return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
     key = str(dissolve_by)
-    first = {c: "first" for c in rows.columns if c not in (key, code_field, "source_ids", "sources", "note")}
-    joined = joined.sort_values("unit_code")
+    raw = spec.options.get("combine") or []
+    if not isinstance(raw, list):
+        raise ValueError(f"'combine' must list column names, got {raw!r}")
+    combine = [str(c) for c in raw]
+    skip = (key, code_field, "source_ids", "sources", "note", *combine)
+    first = {c: "first" for c in rows.columns if c not in skip}
+    joined = joined.sort_values("unit_code", kind="stable")
     agg = joined.groupby(key, sort=True).agg(
         {
             **first,
-            "unit_code": lambda s: ";".join(s),
-            "unit_name_zh": lambda s: "、".join(s),
-            "unit_name_en": lambda s: ", ".join(s),
+            **{c: _distinct for c in combine},
+            "unit_code": lambda s: ";".join(dict.fromkeys(s)),
+            "unit_name_zh": lambda s: "、".join(dict.fromkeys(s)),
+            "unit_name_en": lambda s: ", ".join(dict.fromkeys(s)),
             "source_ids": lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))),
             "note": lambda s: " | ".join(dict.fromkeys(v for v in s if isinstance(v, str))),
         }
     )
+    # A list of articles is text, not the one article a number column holds; a list of row ids is not an id.
+    agg = agg.rename(columns={c: n for c, n in (("plan_article", "plan_articles"), ("id", "record_ids")) if c in combine})
     agg["sources"] = [describe_sources(ids.split(";")) for ids in agg["source_ids"]]
-    geoms = joined.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
+    units = joined.drop_duplicates([key, "unit_code"])  # a unit with several rows is drawn once
+    geoms = units.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
     out = agg.rename(columns={"unit_code": "member_codes", "unit_name_zh": "members_zh", "unit_name_en": "members_en"})
     out = out.reset_index()
     return gpd.GeoDataFrame(out, geometry=geoms.reindex(out[key]).to_numpy(), crs=WGS84)

@@ -59,6 +59,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "geometry_kind": ("几何", "Geometry"),
     "confidence": ("可信度", "Confidence"),
     "plan_article": ("计划条款", "Plan article"),
+    "plan_articles": ("计划条款", "Plan articles"),
     "date": ("日期", "Date"),
     "note": ("说明", "Note"),
     "sources": ("来源", "Sources"),
@@ -105,7 +106,8 @@ VALUE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "gigabit_city": {"yes": ("是", "yes"), "no": ("否", "no")},
     "designation_status": {
         "aim": ("创建/争创目标（计划提出）", "aim the plan sets (to create / strive for)"),
-        "held": ("已获称号（计划所述）", "held (as the plan says)"),
+        "held": ("已获称号（计划所述）", "title held (as the plan says)"),
+        "aim;held": ("既有称号，也有创建目标", "a title held and an aim"),
     },
 }
 #: The note of a unit the 5G coverage layer has no published figure for (no data, never zero).

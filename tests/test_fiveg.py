@@ -185,9 +185,16 @@ def test_plan_designations_follow_their_articles():
     assert sorted(table.loc[table["designation_zh"] == "零碳绿色大数据中心集群", "code"]) == ["420300", "420500"]
     hub = table.loc["computing-hub-central-node"]
     assert pd.isna(hub["code"]) and hub["plan_article"] == 19 and "NO PLACE" in hub["note"]
-    drawn = features.layer_data("plan_designations")
-    assert "computing-hub-central-node" not in set(drawn["id"])  # a record without a place is not drawn
-    assert len(drawn) == len(table) - 1 and drawn["id"].is_unique
+    drawn = features.layer_data("plan_designations").set_index("code")
+    records = [i for ids in drawn["record_ids"] for i in ids.split(";")]
+    assert sorted(records) == sorted(set(table.index) - {"computing-hub-central-node"})  # no place: not drawn
+    # One feature per unit, listing all its titles and aims (Wuhan's two do not hide each other).
+    assert sorted(drawn.index) == ["420100", "420300", "420500", "420600"]
+    assert drawn.loc["420100", "designation_zh"].split(";") == ["国际消费中心城市", "中国软件特色名城"]
+    assert drawn.loc["420100", "designation_status"] == "aim;held"
+    assert drawn.loc["420500", "plan_articles"] == "7;19"
+    colours = style.style("plan_designation")["categories"]["colors"]
+    assert set(drawn["designation_status"]) <= set(colours) == set(VALUE_TEXT["designation_status"])
 
 
 def test_a_designation_without_place_or_note_is_refused(tmp_path):
