@@ -115,7 +115,8 @@ def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     Rows without a code (e.g. a circle whose extent is not published) are dropped from
     the geometry; dissolved features list their member codes and names. ``options['combine']``
     names columns whose distinct values (in file order) a dissolved feature lists, ``;``-separated
-    (``plan_article`` becomes the text column ``plan_articles``, ``id`` becomes ``record_ids``); other columns keep their first value.
+    (``plan_article`` becomes the text column ``plan_articles``, ``id`` becomes ``record_ids``);
+    other columns keep their first value.
     Dissolving by the code itself gives one feature per unit for a table with several rows per unit.
     """
     level = str(spec.options.get("level", "prefecture"))
@@ -149,7 +150,9 @@ def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
         }
     )
     # A list of articles is text, not the one article a number column holds; a list of row ids is not an id.
-    agg = agg.rename(columns={c: n for c, n in (("plan_article", "plan_articles"), ("id", "record_ids")) if c in combine})
+    agg = agg.rename(
+        columns={c: n for c, n in (("plan_article", "plan_articles"), ("id", "record_ids")) if c in combine}
+    )
     agg["sources"] = [describe_sources(ids.split(";")) for ids in agg["source_ids"]]
     units = joined.drop_duplicates([key, "unit_code"])  # a unit with several rows is drawn once
     geoms = units.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
@@ -309,8 +312,10 @@ def build_unit_series(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     # One coded class per unit for the map's colours: figure or not, and each flag it carries.
     out["coverage_class"] = np.where(has_figure, "figure", "no_figure")
     for column in flags:
-        out["coverage_class"] = np.where(out[column] == "yes", out["coverage_class"] + "_" + column, out["coverage_class"])
-    out["note"] = np.where(has_figure, None, NO_FIGURE_NOTE)
+        out["coverage_class"] = np.where(
+            out[column] == "yes", out["coverage_class"] + "_" + column, out["coverage_class"]
+        )
+    out["note"] = pd.Series(NO_FIGURE_NOTE, index=out.index).where(~has_figure)
     out["plan_article"] = spec.plan_articles[0] if spec.plan_articles else None
     out["source_ids"] = [list(dict.fromkeys(i)) for i in ids]
     return gpd.GeoDataFrame(_with_sources(out), geometry="geometry", crs=WGS84)

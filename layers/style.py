@@ -120,7 +120,11 @@ STYLES: dict[str, dict[str, Any]] = {
         "dashArray": "6 3",
         "categories": {
             "field": "designation_status",
-            "colors": {"aim": OKABE_ITO["orange"], "held": OKABE_ITO["bluish_green"], "aim;held": OKABE_ITO["vermillion"]},
+            "colors": {
+                "aim": OKABE_ITO["orange"],
+                "held": OKABE_ITO["bluish_green"],
+                "aim;held": OKABE_ITO["blue"],
+            },
             **category_labels("designation_status"),
         },
     },

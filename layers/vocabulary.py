@@ -36,14 +36,14 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "designation_en": ("英文", "Designation (en)"),
     "designation_status": ("称号状态", "Designation status"),
     "coverage_class": ("5G数据", "5G data"),
-    "stations": ("5G基站数（个）", "5G base stations"),
-    "stations_date": ("基站数日期", "Stations: date"),
-    "stations_note": ("基站数说明", "Stations: note"),
-    "stations_source_ids": ("基站数来源", "Stations: source ids"),
-    "stations_per_10k": ("每万人5G基站数（个/万人）", "5G base stations per 10,000 people"),
-    "stations_per_10k_date": ("每万人基站数日期", "Per 10,000: date"),
-    "stations_per_10k_note": ("每万人基站数说明", "Per 10,000: note"),
-    "stations_per_10k_source_ids": ("每万人基站数来源", "Per 10,000: source ids"),
+    "base_stations": ("5G基站数（个）", "5G base stations"),
+    "base_stations_date": ("基站数日期", "Stations: date"),
+    "base_stations_note": ("基站数说明", "Stations: note"),
+    "base_stations_source_ids": ("基站数来源", "Stations: source ids"),
+    "base_stations_per_10k": ("每万人5G基站数（个/万人）", "5G base stations per 10,000 people"),
+    "base_stations_per_10k_date": ("每万人基站数日期", "Per 10,000: date"),
+    "base_stations_per_10k_note": ("每万人基站数说明", "Per 10,000: note"),
+    "base_stations_per_10k_source_ids": ("每万人基站数来源", "Per 10,000: source ids"),
     "gigabit_city": ("千兆城市", "Gigabit city"),
     "category": ("类别", "Category"),
     "operator_zh": ("运营/牵头单位", "Operator"),
@@ -111,7 +111,10 @@ VALUE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 #: The note of a unit the 5G coverage layer has no published figure for (no data, never zero).
-NO_FIGURE_NOTE = "未找到公开的本市州5G基站数据（无数据，非零） / no published 5G base-station figure found for this unit (no data, not zero)"
+NO_FIGURE_NOTE = (
+    "未找到公开的本市州5G基站数据（无数据，非零） / "
+    "no published 5G base-station figure found for this unit (no data, not zero)"
+)
 PRECISION_TEXT: dict[str, tuple[str, str]] = {
     "site": ("实际位置（引用来源给出的坐标）", "exact site (coordinates from a cited source)"),
     "district": ("区县代表点（非实际地址）", "placed at the district's representative point, not the address"),

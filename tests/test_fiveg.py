@@ -42,7 +42,7 @@ def test_every_prefecture_is_a_feature_of_the_5g_layer(fiveg):
 
 def test_every_5g_value_has_its_source_date_and_confidence(fiveg):
     register = set(features.sources().index)
-    for column in ("stations", "stations_per_10k"):
+    for column in ("base_stations", "base_stations_per_10k"):
         shown = fiveg[fiveg[column].notna()]
         assert len(shown) > 0
         for code, row in shown.iterrows():
@@ -58,13 +58,13 @@ def test_5g_values_are_the_latest_published_rows_of_the_network_series(fiveg):
     wuhan = series[(series["area_code"] == "420100") & (series["indicator"] == "5g_base_stations_all")]
     assert len(wuhan) >= 2  # several published values: the layer shows the latest
     latest = wuhan.loc[wuhan["date"].idxmax()]
-    assert fiveg.loc["420100", "stations"] == latest["value"] == 34000
-    assert fiveg.loc["420100", "stations_date"] == latest["date"] == "2022-09-28"
-    assert fiveg.loc["420600", "stations"] == 1600 and fiveg.loc["420600", "stations_date"] == "2020-10-27"
+    assert fiveg.loc["420100", "base_stations"] == latest["value"] == 34000
+    assert fiveg.loc["420100", "base_stations_date"] == latest["date"] == "2022-09-28"
+    assert fiveg.loc["420600", "base_stations"] == 1600 and fiveg.loc["420600", "base_stations_date"] == "2020-10-27"
 
 
 def test_units_without_a_published_figure_are_no_data_never_zero(fiveg):
-    values = fiveg[["stations", "stations_per_10k"]]
+    values = fiveg[["base_stations", "base_stations_per_10k"]]
     assert not (values == 0).any().any()
     empty = values.isna().all(axis=1)
     assert empty.sum() == 15  # only Wuhan and Xiangyang have a published city figure
@@ -206,5 +206,5 @@ def test_a_designation_without_place_or_note_is_refused(tmp_path):
         "x,,某称号,A title,aim,,19,PLAN,\n",
         encoding="utf-8",
     )
-    with pytest.raises(Exception, match="row 1.*needs a note"):
+    with pytest.raises(Exception, match=r"row 1.*needs a note"):
         schema.read_table(path, "plan_designation")
