@@ -18,12 +18,13 @@ from layers import schema
 
 CATALOGUE_FILE = DATA_DIR / "layers" / "catalogue.json"
 GeometryKind = Literal["polygon", "line", "point"]
-Builder = Literal["vector", "units", "points", "schematic_lines"]
+Builder = Literal["vector", "units", "unit_series", "points", "schematic_lines"]
 GEOMETRY_KINDS: tuple[str, ...] = ("polygon", "line", "point")
 #: How a layer's features are made from its data file, and the options each builder takes.
 BUILDERS: dict[str, frozenset[str]] = {
     "vector": frozenset(),  # a vector file read as it is
-    "units": frozenset({"level", "code_field", "dissolve_by"}),  # a table joined to admin polygons
+    "units": frozenset({"level", "code_field", "dissolve_by", "combine"}),  # a table joined to admin polygons
+    "unit_series": frozenset({"level", "series", "flag"}),  # every unit with its latest published values
     "points": frozenset({"where"}),  # a facility table placed by its precision
     "schematic_lines": frozenset(),  # trunk lines drawn from Wuhan toward their far end
 }

@@ -1,12 +1,15 @@
 """The plan's layers as features: tables from ``data/`` turned into GeoDataFrames.
 
-Four builders, chosen by each catalogue entry's ``builder``:
+Five builders, chosen by each catalogue entry's ``builder``:
 
 * ``vector``: a vector file read as it is (the boundary layers);
 * ``units``: a table keyed by admin code joined to the unit polygons, optionally
   dissolved by a column (layout roles, metropolitan circles, the river belt);
 * ``points``: a facility table placed by its precision: ``site`` at its cited
   coordinates, ``district``/``city`` at the unit's representative point;
+* ``unit_series``: every unit of a level with the latest dated value of each named
+  series of a series table (empty where none is published, never zero) and a flag
+  for the units a designation table names (the 5G coverage layer);
 * ``schematic_lines``: trunk lines from Wuhan toward their far terminal, clipped at
   Hubei's border, flagged ``geometry_kind = schematic``.
 
@@ -30,6 +33,7 @@ from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL, WGS84
 from geo.paths import DATA_DIR
 from layers import catalogue, schema
+from layers.vocabulary import NO_FIGURE_NOTE
 
 #: The unit every schematic trunk line starts from (Wuhan, the plan's hub, article 18).
 TRUNK_LINE_ORIGIN = "420100"
@@ -100,11 +104,20 @@ def _where(frame: pd.DataFrame, where: object) -> pd.DataFrame:
     return frame[mask]
 
 
+def _distinct(values: pd.Series) -> str:
+    """The distinct non-empty values of a column, in order, ``;``-separated."""
+    return ";".join(dict.fromkeys(str(v) for v in values if isinstance(v, str) or pd.notna(v)))
+
+
 def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """Join a code-keyed table to admin polygons; dissolve by ``options['dissolve_by']`` if set.
 
     Rows without a code (e.g. a circle whose extent is not published) are dropped from
-    the geometry; dissolved features list their member codes and names.
+    the geometry; dissolved features list their member codes and names. ``options['combine']``
+    names columns whose distinct values (in file order) a dissolved feature lists, ``;``-separated
+    (``plan_article`` becomes the text column ``plan_articles``, ``id`` becomes ``record_ids``);
+    other columns keep their first value.
+    Dissolving by the code itself gives one feature per unit for a table with several rows per unit.
     """
     level = str(spec.options.get("level", "prefecture"))
     code_field = str(spec.options.get("code_field", "code"))
@@ -118,20 +131,31 @@ def build_units(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
         out = joined.drop(columns="unit_code") if code_field == "code" else joined
         return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
     key = str(dissolve_by)
-    first = {c: "first" for c in rows.columns if c not in (key, code_field, "source_ids", "sources", "note")}
-    joined = joined.sort_values("unit_code")
+    raw = spec.options.get("combine") or []
+    if not isinstance(raw, list):
+        raise ValueError(f"'combine' must list column names, got {raw!r}")
+    combine = [str(c) for c in raw]
+    skip = (key, code_field, "source_ids", "sources", "note", *combine)
+    first = {c: "first" for c in rows.columns if c not in skip}
+    joined = joined.sort_values("unit_code", kind="stable")
     agg = joined.groupby(key, sort=True).agg(
         {
             **first,
-            "unit_code": lambda s: ";".join(s),
-            "unit_name_zh": lambda s: "、".join(s),
-            "unit_name_en": lambda s: ", ".join(s),
+            **{c: _distinct for c in combine},
+            "unit_code": lambda s: ";".join(dict.fromkeys(s)),
+            "unit_name_zh": lambda s: "、".join(dict.fromkeys(s)),
+            "unit_name_en": lambda s: ", ".join(dict.fromkeys(s)),
             "source_ids": lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))),
             "note": lambda s: " | ".join(dict.fromkeys(v for v in s if isinstance(v, str))),
         }
     )
+    # A list of articles is text, not the one article a number column holds; a list of row ids is not an id.
+    agg = agg.rename(
+        columns={c: n for c, n in (("plan_article", "plan_articles"), ("id", "record_ids")) if c in combine}
+    )
     agg["sources"] = [describe_sources(ids.split(";")) for ids in agg["source_ids"]]
-    geoms = joined.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
+    units = joined.drop_duplicates([key, "unit_code"])  # a unit with several rows is drawn once
+    geoms = units.groupby(key, sort=True)["geometry"].agg(lambda g: shapely.coverage_union_all(g.values))
     out = agg.rename(columns={"unit_code": "member_codes", "unit_name_zh": "members_zh", "unit_name_en": "members_en"})
     out = out.reset_index()
     return gpd.GeoDataFrame(out, geometry=geoms.reindex(out[key]).to_numpy(), crs=WGS84)
@@ -236,6 +260,67 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
+def _date_key(date: str) -> str:
+    """A sort key for ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` that puts a year or month at its end."""
+    return {4: f"{date}-12-31", 7: f"{date}-31"}.get(len(date), date)
+
+
+def _latest(series: pd.DataFrame, indicator: str, codes: Iterable[str]) -> pd.DataFrame:
+    """The latest dated row of ``indicator`` per area code (rows without a date are not used)."""
+    rows = series[(series["indicator"] == indicator) & series["area_code"].isin(list(codes)) & series["date"].notna()]
+    rows = rows.assign(_key=rows["date"].map(_date_key)).sort_values(["area_code", "_key"])
+    return rows.groupby("area_code").tail(1).set_index("area_code")
+
+
+def build_unit_series(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
+    """Every unit of ``options['level']`` with the latest value of each series in ``options['series']``.
+
+    ``series`` maps an output column to an indicator of the series table: the column holds
+    the value, ``<column>_date``, ``<column>_source_ids``, ``<column>_confidence`` and
+    ``<column>_note`` of the latest row for the unit, all empty where no row exists (never
+    zero). ``flag`` maps an output column to a designation table: ``yes`` for the units it
+    names, else ``no``. ``has_figure`` says whether any series has a value; the feature's
+    ``source_ids`` are the plan and every source a value or flag was read in.
+    """
+    level = str(spec.options.get("level", "prefecture"))
+    series_map = spec.options.get("series")
+    flags = spec.options.get("flag") or {}
+    if not isinstance(series_map, dict) or not isinstance(flags, dict):
+        raise ValueError("'series' and 'flag' must map an output column to an indicator or a table")
+    polys = boundaries.units(level)[["code", "name_zh", "name_en", "geometry"]]
+    out = polys.rename(columns={"name_zh": "unit_name_zh", "name_en": "unit_name_en"}).reset_index(drop=True)
+    series = table(spec.data)
+    ids: list[list[str]] = [["PLAN"] for _ in range(len(out))]
+    for column, indicator in series_map.items():
+        latest = _latest(series, str(indicator), out["code"])
+        out[column] = out["code"].map(latest["value"]).astype(float)
+        out[f"{column}_date"] = out["code"].map(latest["date"])
+        out[f"{column}_source_ids"] = out["code"].map(latest["source_ids"].map(";".join))
+        out[f"{column}_confidence"] = out["code"].map(latest["confidence"])
+        out[f"{column}_note"] = out["code"].map(latest["note"])
+        for i, code in enumerate(out["code"]):
+            if code in latest.index:
+                ids[i] += latest.loc[code, "source_ids"]
+    for column, path in flags.items():
+        named = table(str(path)).set_index("code")
+        out[column] = np.where(out["code"].isin(named.index), "yes", "no")
+        for i, code in enumerate(out["code"]):
+            if code in named.index:
+                ids[i] += named.loc[[code], "source_ids"].explode().tolist()
+    has_figure = out[list(series_map)].notna().any(axis=1)
+    out["has_figure"] = np.where(has_figure, "yes", "no")
+    # One coded class per unit for the map's colours: figure or not, and each flag it carries.
+    out["coverage_class"] = np.where(has_figure, "figure", "no_figure")
+    for column in flags:
+        out["coverage_class"] = np.where(
+            out[column] == "yes", out["coverage_class"] + "_" + column, out["coverage_class"]
+        )
+    out["note"] = pd.Series(NO_FIGURE_NOTE, index=out.index).where(~has_figure)
+    out["plan_article"] = spec.plan_articles[0] if spec.plan_articles else None
+    out["source_ids"] = [list(dict.fromkeys(i)) for i in ids]
+    return gpd.GeoDataFrame(_with_sources(out), geometry="geometry", crs=WGS84)
+
+
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """A vector file read as it is, checked for its schema's attributes."""
     return datafiles.read_vector(spec.path, required=spec.attributes)
@@ -244,6 +329,7 @@ def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 _BUILDERS = {
     "vector": build_vector,
     "units": build_units,
+    "unit_series": build_unit_series,
     "points": build_points,
     "schematic_lines": build_schematic_lines,
 }

@@ -182,6 +182,7 @@ FacilityCategory = Literal[
     "airport",
     "trading_centre",
     "talent_base",
+    "production_line",
 ]
 
 
@@ -285,6 +286,26 @@ class DesignationRow(_Row):
     _date = field_validator("date")(_check_date)
 
 
+class PlanDesignationRow(_Sourced):
+    """A title or role the plan gives or sets as an aim for a unit (articles 6, 7, 19); no code: no place."""
+
+    id: Slug
+    code: OptCode = None
+    designation_zh: Text
+    designation_en: Text
+    designation_status: Literal["aim", "held"]
+    date: Date = None
+
+    _code = field_validator("code")(_check_code)
+    _date = field_validator("date")(_check_date)
+
+    @model_validator(mode="after")
+    def _place_or_note(self) -> PlanDesignationRow:
+        if self.code is None and not self.note:
+            raise ValueError("a designation without a code (no place) needs a note saying why")
+        return self
+
+
 #: How a target is measured (see ``layers.evaluation`` and ``data/layers/README.md``).
 Measure = Literal["stock", "flow", "new_since_start", "growth", "share", "annual"]
 
@@ -383,6 +404,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "quantum_line": QuantumLineRow,
     "network_series": NetworkSeriesRow,
     "designation": DesignationRow,
+    "plan_designation": PlanDesignationRow,
     "target": TargetRow,
     "actual": ActualRow,
     "indicator_value": IndicatorValueRow,
@@ -398,6 +420,7 @@ TABLES: dict[str, str] = {
     "layers/quantum_lines.csv": "quantum_line",
     "layers/network_series.csv": "network_series",
     "layers/network_designations.csv": "designation",
+    "layers/plan_designations.csv": "plan_designation",
     "layers/plan_targets.csv": "target",
     "layers/target_actuals.csv": "actual",
 }
@@ -407,6 +430,7 @@ UNIQUE: dict[str, tuple[str, ...]] = {
     "source": ("source_id",),
     "layout_role": ("code",),
     "facility": ("id",),
+    "plan_designation": ("id",),
     "quantum_line": ("id",),
     "network_series": ("id",),
     "target": ("target_id",),

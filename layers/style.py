@@ -97,6 +97,37 @@ STYLES: dict[str, dict[str, Any]] = {
         "fillColor": OKABE_ITO["reddish_purple"],
         "fillOpacity": 0.25,
     },
+    # 5G coverage (article 18): units with a published figure in blues, gigabit cities without one in
+    # purple, units without any figure in the no-data grey of the choropleths (never a class of zero).
+    "fiveg_coverage": {
+        "color": "#3d3d3d",
+        "weight": 1.2,
+        "fillOpacity": 0.7,
+        "categories": {
+            "field": "coverage_class",
+            "colors": {
+                "figure_gigabit_city": OKABE_ITO["blue"],
+                "figure": OKABE_ITO["sky_blue"],
+                "no_figure_gigabit_city": OKABE_ITO["reddish_purple"],
+                "no_figure": "#d9d9d9",  # = palettes.NO_DATA_COLOR (palettes imports this module; a test checks)
+            },
+            **category_labels("coverage_class"),
+        },
+    },
+    "plan_designation": {
+        "weight": 2.0,
+        "fillOpacity": 0.3,
+        "dashArray": "6 3",
+        "categories": {
+            "field": "designation_status",
+            "colors": {
+                "aim": OKABE_ITO["orange"],
+                "held": OKABE_ITO["bluish_green"],
+                "aim;held": OKABE_ITO["blue"],
+            },
+            **category_labels("designation_status"),
+        },
+    },
     "computing": {"marker": {"shape": "circle", "color": OKABE_ITO["vermillion"], "size": 14}},
     "parks_platforms": {"marker": {"shape": "square", "color": OKABE_ITO["blue"], "size": 13}},
     "hubs": {"marker": {"shape": "diamond", "color": OKABE_ITO["bluish_green"], "size": 15}},

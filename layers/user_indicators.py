@@ -162,6 +162,12 @@ def parse_table(
         else:
             problems.append(f"{name}, row {number}: no code or name")
             continue
+        if not _cell(row.get(value_col)):
+            problems.append(
+                f"{name}, row {number}, field '{value_col}': empty; a unit without a figure has no data: "
+                "delete its row (never enter 0)"
+            )
+            continue
         value = parse_number(row.get(value_col))
         if value is None:
             problems.append(f"{name}, row {number}, field '{value_col}': {row.get(value_col)!r} is not a finite number")

@@ -33,6 +33,18 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "specialisation_zh": ("特色方向", "Specialisation (zh)"),
     "specialisation_en": ("英文", "Specialisation (en)"),
     "designation_zh": ("称号", "Designation (zh)"),
+    "designation_en": ("英文", "Designation (en)"),
+    "designation_status": ("称号状态", "Designation status"),
+    "coverage_class": ("5G数据", "5G data"),
+    "base_stations": ("5G基站数（个）", "5G base stations"),
+    "base_stations_date": ("基站数日期", "Stations: date"),
+    "base_stations_note": ("基站数说明", "Stations: note"),
+    "base_stations_source_ids": ("基站数来源", "Stations: source ids"),
+    "base_stations_per_10k": ("每万人5G基站数（个/万人）", "5G base stations per 10,000 people"),
+    "base_stations_per_10k_date": ("每万人基站数日期", "Per 10,000: date"),
+    "base_stations_per_10k_note": ("每万人基站数说明", "Per 10,000: note"),
+    "base_stations_per_10k_source_ids": ("每万人基站数来源", "Per 10,000: source ids"),
+    "gigabit_city": ("千兆城市", "Gigabit city"),
     "category": ("类别", "Category"),
     "operator_zh": ("运营/牵头单位", "Operator"),
     "prefecture_zh": ("所在市州", "Prefecture"),
@@ -47,6 +59,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "geometry_kind": ("几何", "Geometry"),
     "confidence": ("可信度", "Confidence"),
     "plan_article": ("计划条款", "Plan article"),
+    "plan_articles": ("计划条款", "Plan articles"),
     "date": ("日期", "Date"),
     "note": ("说明", "Note"),
     "sources": ("来源", "Sources"),
@@ -64,6 +77,7 @@ VALUE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
         "airport": ("机场", "airport"),
         "trading_centre": ("交易中心", "trading centre"),
         "talent_base": ("人才与创新基地", "talent and innovation base"),
+        "production_line": ("生产线", "production line"),
     },
     "status": {
         "planned": ("规划", "planned"),
@@ -83,7 +97,24 @@ VALUE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     },
     "river": {"yangtze": ("长江沿线", "Along the Yangtze"), "han": ("汉江沿线", "Along the Han")},
     "geometry_kind": {"schematic": ("示意线，非实际路由", "schematic, not the real route")},
+    "coverage_class": {
+        "figure_gigabit_city": ("有公开数据 · 千兆城市", "figure published · gigabit city"),
+        "figure": ("有公开数据", "figure published"),
+        "no_figure_gigabit_city": ("未找到公开数据 · 千兆城市", "no figure found · gigabit city"),
+        "no_figure": ("未找到公开数据（无数据，非零）", "no figure found (no data, not zero)"),
+    },
+    "gigabit_city": {"yes": ("是", "yes"), "no": ("否", "no")},
+    "designation_status": {
+        "aim": ("创建/争创目标（计划提出）", "aim the plan sets (to create / strive for)"),
+        "held": ("已获称号（计划所述）", "title held (as the plan says)"),
+        "aim;held": ("既有称号，也有创建目标", "a title held and an aim"),
+    },
 }
+#: The note of a unit the 5G coverage layer has no published figure for (no data, never zero).
+NO_FIGURE_NOTE = (
+    "未找到公开的本市州5G基站数据（无数据，非零） / "
+    "no published 5G base-station figure found for this unit (no data, not zero)"
+)
 PRECISION_TEXT: dict[str, tuple[str, str]] = {
     "site": ("实际位置（引用来源给出的坐标）", "exact site (coordinates from a cited source)"),
     "district": ("区县代表点（非实际地址）", "placed at the district's representative point, not the address"),

@@ -66,13 +66,13 @@ def test_counties_switch_on_from_the_layer_panel(live_server, browser, artifacts
 def test_toggling_a_layer_hides_its_features_and_opacity_follows(live_server, browser):
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-layout_role", 17)
-    _wait_count(browser, ".facility-icon", 22)
+    _wait_count(browser, ".facility-icon", 23)
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
     _toggle(browser, "layout")
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 0)
     assert _shown(browser, "path.unit-prefecture") == 17  # the others stay
     _toggle(browser, "computing")
-    WebDriverWait(browser, 10).until(lambda d: _shown(d, ".facility-icon") == 22 - 8)  # 8 computing sites drawn
+    WebDriverWait(browser, 10).until(lambda d: _shown(d, ".facility-icon") == 23 - 8)  # 8 computing sites drawn
     _toggle(browser, "layout")
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
     # Opacity: the slider in the layer's "about" section sets its pane's opacity.
@@ -110,8 +110,8 @@ def test_plan_layers_show_and_a_click_opens_the_record(live_server, browser, art
     _wait_count(browser, "path.unit-prefecture", 17)
     _wait_count(browser, "path.unit-layout_role", 17)
     _wait_count(browser, "path.unit-quantum_line", 3)  # the backbone has no published extent: not drawn
-    # 22 of 27 facilities have a location; the other 5 are records without geometry.
-    _wait_count(browser, ".facility-icon", 22)
+    # 23 of 29 facilities have a location; the other 6 are records without geometry.
+    _wait_count(browser, ".facility-icon", 23)
     dashes = {
         p.get_attribute("stroke-dasharray") for p in browser.find_elements(By.CSS_SELECTOR, "path.unit-quantum_line")
     }

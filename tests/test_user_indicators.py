@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,7 @@ def data_copy(tmp_path):
 
 def _cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"HUBEI_MAP_DATA": str(data), "PATH": "/usr/bin:/bin"}
+    env |= {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}  # a worktree's code
     return subprocess.run([EXE, *args], capture_output=True, text=True, env=env)
 
 

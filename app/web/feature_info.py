@@ -25,7 +25,7 @@ HOVER_LAYERS = tuple(
     spec.id
     for spec in catalogue.catalogue().values()
     if spec.geometry == "polygon"
-    and spec.builder in ("vector", "units")
+    and spec.builder in ("vector", "units", "unit_series")
     and spec.group != "context"
     and spec.id != "province"
 )
