@@ -1,8 +1,8 @@
 """Open exported layers in QGIS (run by Debian's python3 with python3-qgis) and report their styles as JSON.
 
 Usage: ``QT_QPA_PLATFORM=offscreen python3 tests/qgis_probe.py SPEC.json``; SPEC is
-``{"layers": [{"uri": ..., "qml": optional path to load with loadNamedStyle}], "render": optional
-{"uris": [top, ..., bottom], "png": path, "width": px}}``. For each layer it prints whether it is valid, the
+``{"layers": [{"uri": ..., "qml": optional path to load with loadNamedStyle}], "renders": [{"uris":
+[top, ..., bottom], "png": path, "width": px}, ...]}``. For each layer it prints whether it is valid, the
 renderer QGIS applied, its categories or rules (value/filter, label, colour of the first symbol
 layer), the label settings, and the messages QGIS logged while opening it. Kept free of the
 project's imports: the project's virtual environment cannot import ``qgis``.
@@ -117,8 +117,7 @@ def main() -> int:
         info["uri"] = item["uri"]
         info["messages"] = list(MESSAGES)
         out["layers"].append(info)
-    if spec.get("render"):
-        r = spec["render"]
+    for r in spec.get("renders", []):
         render(r["uris"], r["png"], int(r.get("width", 800)))
     print(json.dumps(out, ensure_ascii=False), flush=True)
     sys.stderr.flush()

@@ -279,6 +279,8 @@ def export_layers(
     ExportError
         For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
     """
+    if lang not in ("zh", "en"):
+        raise ExportError(f"--lang must be zh or en, got {shown(lang)}")
     ids, crs_choice = _checked(layer_ids, fmt, crs_choice, encoding, csv_geometry, as_of, indicator is not None)
     frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
     choro = None
@@ -308,8 +310,6 @@ def export_layers(
 
 def _indicator(request: styles.IndicatorRequest, lang: str) -> tuple[gpd.GeoDataFrame, Any]:
     """The indicator's choropleth layer; ExportError for an unknown indicator or classification."""
-    if not isinstance(lang, str) or lang not in ("zh", "en"):
-        raise ExportError(f"--lang must be zh or en, got {shown(lang)}")
     try:
         return styles.indicator_frame(request, lang)
     except (KeyError, ValueError) as exc:
@@ -378,7 +378,7 @@ def _export_files(
             elif fmt == "csv":
                 _write_csv(projected, target, csv_geometry)
             else:
-                shapefile.write_shapefile(projected, target, layer_id, encoding, layer_styles[layer_id])
+                shapefile.write_shapefile(projected, target, layer_id, encoding, style=layer_styles[layer_id])
             staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
             if fmt == "geojson":  # QGIS loads <layer>.qml with <layer>.geojson
                 for path in styles.write_beside(target, layer_styles[layer_id]):
@@ -498,13 +498,16 @@ def download(
     *,
     crs_choice: str = "wgs84",
     bbox: Sequence[float] | None = None,
+    lang: str = "zh",
+    indicator: styles.IndicatorRequest | None = None,
 ) -> Download:
     """Export ``layer_ids`` into the scratch ``folder`` and pack them: one GeoPackage as it is, other formats zipped.
 
-    The files are the CLI's (``export_layers``). Raises ``ExportError`` like it.
+    The files are the CLI's (``export_layers``), with their styles (``.qml``/``.sld`` in the zip).
+    Raises ``ExportError`` like it.
     """
     target = folder / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
-    written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox)
+    written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox, lang=lang, indicator=indicator)
     count = sum(w.features for w in written)
     layers = sum(len(w.layers) for w in written)
     if fmt == "gpkg":
