@@ -414,3 +414,65 @@ def test_the_gdal_warning_check_sees_a_version_1_4_geopackage(tmp_path):
     report, stderr = _probe({"layers": [{"uri": f"{path}|layername=hubs"}]}, tmp_path)
     assert any("1.4" in w for w in _gdal_warnings(stderr)), stderr
     assert report["layers"][0]["renderer"] == "singleSymbol"  # no layer_styles: QGIS's default, one colour
+
+
+# --- the app's Download button and GET /export ------------------------------------------------
+
+
+def test_get_export_offers_styles_and_the_indicator_choropleth(tmp_path, monkeypatch):
+    from app.serve.server import create_app
+
+    monkeypatch.setenv("HUBEI_MAP_WORK_DIR", str(tmp_path / "work"))
+    client = create_app().server.test_client()
+    styled = client.get("/export?layers=hubs&format=geojson&lang=en")
+    assert styled.status_code == 200
+    path = tmp_path / "a.zip"
+    path.write_bytes(styled.data)
+    with zipfile.ZipFile(path) as zf:
+        assert set(zf.namelist()) == {"hubs.geojson", "hubs.qml", "hubs.sld"}
+        assert "exact site" in zf.read("hubs.qml").decode("utf-8")
+    chosen = client.get("/export?indicator=gdp_2023&k=4&palette=orrd&format=gpkg")
+    assert chosen.status_code == 200
+    path = tmp_path / "b.gpkg"
+    path.write_bytes(chosen.data)
+    assert pyogrio.list_layers(path)[:, 0].tolist()[0] == "indicator_gdp_2023"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT f_table_name FROM layer_styles").fetchall() == [("indicator_gdp_2023",)]
+    for query, message in (
+        ("indicator=gdp_2023&k=four", "k must be a whole number"),
+        ("indicator=nope", "cannot export indicator 'nope'"),
+        ("indicator=gdp_2023&palette=pink", "cannot export indicator 'gdp_2023'"),
+        ("layers=hubs&lang=fr", "--lang must be zh or en"),
+    ):
+        bad = client.get(f"/export?{query}")
+        assert bad.status_code == 400 and message in bad.get_json()["error"], query
+
+
+def test_the_download_button_sends_the_views_indicator_styled(monkeypatch):
+    import base64
+    import io
+
+    from app.web import downloads
+
+    monkeypatch.setenv("HUBEI_MAP_HEAVY_ISOLATION", "thread")
+    payload, status = downloads.download_layers(
+        n_clicks=1,
+        layer_values=[["hubs"]],
+        fmt="shp",
+        crs_choice="wgs84",
+        only_view=[],
+        bounds=None,
+        lang="en",
+        query="?lang=en&ind=gdp_2023&scheme=quantiles&k=4&pal=orrd",
+    )
+    assert "2 layers" in status[0].children
+    archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(payload["content"])))
+    assert set(archive.namelist()) == {"hubs.shp.zip", "indicator_gdp_2023.shp.zip"}
+    inner = zipfile.ZipFile(io.BytesIO(archive.read("indicator_gdp_2023.shp.zip")))
+    text = inner.read("indicator_gdp_2023.qml").decode("utf-8")
+    result = choropleth("gdp_2023", k=4, palette="orrd", lang="en")
+    assert [b.label_en for b in result.classification.bins] == [
+        r.get("label") for r in ET.fromstring(text.split("\n", 1)[1]).iter("rule")
+    ][:-1]
+    assert downloads.view_indicator("?ind=upload_12") is None
+    assert downloads.view_indicator(None) is None
