@@ -267,26 +267,21 @@ def export_layers(
     as_of
         The date the scorecard's statuses are evaluated on (default: today); named in the
         scorecard's ``rule_version`` / ``evaluated_on`` columns and its metadata.
-    lang
-        Language of the styles' legends and labels (``zh`` or ``en``). Every layer carries its style
-        (``app.export.styles``): in the GeoPackage's ``layer_styles``, as ``.qml``/``.sld`` beside GeoJSON
-        and in Shapefile zips.
-    indicator
-        Also export this indicator as a choropleth layer ``indicator_<id>`` (``layer_ids`` may then be empty).
+    lang, indicator
+        Styles' legends and labels in ``zh`` or ``en`` (``app.export.styles``: every layer is styled); an
+        indicator to export too, as a choropleth layer ``indicator_<id>`` (``layer_ids`` may then be empty).
 
     Raises
     ------
     ExportError
         For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
     """
-    if lang not in ("zh", "en"):
-        raise ExportError(f"--lang must be zh or en, got {shown(lang)}")
     ids, crs_choice = _checked(layer_ids, fmt, crs_choice, encoding, csv_geometry, as_of, indicator is not None)
     frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
-    choro = None
-    if indicator is not None:
-        frames[styles.indicator_layer_id(indicator.indicator)], choro = _indicator(indicator, lang)
-    layer_styles = styles.styles_for(frames, lang, choro)
+    try:  # the indicator's layer joins the frames
+        layer_styles = styles.styled(frames, lang, indicator)
+    except (KeyError, ValueError) as exc:
+        raise ExportError(str(exc.args[0] if exc.args else exc)) from exc
     # The plan's scorecard goes with GeoPackage and CSV exports (whole: it is the plan's, not the selection's).
     score = tables.scorecard_table(as_of) if fmt in ("gpkg", "csv") else None
     if crs_choice.lower() == "cgcs2000-gk":  # one zone for the whole export, from the data's centre
@@ -306,16 +301,6 @@ def export_layers(
         )
     except WRITE_ERRORS as exc:
         raise write_failed(exc, out_path) from exc
-
-
-def _indicator(request: styles.IndicatorRequest, lang: str) -> tuple[gpd.GeoDataFrame, Any]:
-    """The indicator's choropleth layer; ExportError for an unknown indicator or classification."""
-    try:
-        return styles.indicator_frame(request, lang)
-    except (KeyError, ValueError) as exc:
-        raise ExportError(
-            f"cannot export indicator {shown(request.indicator)}: {exc.args[0] if exc.args else exc}"
-        ) from exc
 
 
 def _checked(
@@ -503,8 +488,7 @@ def download(
 ) -> Download:
     """Export ``layer_ids`` into the scratch ``folder`` and pack them: one GeoPackage as it is, other formats zipped.
 
-    The files are the CLI's (``export_layers``), with their styles (``.qml``/``.sld`` in the zip).
-    Raises ``ExportError`` like it.
+    The files are the CLI's (``export_layers``, styled). Raises ``ExportError`` like it.
     """
     target = folder / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
     written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox, lang=lang, indicator=indicator)

@@ -19,6 +19,7 @@ import pyogrio
 
 from app.export.qml import to_qml
 from app.export.sld import to_sld
+from app.messages import shown
 from geo import boundaries
 from layers import catalogue, classify, indicators, palettes
 from layers.choropleth import Choropleth, choropleth
@@ -121,6 +122,25 @@ def styles_for(
         else:
             out[layer_id] = layer_style(layer_id, lang, columns=list(frame.columns))
     return out
+
+
+def styled(
+    frames: dict[str, gpd.GeoDataFrame], lang: str, indicator: IndicatorRequest | None = None
+) -> dict[str, LayerStyle]:
+    """Every layer's style in ``lang``, after adding ``indicator``'s choropleth layer to ``frames``.
+
+    Raises ValueError naming a bad language, or the indicator and what is wrong with its classes.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"--lang must be zh or en, got {shown(lang)}")
+    choro = None
+    if indicator is not None:
+        try:
+            frames[indicator_layer_id(indicator.indicator)], choro = indicator_frame(indicator, lang)
+        except (KeyError, ValueError) as exc:
+            reason = exc.args[0] if exc.args else exc
+            raise ValueError(f"cannot export indicator {shown(indicator.indicator)}: {reason}") from exc
+    return styles_for(frames, lang, choro)
 
 
 def renamed(style: LayerStyle, mapping: Mapping[str, str]) -> LayerStyle:
