@@ -365,7 +365,7 @@ def _export_files(
             else:
                 shapefile.write_shapefile(projected, target, layer_id, encoding, style=layer_styles[layer_id])
             staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
-            if fmt == "geojson":  # QGIS loads <layer>.qml with <layer>.geojson
+            if fmt in ("geojson", "geojsonseq"):  # QGIS loads <layer>.qml with <layer>.geojson
                 for path in styles.write_beside(target, layer_styles[layer_id]):
                     staged.append((path, Written(out_path / path.name, (), 0, label, style_of=layer_id)))
             if progress:
