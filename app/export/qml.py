@@ -26,8 +26,8 @@ from layers.gis_style import (
 QGIS_VERSION = "3.22.0-Białowieża"
 #: QGIS's marker names for the web map's shapes.
 MARKER_NAMES = {"circle": "circle", "square": "square", "diamond": "diamond"}
-#: Label placement per geometry: polygons over their centre, lines along them, points around them.
-PLACEMENT = {"polygon": "1", "line": "2", "point": "6"}
+#: Label placement per geometry: polygons around a centre inside them, lines along them, points around them.
+PLACEMENT = {"polygon": "0", "line": "2", "point": "6"}
 SYMBOL_TYPES = {"polygon": "fill", "line": "line", "point": "marker"}
 
 
@@ -198,8 +198,14 @@ def _labeling(root: ET.Element, style: LayerStyle) -> None:
             "bufferOpacity": "1",
         },
     )
-    ET.SubElement(settings, "placement", {"placement": PLACEMENT[style.geometry], "dist": "1", "distUnits": "MM"})
-    ET.SubElement(settings, "rendering", {"obstacle": "1", "upsidedownLabels": "0", "displayAll": "0"})
+    ET.SubElement(
+        settings,
+        "placement",
+        {"placement": PLACEMENT[style.geometry], "dist": "1", "distUnits": "MM", "centroidInside": "1"},
+    )
+    # Markers and lines keep other labels off them; areas do not (they cover the province, and no name would fit).
+    obstacle = "0" if style.geometry == "polygon" else "1"
+    ET.SubElement(settings, "rendering", {"obstacle": obstacle, "upsidedownLabels": "0", "displayAll": "0"})
 
 
 def to_qml(style: LayerStyle) -> str:
