@@ -1,7 +1,7 @@
 """Open exported layers in QGIS (run by Debian's python3 with python3-qgis) and report their styles as JSON.
 
 Usage: ``QT_QPA_PLATFORM=offscreen python3 tests/qgis_probe.py SPEC.json``; SPEC is
-``{"layers": [{"uri": ..., "qml": optional path to load with loadNamedStyle}], "renders": [{"uris":
+``{"layers": [{"uri": ..., "qml" or "sld": optional style file to load}], "renders": [{"uris":
 [top, ..., bottom], "png": path, "width": px}, ...]}``. For each layer it prints whether it is valid, the
 renderer QGIS applied, its categories or rules (value/filter, label, colour of the first symbol
 layer), the label settings, and the messages QGIS logged while opening it. Kept free of the
@@ -113,6 +113,9 @@ def main() -> int:
         if item.get("qml"):
             message, ok = layer.loadNamedStyle(item["qml"])
             out.setdefault("loaded", []).append([ok, message])
+        if item.get("sld"):
+            message, ok = layer.loadSldStyle(item["sld"])
+            out.setdefault("sld_loaded", []).append([ok, message])
         info = describe(layer) if layer.isValid() else {"valid": False}
         info["uri"] = item["uri"]
         info["messages"] = list(MESSAGES)

@@ -338,6 +338,7 @@ def test_qgis_opens_the_geopackage_styled_and_without_warnings(gpkg, geojson_en,
             *({"uri": uri} for uri in uris),
             {"uri": str(geojson_en / "layout.geojson")},
             {"uri": str(geojson_en / "computing.geojson"), "qml": str(geojson_en / "computing.qml")},
+            {"uri": str(geojson_en / "layout.geojson"), "sld": str(geojson_en / "layout.sld")},
         ],
         "renders": [
             {
@@ -350,7 +351,8 @@ def test_qgis_opens_the_geopackage_styled_and_without_warnings(gpkg, geojson_en,
     }
     report, stderr = _probe(spec, tmp_path)
     assert _gdal_warnings(stderr) == []
-    got = {Path(item["uri"].split("|")[0]).name + item["uri"].partition("=")[2]: item for item in report["layers"]}
+    *opened, from_sld = report["layers"]
+    got = {Path(item["uri"].split("|")[0]).name + item["uri"].partition("=")[2]: item for item in opened}
     layout = got["hubei.gpkglayout"]
     web = STYLES["layout_role"]["categories"]
     assert layout["valid"] and layout["renderer"] == "categorizedSymbol" and layout["attr"] == "role"
@@ -385,6 +387,12 @@ def test_qgis_opens_the_geopackage_styled_and_without_warnings(gpkg, geojson_en,
     assert {c["label"] for c in beside["classes"]} == set(web["labels_en"].values())
     assert report["loaded"] == [[True, report["loaded"][0][1]]]
     assert got["computing.geojson"]["renderer"] == "categorizedSymbol"
+    # The SLD, as another client reads it: QGIS turns its rules into a rule-based renderer.
+    assert report["sld_loaded"] == [[True, ""]] and from_sld["renderer"] == "RuleRenderer"
+    assert {c["label"]: c["color"] for c in from_sld["classes"]} == {
+        web["labels_en"][k]: v.lower() for k, v in web["colors"].items()
+    }
+    assert from_sld["labels_enabled"] and from_sld["label_field"] == "unit_name_en"
     _looks_styled(png)
 
 
