@@ -105,7 +105,8 @@ STYLES: dict[str, dict[str, Any]] = {
 #: Defaults Leaflet uses for path options a style leaves out (the print renderer and GIS styles use them too).
 LEAFLET_DEFAULTS: dict[str, Any] = {"color": "#3388ff", "weight": 3, "opacity": 1.0, "fillOpacity": 0.2}
 #: An indicator choropleth's units: outline, fill opacity of classed units, and of units without data
-#: (drawn dashed). The web map's ``hubeiMap.layer.choropleth`` (``app/web/assets/hubei_map.js``) repeats them.
+#: (drawn dashed). Print, the offline HTML map and GIS styles read them; the web map's
+#: ``hubeiMap.layer.choropleth`` (``app/web/assets/hubei_map.js``) still repeats them.
 CHOROPLETH_STYLE: dict[str, Any] = {
     "color": "#4d4d4d",
     "weight": 0.8,
