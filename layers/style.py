@@ -133,6 +133,20 @@ STYLES: dict[str, dict[str, Any]] = {
     "hubs": {"marker": {"shape": "diamond", "color": OKABE_ITO["bluish_green"], "size": 15}},
     "quantum_line": {"color": OKABE_ITO["reddish_purple"], "weight": 3.5, "opacity": 0.95, "dashArray": "10 6"},
 }
+#: Defaults Leaflet uses for path options a style leaves out (the print renderer and GIS styles use them too).
+LEAFLET_DEFAULTS: dict[str, Any] = {"color": "#3388ff", "weight": 3, "opacity": 1.0, "fillOpacity": 0.2}
+#: An indicator choropleth's units: outline, fill opacity of classed units, and of units without data
+#: (drawn dashed). Print, the offline HTML map and GIS styles read them; the web map's
+#: ``hubeiMap.layer.choropleth`` (``app/web/assets/hubei_map.js``) still repeats them.
+CHOROPLETH_STYLE: dict[str, Any] = {
+    "color": "#4d4d4d",
+    "weight": 0.8,
+    "fillOpacity": 0.9,
+    "noDataFillOpacity": 0.55,
+    "noDataDashArray": "2 3",
+}
+#: A facility marker's rim; approximate places (a representative point) get a dashed, fainter one.
+MARKER_EDGE: dict[str, Any] = {"color": "#333333", "weight": 1.0, "approxDashArray": "2 1.5", "approxOpacity": 0.85}
 #: The catalogue layer an indicator choropleth is drawn just above (web map, print, HTML).
 CHOROPLETH_ABOVE = "layout"
 #: Outline drawn over a feature under the pointer.

@@ -163,7 +163,8 @@ def test_the_evaluation_date_defaults_to_today_and_must_be_a_date(tmp_path):
         export.export_layers(["hubs"], "csv", tmp_path / "bad", as_of="2026-11-30")  # type: ignore[arg-type]
     assert not (tmp_path / "bad").exists()
     geojson = export.export_layers(["hubs"], "geojson", tmp_path / "geojson")
-    assert [w.path.name for w in geojson] == ["hubs.geojson"]  # the scorecard goes with gpkg and csv only
+    # the scorecard goes with gpkg and csv only (the layer's style files go beside it)
+    assert [w.path.name for w in geojson if not w.style_of] == ["hubs.geojson"]
 
 
 @pytest.mark.parametrize("layer_id", LAYERS)
@@ -260,7 +261,7 @@ def test_bad_requests_write_nothing(tmp_path, kwargs, message):
 def test_failure_midway_leaves_no_partial_files(tmp_path, monkeypatch):
     calls = []
 
-    def flaky(frame, path, layer_id, encoding):
+    def flaky(frame, path, layer_id, encoding, style=None):
         calls.append(layer_id)
         if len(calls) == 2:
             raise OSError("disk full")

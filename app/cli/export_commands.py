@@ -20,8 +20,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         except ValueError:
             print("error: --bbox must be four numbers: min_lon,min_lat,max_lon,max_lat", file=sys.stderr)
             return 2
-    layer_ids = [p.strip() for p in args.layers.split(",") if p.strip()]
+    chosen = args.layers if args.layers is not None else ("" if args.indicator else "all")
+    layer_ids = [p.strip() for p in chosen.split(",") if p.strip()]
     count = len(layer_ids) if layer_ids != ["all"] else len(catalogue_ids())
+    indicator = None
+    if args.indicator:
+        indicator = export.IndicatorRequest(args.indicator, scheme=args.scheme, k=args.k, palette=args.palette)
+        count += 1
     done = [0]
 
     def progress(message: str) -> None:
@@ -41,6 +46,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             csv_geometry=args.csv_geometry,
             progress=progress,
             as_of=args.as_of,
+            lang=args.lang,
+            indicator=indicator,
         )
     except export.ExportError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
@@ -49,7 +56,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
         return 1
     for item in written:
-        if item.table:
+        if item.style_of:
+            print(f"wrote {item.path} (style of {item.style_of})")
+        elif item.table:
             print(f"wrote {item.path} ({item.table}: {item.rows} rows, no geometry)")
         else:
             print(f"wrote {item.path} ({', '.join(item.layers)}: {item.features} features, {item.crs})")

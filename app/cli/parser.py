@@ -99,7 +99,9 @@ def _add_targets(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``export``: files for GIS teams."""
     p_exp = sub.add_parser("export", help="export layers as GeoJSON, GeoPackage, Shapefile or CSV")
-    p_exp.add_argument("--layers", default="all", help="comma-separated layer ids, or 'all' (default)")
+    p_exp.add_argument(
+        "--layers", help="comma-separated layer ids, or 'all' (default; with --indicator: none unless given)"
+    )
     p_exp.add_argument("--format", default="geojson", choices=("geojson", "geojsonseq", "gpkg", "shp", "csv"))
     p_exp.add_argument(
         "--crs",
@@ -118,6 +120,13 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="YYYY-MM-DD",
         help="gpkg and csv: evaluate the plan's scorecard on this date (default: today)",
     )
+    p_exp.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of styles' labels and legends")
+    from layers import choices
+
+    p_exp.add_argument("--indicator", help="also export this indicator as a styled choropleth layer indicator_<id>")
+    p_exp.add_argument("--scheme", default=choices.DEFAULT_SCHEME, help="--indicator's classification")
+    p_exp.add_argument("--k", type=int, default=choices.DEFAULT_K, help="--indicator's number of classes")
+    p_exp.add_argument("--palette", default=choices.DEFAULT_SEQUENTIAL, help="--indicator's colour ramp")
     p_exp.set_defaults(func=cmd_export)
 
 

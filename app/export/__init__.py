@@ -17,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "ExportError": "app.export.files",
     "ExportWriteError": "app.export.files",
     "FORMATS": "app.export.files",
+    "IndicatorRequest": "app.export.styles",
     "Written": "app.export.files",
     "download": "app.export.files",
     "export_layers": "app.export.files",
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
         select,
     )
     from app.export.ogc import register as register_ogc
+    from app.export.styles import IndicatorRequest
     from app.export.tables import scorecard_table
 
 

@@ -28,7 +28,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from app.export import shapefile, tables
+from app.export import shapefile, styles, tables
 from app.export.cells import TOOL, tool_version
 from app.i18n import t
 from app.messages import shown, shown_list
@@ -106,6 +106,8 @@ class Written:
     #: ``layers`` is then empty and ``features`` 0, so counts of layers and features stay those of the map.
     table: str = ""
     rows: int = 0
+    #: For a style file (``.qml``, ``.sld``) beside a layer file: that layer's id.
+    style_of: str = ""
 
 
 def select(layer_id: str, *, unit: str | None = None, bbox: Sequence[float] | None = None) -> gpd.GeoDataFrame:
@@ -168,7 +170,7 @@ def reproject(frame: gpd.GeoDataFrame, choice: str) -> tuple[gpd.GeoDataFrame, s
 
 def metadata(layer_id: str, crs_label: str, count: int) -> dict[str, Any]:
     """The metadata block of an exported layer: what it is, where it comes from, when."""
-    spec = catalogue.layer(layer_id)
+    spec = styles.layer_spec(layer_id)
     return {
         "layer": spec.id,
         "title_zh": spec.title_zh,
@@ -234,6 +236,8 @@ def export_layers(
     csv_geometry: str = "lonlat",
     progress: Callable[[str], None] | None = None,
     as_of: dt.date | None = None,
+    lang: str = "zh",
+    indicator: styles.IndicatorRequest | None = None,
 ) -> list[Written]:
     """Export layers; every file is written to a temporary name first and renamed when complete.
 
@@ -263,14 +267,21 @@ def export_layers(
     as_of
         The date the scorecard's statuses are evaluated on (default: today); named in the
         scorecard's ``rule_version`` / ``evaluated_on`` columns and its metadata.
+    lang, indicator
+        Styles' legends and labels in ``zh`` or ``en`` (``app.export.styles``: every layer is styled); an
+        indicator to export too, as a choropleth layer ``indicator_<id>`` (``layer_ids`` may then be empty).
 
     Raises
     ------
     ExportError
         For an unknown layer, format, CRS or encoding, or a bad filter; nothing is written.
     """
-    ids, crs_choice = _checked(layer_ids, fmt, crs_choice, encoding, csv_geometry, as_of)
+    ids, crs_choice = _checked(layer_ids, fmt, crs_choice, encoding, csv_geometry, as_of, indicator is not None)
     frames = {i: select(i, unit=unit, bbox=bbox) for i in ids}  # selection errors before any write
+    try:  # the indicator's layer joins the frames
+        layer_styles = styles.styled(frames, lang, indicator)
+    except (KeyError, ValueError) as exc:
+        raise ExportError(str(exc.args[0] if exc.args else exc)) from exc
     # The plan's scorecard goes with GeoPackage and CSV exports (whole: it is the plan's, not the selection's).
     score = tables.scorecard_table(as_of) if fmt in ("gpkg", "csv") else None
     if crs_choice.lower() == "cgcs2000-gk":  # one zone for the whole export, from the data's centre
@@ -279,19 +290,27 @@ def export_layers(
     if fmt == "gpkg":
         assert score is not None
         try:
-            return [_export_gpkg(frames, out_path, crs_choice, score, progress)]
+            return [_export_gpkg(frames, out_path, crs_choice, score, progress, layer_styles)]
         except WRITE_ERRORS as exc:
             raise write_failed(exc, out_path) from exc
     if out_path.exists() and not out_path.is_dir():
         raise ExportError(f"{out_path} is a file; give a folder for {fmt} (one file per layer)")
     try:
-        return _export_files(frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, score, progress)
+        return _export_files(
+            frames, fmt, out_path, crs_choice, precision, encoding, csv_geometry, score, progress, layer_styles
+        )
     except WRITE_ERRORS as exc:
         raise write_failed(exc, out_path) from exc
 
 
 def _checked(
-    layer_ids: Sequence[str], fmt: object, crs_choice: object, encoding: object, csv_geometry: object, as_of: object
+    layer_ids: Sequence[str],
+    fmt: object,
+    crs_choice: object,
+    encoding: object,
+    csv_geometry: object,
+    as_of: object,
+    with_indicator: bool = False,
 ) -> tuple[list[str], str]:
     """Every parameter of ``export_layers`` checked before anything is selected or written: the layer ids and CRS."""
     if not isinstance(fmt, str) or fmt not in FORMATS:
@@ -299,7 +318,7 @@ def _checked(
     known = list(catalogue.catalogue())
     ids = known if list(layer_ids) == ["all"] else list(layer_ids)
     unknown = [i for i in ids if i not in known]
-    if unknown or not ids:
+    if unknown or not (ids or with_indicator):
         raise ExportError(f"unknown layer(s) {shown_list(unknown)}; choose from {known} or 'all'")
     if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "gbk"):
         raise ExportError("--encoding must be utf-8 or gbk")
@@ -323,6 +342,7 @@ def _export_files(
     csv_geometry: str,
     score: pd.DataFrame | None,
     progress: Callable[[str], None] | None,
+    layer_styles: dict[str, Any],
 ) -> list[Written]:
     """One file per layer, staged in a temporary folder beside ``out_path`` and moved in when all are written.
 
@@ -343,8 +363,11 @@ def _export_files(
             elif fmt == "csv":
                 _write_csv(projected, target, csv_geometry)
             else:
-                shapefile.write_shapefile(projected, target, layer_id, encoding)
+                shapefile.write_shapefile(projected, target, layer_id, encoding, style=layer_styles[layer_id])
             staged.append((target, Written(out_path / name, (layer_id,), len(frame), label)))
+            if fmt in ("geojson", "geojsonseq"):  # QGIS loads <layer>.qml with <layer>.geojson
+                for path in styles.write_beside(target, layer_styles[layer_id]):
+                    staged.append((path, Written(out_path / path.name, (), 0, label, style_of=layer_id)))
             if progress:
                 progress(f"{layer_id}: {len(frame)} features -> {name}")
         if score is not None:
@@ -362,7 +385,7 @@ def _export_files(
 
 def _centre_lon(frames: dict[str, gpd.GeoDataFrame]) -> float:
     """Longitude of the centre of the Hubei features exported (Hubei's centre if none)."""
-    hubei = [f for i, f in frames.items() if catalogue.layer(i).group != "context" and not f.empty]
+    hubei = [f for i, f in frames.items() if styles.layer_spec(i).group != "context" and not f.empty]
     bounds = (
         pd.DataFrame([f.total_bounds for f in hubei]).agg(["min", "max"]).to_numpy()
         if hubei
@@ -386,6 +409,7 @@ def _export_gpkg(
     crs_choice: str,
     score: pd.DataFrame,
     progress: Callable[[str], None] | None,
+    layer_styles: dict[str, Any],
 ) -> Written:
     if out_path.is_dir():
         raise ExportError(f"{out_path} is a folder; give a .gpkg file name for --format gpkg")
@@ -397,7 +421,7 @@ def _export_gpkg(
         for layer_id, frame in frames.items():
             projected, label = reproject(_flatten(frame), crs_choice)
             labels.add(label)
-            spec = catalogue.layer(layer_id)
+            spec = styles.layer_spec(layer_id)
             meta = metadata(layer_id, label, len(frame))
             pyogrio.write_dataframe(
                 projected,
@@ -408,6 +432,7 @@ def _export_gpkg(
                     "IDENTIFIER": f"{spec.title_zh} {spec.title_en}",
                     "DESCRIPTION": json.dumps(meta, ensure_ascii=False),
                 },
+                dataset_options={"VERSION": styles.GPKG_VERSION},  # for the first layer, which creates the file
             )
             total += len(frame)
             if progress:
@@ -428,6 +453,7 @@ def _export_gpkg(
             },
             layer_metadata={"RULE_VERSION": score.attrs["rule_version"], "EVALUATED_ON": score.attrs["as_of"]},
         )
+        styles.write_gpkg_styles(tmp, {i: layer_styles[i] for i in frames})
     return Written(out_path, tuple(frames), total, "/".join(sorted(labels)))
 
 
@@ -457,13 +483,15 @@ def download(
     *,
     crs_choice: str = "wgs84",
     bbox: Sequence[float] | None = None,
+    lang: str = "zh",
+    indicator: styles.IndicatorRequest | None = None,
 ) -> Download:
     """Export ``layer_ids`` into the scratch ``folder`` and pack them: one GeoPackage as it is, other formats zipped.
 
-    The files are the CLI's (``export_layers``). Raises ``ExportError`` like it.
+    The files are the CLI's (``export_layers``, styled). Raises ``ExportError`` like it.
     """
     target = folder / ("hubei-layers.gpkg" if fmt == "gpkg" else "hubei-layers")
-    written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox)
+    written = export_layers(layer_ids, fmt, target, crs_choice=crs_choice, bbox=bbox, lang=lang, indicator=indicator)
     count = sum(w.features for w in written)
     layers = sum(len(w.layers) for w in written)
     if fmt == "gpkg":

@@ -14,7 +14,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from app.export import styles
 from app.export.cells import neutralise_formulas
+from layers.gis_style import LayerStyle
 
 
 def shapefile_fields(columns: Sequence[str]) -> dict[str, str]:
@@ -32,8 +34,13 @@ def shapefile_fields(columns: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
-def write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding: str) -> None:
-    """A zipped shapefile, its field-name mapping, and the full attributes as CSV.
+def write_shapefile(
+    frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding: str, style: LayerStyle | None = None
+) -> None:
+    """A zipped shapefile, its field-name mapping, the full attributes as CSV, and its style.
+
+    With ``style``, ``<layer>.qml`` and ``<layer>.sld`` (on the 10-character field names) go beside
+    ``<layer>.shp`` in the zip: QGIS applies the QML when it adds the unzipped layer.
 
     Shapefile text fields hold at most 254 bytes, so long notes and source lists are cut
     there; ``<layer>_attributes.csv`` in the same zip keeps them whole. Features without
@@ -55,3 +62,6 @@ def write_shapefile(frame: gpd.GeoDataFrame, path: Path, layer_id: str, encoding
                 zf.write(part, part.name)
             zf.writestr(f"{layer_id}_fields.csv", mapping)
             zf.writestr(f"{layer_id}_attributes.csv", "\ufeff" + full.to_csv(index=False, lineterminator="\r\n"))
+            if style is not None:
+                for suffix, body in styles.sidecars(styles.renamed(style, fields)).items():
+                    zf.writestr(f"{layer_id}{suffix}", body)

@@ -13,22 +13,18 @@ from app.render import geometry, mapdata
 from app.render.furniture import INK
 from app.render.geometry import Extent
 from layers import choropleth as chor
-from layers.style import style
+from layers.style import CHOROPLETH_STYLE, LEAFLET_DEFAULTS, style
 
 #: Leaflet pixels (CSS px, 1/96 in) to print points, for line widths, dashes and marker sizes.
 #: Slightly under 0.75 (1 px = 0.75 pt): lines read heavier on paper than on a screen.
 PT_PER_PX = 0.55
 
 
-#: Defaults Leaflet uses for path options a style leaves out.
-LEAFLET_DEFAULTS: dict[str, Any] = {"color": "#3388ff", "weight": 3, "opacity": 1.0, "fillOpacity": 0.2}
+#: Choropleth fills: opacity of classed and no-data units (``layers.style``), hatch of no-data units.
+CHOROPLETH_FILL_OPACITY = float(CHOROPLETH_STYLE["fillOpacity"])
 
 
-#: Choropleth fills: opacity of classed and no-data units, hatch of no-data units.
-CHOROPLETH_FILL_OPACITY = 0.9
-
-
-NO_DATA_FILL_OPACITY = 0.55
+NO_DATA_FILL_OPACITY = float(CHOROPLETH_STYLE["noDataFillOpacity"])
 
 
 NO_DATA_HATCH = "////"

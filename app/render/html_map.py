@@ -29,7 +29,7 @@ from app.render.request import SnapshotError, SnapshotRequest, validate
 from geo import datafiles
 from layers import catalogue, classify, provenance, webdata
 from layers.choropleth import Choropleth, choropleth
-from layers.style import CHOROPLETH_ABOVE, MAP_BACKGROUND, style
+from layers.style import CHOROPLETH_ABOVE, CHOROPLETH_STYLE, MAP_BACKGROUND, style
 
 #: Zoom band of the served layer data embedded in the file (a whole-province view).
 BAND = "z7-8"
@@ -149,9 +149,9 @@ def add_choropleth(fmap: folium.Map, result: Choropleth, lang: str) -> None:
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "color": edge,
-            "weight": 0.8,
-            "fillOpacity": 0.9 if f["properties"]["has_data"] else 0.55,
-            "dashArray": None if f["properties"]["has_data"] else "2 3",
+            "weight": CHOROPLETH_STYLE["weight"],
+            "fillOpacity": CHOROPLETH_STYLE["fillOpacity" if f["properties"]["has_data"] else "noDataFillOpacity"],
+            "dashArray": None if f["properties"]["has_data"] else CHOROPLETH_STYLE["noDataDashArray"],
         },
         tooltip=folium.GeoJsonTooltip(fields=[name, "value"], labels=False),
     ).add_to(fmap)

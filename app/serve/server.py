@@ -68,11 +68,16 @@ def _register_data_routes(server: Flask) -> None:
     def export_file() -> Response:
         """The layers asked for as one file, as the map's Download button makes it (a heavy job).
 
-        ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N``;
-        400 with the reason for a bad request, 503 with ``Retry-After`` when the worker is busy,
-        507 when the server could not write it (disk full).
+        ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N&lang=zh|en``,
+        and ``&indicator=ID[&scheme=&k=&palette=]`` for an indicator as a choropleth layer (then ``layers``
+        defaults to none); every layer is styled (QML and SLD). 400 with the reason for a bad request,
+        503 with ``Retry-After`` when the worker is busy, 507 when the server could not write it (disk full).
         """
-        layer_ids = [i for i in request.args.get("layers", "all").split(",") if i]
+        indicator, problem = _indicator_request(request.args)
+        if problem:
+            return _bad_request(problem)
+        layers = request.args.get("layers", "" if indicator else "all")
+        layer_ids = [i for i in layers.split(",") if i]
         bbox = None
         if request.args.get("bbox"):
             try:
@@ -83,7 +88,14 @@ def _register_data_routes(server: Flask) -> None:
         try:
             with jobs.slot("export") as job:
                 packed = job.call(
-                    export.download, layer_ids, fmt, job.scratch, crs_choice=request.args.get("crs", "wgs84"), bbox=bbox
+                    export.download,
+                    layer_ids,
+                    fmt,
+                    job.scratch,
+                    crs_choice=request.args.get("crs", "wgs84"),
+                    bbox=bbox,
+                    lang=request.args.get("lang", "zh"),
+                    indicator=indicator,
                 )
         except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
             response = jsonify(error=str(exc))
@@ -97,6 +109,20 @@ def _register_data_routes(server: Flask) -> None:
             mimetype=mimetype,
             headers={"Content-Disposition": f'attachment; filename="{packed.filename}"'},
         )
+
+
+def _indicator_request(args: Any) -> tuple[export.IndicatorRequest | None, str | None]:
+    """The indicator choropleth ``/export`` asks for (``indicator``, ``scheme``, ``k``, ``palette``), or the problem."""
+    if not args.get("indicator"):
+        return None, None
+    defaults = export.IndicatorRequest(args["indicator"])
+    k = args.get("k", str(defaults.k))
+    if not k.isdigit():
+        return None, "k must be a whole number of classes"
+    request_ = export.IndicatorRequest(
+        args["indicator"], args.get("scheme", defaults.scheme), int(k), args.get("palette", defaults.palette)
+    )
+    return request_, None
 
 
 def _bad_request(message: str) -> Response:

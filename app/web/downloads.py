@@ -117,6 +117,14 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
     return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
 
 
+def view_indicator(query: str | None) -> export.IndicatorRequest | None:
+    """The indicator the map in the address shows, classed as there; None without one or for an upload."""
+    view = viewstate.parse(query)
+    if not view.indicator or viewstate.UPLOAD_ID.match(str(view.indicator)):
+        return None
+    return export.IndicatorRequest(view.indicator, scheme=view.scheme, k=view.k, palette=view.palette)
+
+
 #: Download choices shown in the app (the CLI offers the same and a few more).
 DOWNLOAD_FORMATS = [
     ("geojson", "download_geojson"),
@@ -166,6 +174,7 @@ def download_panel(lang: str) -> html.Details:
         only_view=State(ids.DOWNLOAD_VIEW, "value"),
         bounds=State(ids.MAP, "bounds"),
         lang=State(ids.LANG, "data"),
+        query=State(ids.VIEW_QUERY, "data"),
     ),
     prevent_initial_call=True,
 )
@@ -177,15 +186,18 @@ def download_layers(
     only_view: list[str] | None,
     bounds: list[list[float]] | None,
     lang: str = "zh",
+    query: str | None = None,
 ) -> tuple[Any, list[Any]]:
     """Export the layers switched on (optionally only the current view) and send them as one file.
 
     Uses ``app.export.export_layers``, the CLI's exporter, so the files are the same as
-    ``hubei-map export`` with the same choices. One GeoPackage is sent as it is; other
-    formats are zipped.
+    ``hubei-map export`` with the same choices, styled, labels in the page's language. The
+    indicator on the map (not an upload) comes too, as a choropleth layer with the map's classes.
+    One GeoPackage is sent as it is; other formats are zipped.
     """
     layer_ids = visible_layers(layer_values)
-    if not n_clicks or not layer_ids:
+    indicator = view_indicator(query)
+    if not n_clicks or not (layer_ids or indicator):
         return no_update, [html.P(t("no_layer_on", lang), className="upload-error")]
     bbox = None
     if only_view and "view" in only_view and bounds:
@@ -196,11 +208,20 @@ def download_layers(
             return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
     try:
         with jobs.slot("export") as job:
-            packed = job.call(export.download, layer_ids, fmt, job.scratch, crs_choice=crs_choice, bbox=bbox)
+            packed = job.call(
+                export.download,
+                layer_ids,
+                fmt,
+                job.scratch,
+                crs_choice=crs_choice,
+                bbox=bbox,
+                lang="en" if lang == "en" else "zh",
+                indicator=indicator,
+            )
     except jobs.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except export.ExportError as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
     payload = dcc.send_bytes(packed.body, packed.filename)
-    message = t("download_done", lang).format(layers=len(layer_ids), features=packed.features)
+    message = t("download_done", lang).format(layers=packed.layers, features=packed.features)
     return payload, [html.P(message, className="upload-ok")]
