@@ -57,8 +57,23 @@ def sources() -> pd.DataFrame:
     return table("sources.csv").set_index("source_id")
 
 
-def describe_sources(ids: Iterable[str]) -> str:
+def _source_lines() -> dict[str, str]:
+    """Every source's readable line by id: ``[ID] title (publisher, date) url``."""
+    lines = {}
+    for record in table("sources.csv").to_dict(orient="records"):
+        row = {k: (v if isinstance(v, str) and v else "") for k, v in record.items()}
+        when = f", {row['date']}" if row["date"] else ""
+        where = row["url"] or row["read_at"]
+        title = row["title"] or "(title not recorded)"
+        publisher = row["publisher"] or "publisher not recorded"
+        lines[row["source_id"]] = f"[{row['source_id']}] {title} ({publisher}{when}) {where}".rstrip()
+    return lines
+
+
+def describe_sources(ids: Iterable[str], lines: dict[str, str] | None = None) -> str:
     """One readable line per source: ``[ID] title (publisher, date) url``, joined by `` | ``.
+
+    ``lines`` are the source lines to use (``_source_lines()``, read once for a whole table).
 
     Raises
     ------
@@ -66,25 +81,18 @@ def describe_sources(ids: Iterable[str]) -> str:
         Naming ids that are not in ``data/sources.csv``.
 
     """
-    register = sources()
+    register = _source_lines() if lines is None else lines
     ids = list(ids)
-    missing = [i for i in ids if i not in register.index]
+    missing = [i for i in ids if i not in register]
     if missing:
         raise KeyError(f"source id(s) {missing} are not in data/sources.csv")
-    lines = []
-    for i in ids:
-        row = {k: (v if isinstance(v, str) and v else "") for k, v in register.loc[i].items()}
-        when = f", {row['date']}" if row["date"] else ""
-        where = row["url"] or row["read_at"]
-        title = row["title"] or "(title not recorded)"
-        publisher = row["publisher"] or "publisher not recorded"
-        lines.append(f"[{i}] {title} ({publisher}{when}) {where}".rstrip())
-    return " | ".join(lines)
+    return " | ".join(register[i] for i in ids)
 
 
 def _with_sources(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["sources"] = [describe_sources(ids) for ids in out["source_ids"]]
+    lines = _source_lines()
+    out["sources"] = [describe_sources(ids, lines) for ids in out["source_ids"]]
     out["source_ids"] = [";".join(ids) for ids in out["source_ids"]]
     return out
 
