@@ -98,8 +98,10 @@ def rc_params() -> dict[str, Any]:
 _PATCH_LOCK = threading.Lock()
 _ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
 #: Tables matplotlib's own subsetting drops (FontForge, Apple and bitmap tables).
-_MATPLOTLIB_DROPS = ("FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat")
-_MATPLOTLIB_DROPS += ("fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref")
+_MATPLOTLIB_DROPS: tuple[str, ...] = (
+    *("FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat"),
+    *("fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref"),
+)
 #: Tables an embedded PDF subset never uses: substitution and positioning (matplotlib has chosen and placed
 #: every glyph already) and vertical metrics. Reading them from a CJK font was most of the embedding time
 #: (about 1 s of a 2 s snapshot), so they are removed before the font is subset.
