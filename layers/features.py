@@ -28,7 +28,7 @@ from pyproj import Transformer
 from geo import boundaries, datafiles
 from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL, WGS84
-from geo.paths import DATA_DIR
+from geo.paths import BOUNDARIES_DIR, DATA_DIR
 from layers import catalogue, schema
 
 #: The unit every schematic trunk line starts from (Wuhan, the plan's hub, article 18).
@@ -245,7 +245,16 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 
 
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
-    """A vector file read as it is, checked for its schema's attributes."""
+    """A vector file read as it is, checked for its schema's attributes.
+
+    Hubei's unit files come from ``geo.boundaries`` (read and checked once per process, shared with the
+    layers built from units) instead of being parsed a second time.
+    """
+    for level, name in boundaries.UNIT_FILES.items():
+        if spec.path == BOUNDARIES_DIR / name:
+            frame = boundaries.units(level)
+            if all(a in frame.columns for a in spec.attributes):
+                return frame
     return datafiles.read_vector(spec.path, required=spec.attributes)
 
 

@@ -105,7 +105,7 @@ _MATPLOTLIB_DROPS: tuple[str, ...] = (
 #: Tables an embedded PDF subset never uses: substitution and positioning (matplotlib has chosen and placed
 #: every glyph already) and vertical metrics. Reading them from a CJK font was most of the embedding time
 #: (about 1 s of a 2 s snapshot), so they are removed before the font is subset.
-UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG")
+UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "cmap")
 
 
 def to_truetype(font: TTFont) -> None:
@@ -150,7 +150,13 @@ def to_truetype(font: TTFont) -> None:
 @contextlib.contextmanager
 def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
     """A font subset as matplotlib's ``get_glyphs_subset`` makes it, less the tables a PDF never uses, in TrueType."""
-    options = ft_subset.Options(glyph_names=True, recommended_glyphs=True, layout_closure=False)
+    options = ft_subset.Options(
+        glyph_names=True,
+        recommended_glyphs=True,
+        layout_closure=False,
+        prune_unicode_ranges=False,
+        prune_codepage_ranges=False,
+    )
     options.drop_tables += [*_MATPLOTLIB_DROPS, *UNUSED_IN_PDF]
     options.font_number = fontfile.face_index
     with ft_subset.load_font(fontfile, options) as font:
