@@ -7,6 +7,7 @@ the geometry libraries. ``tests/test_boundaries.py`` checks the file equals ``co
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +38,8 @@ def compute(units: gpd.GeoDataFrame) -> pd.DataFrame:
 def write(table: pd.DataFrame, path: Path) -> None:
     """Write the table as UTF-8 CSV (every text quoted, as the project's data tables), atomically."""
     text = table.to_csv(
-        index=False, quoting=2, lineterminator="\n", float_format=f"%.{AREA_DECIMALS}f"
-    )  # QUOTE_NONNUMERIC
+        index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n", float_format=f"%.{AREA_DECIMALS}f"
+    )
     datafiles.write_text_atomic(text, path)
 
 
