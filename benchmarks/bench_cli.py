@@ -73,11 +73,8 @@ def cases(scratch: Path, layers: list[str]) -> list[Case]:
     python = sys.executable
     exe = str(Path(python).with_name("hubei-map"))
     gpkg = str(scratch / "ref.gpkg")
-    ogr = [
-        ["ogr2ogr", "-q", "-f", "GeoJSON", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=6"]
-        + [str(scratch / "ogr" / f"{layer}.geojson"), gpkg, layer]
-        for layer in layers
-    ]
+    options = ["-q", "-f", "GeoJSON", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=6"]
+    ogr = [["ogr2ogr", *options, str(scratch / "ogr" / f"{layer}.geojson"), gpkg, layer] for layer in layers]
     geo = 'python -c "import geopandas"'
     return [
         Case(geo, [[python, "-c", "import geopandas"]]),
