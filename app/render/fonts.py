@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fontTools import subset as ft_subset
+import numpy as np
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
@@ -97,15 +97,6 @@ def rc_params() -> dict[str, Any]:
 
 _PATCH_LOCK = threading.Lock()
 _ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
-#: Tables matplotlib's own subsetting drops (FontForge, Apple and bitmap tables).
-_MATPLOTLIB_DROPS: tuple[str, ...] = (
-    *("FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat"),
-    *("fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref"),
-)
-#: Tables an embedded PDF subset never uses: substitution and positioning (matplotlib has chosen and placed
-#: every glyph already) and vertical metrics. Reading them from a CJK font was most of the embedding time
-#: (about 1 s of a 2 s snapshot), so they are removed before the font is subset.
-UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "cmap")
 
 
 def to_truetype(font: TTFont) -> None:
@@ -147,28 +138,36 @@ def to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+#: Tables kept from a CFF font for its embedded TrueType subset (the rest are rebuilt or not needed).
+_CFF_KEPT = ("head", "hhea", "maxp", "OS/2", "name", "post", "CFF ")
+
+
 @contextlib.contextmanager
 def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
-    """A font subset as matplotlib's ``get_glyphs_subset`` makes it, less the tables a PDF never uses, in TrueType."""
-    options = ft_subset.Options(
-        glyph_names=True,
-        recommended_glyphs=True,
-        layout_closure=False,
-        prune_unicode_ranges=False,
-        prune_codepage_ranges=False,
-    )
-    options.drop_tables += [*_MATPLOTLIB_DROPS, *UNUSED_IN_PDF]
-    options.font_number = fontfile.face_index
-    with ft_subset.load_font(fontfile, options) as font:
-        for tag in UNUSED_IN_PDF:
-            if tag in font:
-                del font[tag]
-        subsetter = ft_subset.Subsetter(options=options)
-        subsetter.populate(gids=glyphs)
-        subsetter.subset(font)
-        if "CFF " in font:
-            to_truetype(font)
-        yield _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)
+    """A font subset as matplotlib's ``get_glyphs_subset`` makes it, in TrueType outlines.
+
+    A CFF font (Noto Sans CJK) is cut directly: its glyph order, the outlines and advance widths of the
+    glyphs used, and the few tables a ``CIDFontType2`` needs. fontTools' general subsetter read and pruned
+    tens of thousands of layout, metric and cmap entries first, which was most of a snapshot's time.
+    """
+    with TTFont(fontfile, fontNumber=fontfile.face_index, lazy=True) as font:
+        if "CFF " not in font:
+            with _ORIGINAL_SUBSET(fontfile, glyphs) as subset:
+                yield subset
+            return
+        keep = sorted({0, *glyphs})  # .notdef first, then the glyphs in their original order
+        names = [font.getGlyphOrder()[gid] for gid in keep]
+        count = font["hhea"].numberOfHMetrics
+        advances = np.frombuffer(font.reader["hmtx"], dtype=">u2", count=2 * count)[0::2]
+        hmtx = newTable("hmtx")
+        hmtx.metrics = {name: (int(advances[min(gid, count - 1)]), 0) for gid, name in zip(keep, names, strict=True)}
+        for tag in [t for t in font.keys() if t not in (*_CFF_KEPT, "GlyphOrder")]:
+            del font[tag]
+        font["hmtx"] = hmtx
+        font["name"].names = [n for n in font["name"].names if n.nameID <= 6 and n.langID == 0x409]
+        font.setGlyphOrder(names)
+        to_truetype(font)
+        yield _backend_pdf_ps.SubsetResults(font, {gid: new for new, gid in enumerate(keep)})
 
 
 def _install_truetype_subsetting() -> None:
