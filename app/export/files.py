@@ -196,7 +196,11 @@ def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Attribute columns as plain strings/numbers (lists joined with ';')."""
     out = frame.copy()
     for column in out.columns:
-        if column != out.geometry.name and out[column].map(lambda v: isinstance(v, list | tuple)).any():
+        if (
+            column != out.geometry.name
+            and out[column].dtype == object  # only object columns can hold lists (strings have their own dtype)
+            and out[column].map(lambda v: isinstance(v, list | tuple)).any()
+        ):
             out[column] = out[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     return out
 
