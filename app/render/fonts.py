@@ -150,7 +150,8 @@ def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
     glyphs used, and the few tables a ``CIDFontType2`` needs. fontTools' general subsetter read and pruned
     tens of thousands of layout, metric and cmap entries first, which was most of a snapshot's time.
     """
-    with TTFont(fontfile, fontNumber=fontfile.face_index, lazy=True) as font:
+    # the font's own modification time, not the clock: the same request gives the same bytes
+    with TTFont(fontfile, fontNumber=fontfile.face_index, lazy=True, recalcTimestamp=False) as font:
         if "CFF " not in font:
             with _ORIGINAL_SUBSET(fontfile, glyphs) as subset:
                 yield subset
