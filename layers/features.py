@@ -17,7 +17,7 @@ text built from ``data/sources.csv``. All outputs are EPSG:4326.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -247,12 +247,16 @@ def build_schematic_lines(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
     """A vector file read as it is, checked for its schema's attributes.
 
-    Hubei's unit files come from ``geo.boundaries`` (read and checked once per process, shared with the
-    layers built from units) instead of being parsed a second time.
+    The boundary files (Hubei's units, the neighbouring provinces) come from ``geo.boundaries`` (read and
+    checked once per process, shared with the layers built from units and the printed map's context) instead
+    of being parsed a second time.
     """
-    for level, name in boundaries.UNIT_FILES.items():
+    shared: list[tuple[Callable[[str], gpd.GeoDataFrame], str, str]]
+    shared = [(boundaries.units, level, name) for level, name in boundaries.UNIT_FILES.items()]
+    shared += [(boundaries.context, kind, name) for kind, name in boundaries.CONTEXT_FILES.items()]
+    for load, key, name in shared:
         if spec.path == BOUNDARIES_DIR / name:
-            frame = boundaries.units(level)
+            frame = load(key)
             if all(a in frame.columns for a in spec.attributes):
                 return frame
     return datafiles.read_vector(spec.path, required=spec.attributes)
