@@ -138,12 +138,13 @@ def unit(code: str, *, level: str | None = None) -> pd.Series:
         If no unit has that code (at that level).
 
     """
-    table = units(level)
-    hits = table[table["code"] == str(code)]
-    if hits.empty:
-        where = f" at level {level!r}" if level else ""
-        raise KeyError(f"no Hubei unit with code {code!r}{where}; codes are 6-digit GB/T 2260, e.g. '420100'")
-    return hits.iloc[0]
+    for lv in LEVELS if level is None else (level,):  # in order: the county file is read only for a county's code
+        table = units(lv)
+        hits = table[table["code"] == str(code)]
+        if not hits.empty:
+            return hits.iloc[0]
+    where = f" at level {level!r}" if level else ""
+    raise KeyError(f"no Hubei unit with code {code!r}{where}; codes are 6-digit GB/T 2260, e.g. '420100'")
 
 
 def representative_points(codes: pd.Series | list[str], level: str) -> gpd.GeoSeries:

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import boundaries, crs, datafiles, simplify
-from geo.codes import HUBEI_CODE
+from geo import boundaries, crs, datafiles, simplify, unittable
+from geo.codes import HUBEI_CODE, LEVELS
 from geo.paths import BOUNDARIES_DIR
 
 #: The exact upstream release the committed files are built from.
@@ -223,6 +223,10 @@ def build(out_dir: Path = BOUNDARIES_DIR, names_file: Path = BOUNDARIES_DIR / NA
     for key, gdf in context.items():
         datafiles.write_geojson(gdf, out_dir / CONTEXT_FILES[key])
         written[CONTEXT_FILES[key]] = _sha256(out_dir / CONTEXT_FILES[key])
+    # The unit table (names, kinds, areas) from the files as written, so `hubei-map units` reads no geometry.
+    stored = pd.concat([datafiles.read_vector(out_dir / UNIT_FILES[lv]) for lv in LEVELS], ignore_index=True)
+    unittable.write(unittable.compute(gpd.GeoDataFrame(stored, crs=crs.WGS84)), out_dir / unittable.FILE)
+    written[unittable.FILE] = _sha256(out_dir / unittable.FILE)
     written[NAMES_FILE] = _sha256(names_file)
     datafiles.write_text_atomic("".join(f"{h}  {n}\n" for n, h in written.items()), out_dir / CHECKSUM_FILE)
     info = {

@@ -16,13 +16,10 @@ import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pyogrio
-import shapely
-
-from geo.crs import WGS84
+if TYPE_CHECKING:  # the geometry libraries load with the first vector file, not with the CSV readers
+    import geopandas as gpd
 
 #: Decimal places kept in stored and served GeoJSON (6 is about 0.1 m).
 GEOJSON_PRECISION = 6
@@ -221,6 +218,9 @@ def read_vector(path: Path | str, *, required: tuple[str, ...] = (), **kwargs: A
         holds a missing or invalid geometry (the message names the row).
 
     """
+    import geopandas as gpd
+    import shapely
+
     p = Path(path)
     if not p.is_file():
         raise DataFileError(p, "file not found")
@@ -362,6 +362,8 @@ def _geojson_options(precision: int) -> dict[str, Any]:
 
 
 def _check_wgs84(gdf: gpd.GeoDataFrame) -> None:
+    from geo.crs import WGS84
+
     if gdf.crs is None or not gdf.crs.equals(WGS84):
         raise ValueError(f"GeoJSON must be EPSG:4326 (RFC 7946); got {gdf.crs}. Call gdf.to_crs(4326) first.")
 
@@ -375,14 +377,26 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, precision: int = GEOJSON_PRECISIO
         If ``gdf`` is not in EPSG:4326; reproject it with ``to_crs`` first.
 
     """
+    import pyogrio
+
     _check_wgs84(gdf)
     buf = _io.BytesIO()
     pyogrio.write_dataframe(gdf, buf, driver="GeoJSON", layer="features", layer_options=_geojson_options(precision))
     return buf.getvalue()
 
 
-def write_geojson(gdf: gpd.GeoDataFrame, path: Path | str, *, precision: int = GEOJSON_PRECISION) -> Path:
-    """Write RFC 7946 GeoJSON (WGS-84, rounded coordinates) to ``path`` atomically.
+def write_geojson(
+    gdf: gpd.GeoDataFrame,
+    path: Path | str,
+    *,
+    precision: int = GEOJSON_PRECISION,
+    id_column: str | None = None,
+    members: dict[str, Any] | None = None,
+) -> Path:
+    """Write RFC 7946 GeoJSON (WGS-84, rounded coordinates) to ``path`` atomically, in one pass by GDAL.
+
+    ``id_column`` becomes each feature's ``id`` (and leaves its properties); ``members`` are written
+    into the FeatureCollection beside ``features`` (e.g. a ``metadata`` block).
 
     Raises
     ------
@@ -390,7 +404,14 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path | str, *, precision: int = G
         If ``gdf`` is not in EPSG:4326; reproject it with ``to_crs`` first.
 
     """
+    import pyogrio
+
     _check_wgs84(gdf)
     with atomic_path(path) as tmp:
-        pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options=_geojson_options(precision))
+        options = _geojson_options(precision)
+        if id_column is not None:
+            options["ID_FIELD"] = id_column
+        if members:
+            options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps(members, ensure_ascii=False)
+        pyogrio.write_dataframe(gdf, tmp, driver="GeoJSON", layer_options=options)
     return Path(path)

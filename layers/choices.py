@@ -6,6 +6,8 @@ so it reads them here without loading numpy or mapclassify.
 
 from __future__ import annotations
 
+#: Classification schemes by id, in the order menus offer them (``layers.classify.SCHEMES`` applies them).
+SCHEME_IDS = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 DEFAULT_SCHEME = "quantiles"
 DEFAULT_K = 5
 #: Fewest and most classes.

@@ -13,6 +13,7 @@ value lies on a bound two ranges share (``display_bounds``): a legend never says
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Collection, Sequence
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -29,12 +29,13 @@ from layers.choices import DEFAULT_K as DEFAULT_K  # re-exported with the scheme
 from layers.choices import DEFAULT_SCHEME as DEFAULT_SCHEME
 from layers.choices import K_RANGE as K_RANGE
 
-#: Schemes by id: (mapclassify class, Chinese name, English name).
-SCHEMES: dict[str, tuple[Any, str, str]] = {
-    "quantiles": (mapclassify.Quantiles, "分位数", "Quantiles"),
-    "natural_breaks": (mapclassify.FisherJenks, "自然断点（Fisher-Jenks）", "Natural breaks (Fisher-Jenks)"),
-    "equal_interval": (mapclassify.EqualInterval, "等间距", "Equal interval"),
-    "user_defined": (mapclassify.UserDefined, "自定义断点", "User-defined breaks"),
+#: Schemes by id: (mapclassify class name, Chinese name, English name). mapclassify (with scipy) is
+#: imported at the first classification, so a map without an indicator never loads it.
+SCHEMES: dict[str, tuple[str, str, str]] = {
+    "quantiles": ("Quantiles", "分位数", "Quantiles"),
+    "natural_breaks": ("FisherJenks", "自然断点（Fisher-Jenks）", "Natural breaks (Fisher-Jenks)"),
+    "equal_interval": ("EqualInterval", "等间距", "Equal interval"),
+    "user_defined": ("UserDefined", "自定义断点", "User-defined breaks"),
 }
 NO_DATA_LABEL = ("无数据", "No data")
 #: Said under a legend when a value equals a bound two ranges share (only user breaks are shown so).
@@ -256,10 +257,11 @@ def _classes(present: np.ndarray, scheme: str, k: int, breaks: Sequence[float] |
         return [float(distinct[0])], [int(present.size)]
     with warnings.catch_warnings():  # mapclassify warns when it lowers k; we report it in the note instead
         warnings.simplefilter("ignore")
+        classifier = getattr(importlib.import_module("mapclassify"), SCHEMES[scheme][0])
         cls = (
-            SCHEMES[scheme][0](present, bins=list(breaks or []))
+            classifier(present, bins=list(breaks or []))
             if scheme == "user_defined"
-            else SCHEMES[scheme][0](present, k=min(k, distinct.size))  # Fisher-Jenks refuses k > distinct values
+            else classifier(present, k=min(k, distinct.size))  # Fisher-Jenks refuses k > distinct values
         )
     uppers: list[float] = []
     counts: list[int] = []

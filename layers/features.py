@@ -20,7 +20,7 @@ text built from ``data/sources.csv``. All outputs are EPSG:4326.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +31,7 @@ from pyproj import Transformer
 from geo import boundaries, datafiles
 from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL, WGS84
-from geo.paths import DATA_DIR
+from geo.paths import BOUNDARIES_DIR, DATA_DIR
 from layers import catalogue, schema
 from layers.vocabulary import NO_FIGURE_NOTE
 
@@ -61,8 +61,23 @@ def sources() -> pd.DataFrame:
     return table("sources.csv").set_index("source_id")
 
 
-def describe_sources(ids: Iterable[str]) -> str:
+def _source_lines() -> dict[str, str]:
+    """Every source's readable line by id: ``[ID] title (publisher, date) url``."""
+    lines = {}
+    for record in table("sources.csv").to_dict(orient="records"):
+        row = {k: (v if isinstance(v, str) and v else "") for k, v in record.items()}
+        when = f", {row['date']}" if row["date"] else ""
+        where = row["url"] or row["read_at"]
+        title = row["title"] or "(title not recorded)"
+        publisher = row["publisher"] or "publisher not recorded"
+        lines[row["source_id"]] = f"[{row['source_id']}] {title} ({publisher}{when}) {where}".rstrip()
+    return lines
+
+
+def describe_sources(ids: Iterable[str], lines: dict[str, str] | None = None) -> str:
     """One readable line per source: ``[ID] title (publisher, date) url``, joined by `` | ``.
+
+    ``lines`` are the source lines to use (``_source_lines()``, read once for a whole table).
 
     Raises
     ------
@@ -70,25 +85,18 @@ def describe_sources(ids: Iterable[str]) -> str:
         Naming ids that are not in ``data/sources.csv``.
 
     """
-    register = sources()
+    register = _source_lines() if lines is None else lines
     ids = list(ids)
-    missing = [i for i in ids if i not in register.index]
+    missing = [i for i in ids if i not in register]
     if missing:
         raise KeyError(f"source id(s) {missing} are not in data/sources.csv")
-    lines = []
-    for i in ids:
-        row = {k: (v if isinstance(v, str) and v else "") for k, v in register.loc[i].items()}
-        when = f", {row['date']}" if row["date"] else ""
-        where = row["url"] or row["read_at"]
-        title = row["title"] or "(title not recorded)"
-        publisher = row["publisher"] or "publisher not recorded"
-        lines.append(f"[{i}] {title} ({publisher}{when}) {where}".rstrip())
-    return " | ".join(lines)
+    return " | ".join(register[i] for i in ids)
 
 
 def _with_sources(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["sources"] = [describe_sources(ids) for ids in out["source_ids"]]
+    lines = _source_lines()
+    out["sources"] = [describe_sources(ids, lines) for ids in out["source_ids"]]
     out["source_ids"] = [";".join(ids) for ids in out["source_ids"]]
     return out
 
@@ -322,7 +330,20 @@ def build_unit_series(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
 
 
 def build_vector(spec: catalogue.LayerSpec) -> gpd.GeoDataFrame:
-    """A vector file read as it is, checked for its schema's attributes."""
+    """A vector file read as it is, checked for its schema's attributes.
+
+    The boundary files (Hubei's units, the neighbouring provinces) come from ``geo.boundaries`` (read and
+    checked once per process, shared with the layers built from units and the printed map's context) instead
+    of being parsed a second time.
+    """
+    shared: list[tuple[Callable[[str], gpd.GeoDataFrame], str, str]]
+    shared = [(boundaries.units, level, name) for level, name in boundaries.UNIT_FILES.items()]
+    shared += [(boundaries.context, kind, name) for kind, name in boundaries.CONTEXT_FILES.items()]
+    for load, key, name in shared:
+        if spec.path == BOUNDARIES_DIR / name:
+            frame = load(key)
+            if all(a in frame.columns for a in spec.attributes):
+                return frame
     return datafiles.read_vector(spec.path, required=spec.attributes)
 
 

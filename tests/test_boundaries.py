@@ -151,3 +151,23 @@ def test_checksums_match_the_committed_files():
         assert re.search(rf"`{re.escape(name)}` \| `{digest}`", readme), f"README checksum of {name} is stale"
     info = json.loads((BOUNDARIES_DIR / "build-info.json").read_text(encoding="utf-8"))
     assert info["files"] == sums and info["source_version"] == "1.1.2"
+
+
+def test_the_stored_unit_table_is_the_one_computed_from_the_boundaries():
+    """`hubei-map units` reads data/boundaries/hubei_units.csv; it must say what the geometry says."""
+    from geo import unittable
+
+    stored = unittable.read()
+    computed = unittable.compute(boundaries.units())
+    assert stored.to_dict(orient="records") == computed.to_dict(orient="records")
+    assert len(stored) == 121 and unittable.read("county")["level"].eq("county").all()
+
+
+def test_a_broken_unit_table_is_named_by_row_and_field(tmp_path):
+    from geo import unittable
+
+    path = tmp_path / unittable.FILE
+    text = (BOUNDARIES_DIR / unittable.FILE).read_text(encoding="utf-8").replace('"185944.0"', '"lots"')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(datafiles.DataFileError, match="row 1, field 'area_km2'"):
+        unittable.read(path=path)

@@ -211,3 +211,10 @@ def test_maps_that_share_breaks_share_their_labels():
     assert [b.label_en for b in alone[0].bins] != [b.label_en for b in alone[1].bins]
     assert [b.label_en for b in shared[0].bins] == [b.label_en for b in shared[1].bins]
     assert [b.count for b in shared[0].bins] == [b.count for b in alone[0].bins]
+
+
+def test_the_scheme_ids_known_without_mapclassify_are_the_schemes():
+    """The snapshot request checks schemes against `layers.choices` so a layout map never imports mapclassify."""
+    from layers import choices
+
+    assert choices.SCHEME_IDS == tuple(classify.SCHEMES)

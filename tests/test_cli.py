@@ -267,3 +267,23 @@ def test_the_parser_loads_no_heavy_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "heavy"),
+    [
+        (["units"], ("geopandas", "shapely", "pyproj", "pyogrio", "scipy", "matplotlib")),
+        (["snapshot", "--out", "{tmp}/a.pdf"], ("scipy", "mapclassify", "sklearn", "matplotlib.pyplot")),
+    ],
+)
+def test_commands_load_only_what_they_need(tmp_path, args, heavy):
+    """`units` reads the stored unit table without geometry libraries; a layout map never loads classification."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from app.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main({[a.format(tmp=tmp_path) for a in args]!r}) == 0\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

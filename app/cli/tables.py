@@ -13,15 +13,13 @@ UNIT_FORMATS = ("table", "csv", "json")
 
 
 def units_table(level: str | None = None) -> pd.DataFrame:
-    """Hubei's units with their area (km², equal-area CRS, 1 decimal), no geometry."""
-    import pandas as pd
+    """Hubei's units with their area (km², equal-area CRS, 1 decimal), no geometry.
 
-    from geo import boundaries
+    Read from the unit table built with the boundaries (``geo.unittable``): no geometry library loads.
+    """
+    from geo import unittable
 
-    table = boundaries.units(level)
-    out = pd.DataFrame(table.drop(columns="geometry"))
-    out["area_km2"] = boundaries.area_km2(table).round(1)
-    return out
+    return unittable.read(level)
 
 
 def format_table(table: pd.DataFrame, fmt: str, noun: str = "rows") -> str:

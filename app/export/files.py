@@ -61,6 +61,10 @@ CRS_CHOICES: dict[str, int | str] = {
 DISPLAY_ONLY = ("stack_index", "stack_size")
 
 
+#: The column GDAL writes as each GeoJSON feature's ``id`` (a copy of ``feature_id``, which stays a property).
+GEOJSON_ID = "_geojson_id"
+
+
 class ExportError(ValueError):
     """An export request that cannot be carried out; the message says what to change."""
 
@@ -194,7 +198,11 @@ def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Attribute columns as plain strings/numbers (lists joined with ';')."""
     out = frame.copy()
     for column in out.columns:
-        if column != out.geometry.name and out[column].map(lambda v: isinstance(v, list | tuple)).any():
+        if (
+            column != out.geometry.name
+            and out[column].dtype == object  # only object columns can hold lists (strings have their own dtype)
+            and out[column].map(lambda v: isinstance(v, list | tuple)).any()
+        ):
             out[column] = out[column].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     return out
 
@@ -202,11 +210,10 @@ def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path, layer_id: str, crs_label: str, precision: int) -> None:
     if crs_label != "EPSG-4326":
         raise ExportError("GeoJSON is WGS-84 only (RFC 7946); use --format gpkg or shp for other CRSs")
-    doc = json.loads(datafiles.to_geojson_bytes(frame, precision=precision))
-    for feature, fid in zip(doc["features"], frame["feature_id"], strict=True):
-        feature["id"] = fid
-    doc["metadata"] = metadata(layer_id, crs_label, len(frame))
-    path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # One pass by GDAL: a copy of feature_id becomes each feature's "id", the metadata block a member of the file.
+    with_id = frame.assign(**{GEOJSON_ID: frame["feature_id"]})
+    members = {"metadata": metadata(layer_id, crs_label, len(frame))}
+    datafiles.write_geojson(with_id, path, precision=precision, id_column=GEOJSON_ID, members=members)
 
 
 def _write_csv(frame: gpd.GeoDataFrame, path: Path, geometry: str) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from app.export.cells import TOOL, neutralise_formulas, tool_version
 from app.i18n import t
-from layers import evaluation, features, indicators, scorecard
+from layers import features
 
 
 def write_table_csv(table: pd.DataFrame, path: Path) -> None:
@@ -35,6 +35,8 @@ def scorecard_table(as_of: dt.date | None = None) -> pd.DataFrame:
     (``evaluation.RULE_VERSION``), so that every row names the rule and the date its status comes from;
     ``stretch_met`` is a nullable boolean. ``attrs`` keep ``rule_version`` and ``as_of``.
     """
+    from layers import scorecard  # the evaluation loads for the exports that carry it (gpkg, csv) only
+
     frame = scorecard.scorecard(as_of)
     attrs = dict(frame.attrs)
     frame["stretch_met"] = frame["stretch_met"].astype("boolean")
@@ -47,6 +49,8 @@ def scorecard_table(as_of: dt.date | None = None) -> pd.DataFrame:
 
 def scorecard_metadata(table: pd.DataFrame) -> dict[str, Any]:
     """The metadata block of the exported scorecard: what it is, which rule and evaluation date, when."""
+    from layers import evaluation
+
     return {
         "table": SCORECARD_TABLE,
         "title_zh": t("scorecard_table_title", "zh"),
@@ -65,6 +69,8 @@ def scorecard_metadata(table: pd.DataFrame) -> dict[str, Any]:
 
 def gpkg_tables() -> dict[str, pd.DataFrame]:
     """The indicator catalogue, the plan's targets and their actuals as flat tables, by GeoPackage table name."""
+    from layers import indicators
+
     specs = indicators.catalogue().values()
     catalogue_table = pd.DataFrame(
         [

@@ -6,8 +6,12 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from app.render import geometry, mapdata
 from app.render.furniture import INK
@@ -76,15 +80,50 @@ def polygon_colours(frame: gpd.GeoDataFrame, spec: dict[str, Any]) -> tuple[list
     return [rgba(c, opts["fillOpacity"]) for c in fills], [rgba(c, opts["opacity"]) for c in edges]
 
 
+def _per_shape(value: Any, keep: np.ndarray) -> Any:
+    """A style value for the kept shapes: a list with one value per shape is cut to them, one value stays."""
+    return [v for v, k in zip(value, keep, strict=True) if k] if isinstance(value, list) else value
+
+
+def add_polygons(ax: Axes, geoms: np.ndarray, **style: Any) -> None:
+    """(Multi)polygons as one ``PatchCollection`` (as geopandas' ``plot`` draws them), without pyplot.
+
+    geopandas' ``plot`` imports pyplot and redraws the whole figure after every call; this adds the
+    shapes only. A list-valued style (``facecolor=[...]``) has one value per geometry.
+    """
+    geoms = shapely.normalize(geoms)  # exteriors clockwise, holes counter-clockwise: holes stay holes
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    patches = []
+    for geom in geoms[keep]:
+        rings = [
+            Path(shapely.get_coordinates(ring), closed=True)
+            for part in shapely.get_parts(geom)
+            for ring in (part.exterior, *part.interiors)
+        ]
+        patches.append(PathPatch(Path.make_compound_path(*rings)))
+    if patches:
+        ax.add_collection(PatchCollection(patches, **{k: _per_shape(v, keep) for k, v in style.items()}))
+        ax.autoscale_view()
+
+
+def add_lines(ax: Axes, geoms: np.ndarray, **style: Any) -> None:
+    """(Multi)lines as one ``LineCollection`` in one style (as geopandas' ``plot`` draws them), without pyplot."""
+    parts = shapely.get_parts(shapely.normalize(geoms[~shapely.is_missing(geoms)]))  # geopandas' direction
+    segments = [shapely.get_coordinates(part) for part in parts if not part.is_empty]
+    if segments:
+        ax.add_collection(LineCollection(segments, **style))
+        ax.autoscale_view()
+
+
 def draw_polygons(ax: Axes, frame: gpd.GeoDataFrame, spec: dict[str, Any], s: float, zorder: float) -> None:
     """Polygons with a Leaflet style: fill, outline width, opacity and dashes."""
     if frame.empty:
         return
     faces, edges = polygon_colours(frame, spec)
     width = float(spec.get("weight", LEAFLET_DEFAULTS["weight"])) * PT_PER_PX * s
-    frame.plot(
-        ax=ax,
-        aspect=None,
+    add_polygons(
+        ax,
+        frame.geometry.values,
         facecolor=faces,
         edgecolor=edges,
         linewidth=width,
@@ -98,9 +137,9 @@ def draw_lines(ax: Axes, frame: gpd.GeoDataFrame, spec: dict[str, Any], s: float
     if frame.empty:
         return
     opts = {**LEAFLET_DEFAULTS, **spec}
-    frame.plot(
-        ax=ax,
-        aspect=None,
+    add_lines(
+        ax,
+        frame.geometry.values,
         color=rgba(opts["color"], opts["opacity"]),
         linewidth=float(opts["weight"]) * PT_PER_PX * s,
         linestyle=linestyle(dashes(spec, s)),
@@ -166,18 +205,18 @@ def draw_choropleth(ax: Axes, result: chor.Choropleth, tolerance: float, extent:
     have = table[table["class"] >= 0]
     none = table[~(table["class"] >= 0)]
     if not have.empty:
-        have.plot(
-            ax=ax,
-            aspect=None,
+        add_polygons(
+            ax,
+            have.geometry.values,
             facecolor=[rgba(c, CHOROPLETH_FILL_OPACITY) for c in have["color"]],
             edgecolor=edge,
             linewidth=0.45 * s,
             zorder=z,
         )
     if not none.empty:
-        none.plot(
-            ax=ax,
-            aspect=None,
+        add_polygons(
+            ax,
+            none.geometry.values,
             facecolor=rgba(result.classification.no_data_color, NO_DATA_FILL_OPACITY),
             edgecolor=edge,
             hatch=NO_DATA_HATCH,

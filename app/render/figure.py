@@ -27,6 +27,7 @@ from app.render.draw import (
     CONTEXT_GROUP,
     MARKER_Z,
     OUTLINES_OVER_CHOROPLETH,
+    add_polygons,
     draw_choropleth,
     draw_lines,
     draw_points,
@@ -140,11 +141,17 @@ def inset(fig: Figure, layout: page.PageLayout, request: SnapshotRequest) -> Axe
     ax = fig.add_axes(layout.fraction(layout.inset))
     china = mapdata.context("china", mapdata.TOLERANCES_M[-1])
     context = style("context")
-    china.plot(
-        ax=ax, facecolor=context["fillColor"], edgecolor=context["color"], linewidth=0.4 * layout.scale, aspect=None
+    add_polygons(
+        ax,
+        china.geometry.values,
+        facecolor=context["fillColor"],
+        edgecolor=context["color"],
+        linewidth=0.4 * layout.scale,
     )
     hubei = mapdata.units("province", mapdata.TOLERANCES_M[-1])
-    hubei.plot(ax=ax, facecolor=INSET_HIGHLIGHT, edgecolor=INSET_HIGHLIGHT, linewidth=0.3 * layout.scale, aspect=None)
+    add_polygons(
+        ax, hubei.geometry.values, facecolor=INSET_HIGHLIGHT, edgecolor=INSET_HIGHLIGHT, linewidth=0.3 * layout.scale
+    )
     minx, miny, maxx, maxy = china.total_bounds
     box = layout.inset
     extent = geometry.fit_extent((minx, miny, maxx, maxy), (box[2] - box[0], box[3] - box[1]), 0.03)
@@ -231,8 +238,12 @@ def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] 
     furniture.set_extent(ax, extent)
     ax.set_facecolor(MAP_BACKGROUND)
     context = style("context")
-    mapdata.context("china", tolerance, extent).plot(
-        ax=ax, facecolor=context["fillColor"], edgecolor="none", zorder=1, aspect=None
+    add_polygons(
+        ax,
+        mapdata.context("china", tolerance, extent).geometry.values,
+        facecolor=context["fillColor"],
+        edgecolor="none",
+        zorder=1,
     )
 
     result = (

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
@@ -137,12 +138,37 @@ def to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+#: Tables kept from a CFF font for its embedded TrueType subset (the rest are rebuilt or not needed).
+_CFF_KEPT = ("head", "hhea", "maxp", "OS/2", "name", "post", "CFF ")
+
+
 @contextlib.contextmanager
-def _truetype_subset(fontfile: str, glyphs: Any) -> Iterator[Any]:
-    with _ORIGINAL_SUBSET(fontfile, glyphs) as subset:
-        if "CFF " in subset.font:
-            to_truetype(subset.font)
-        yield subset
+def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
+    """A font subset as matplotlib's ``get_glyphs_subset`` makes it, in TrueType outlines.
+
+    A CFF font (Noto Sans CJK) is cut directly: its glyph order, the outlines and advance widths of the
+    glyphs used, and the few tables a ``CIDFontType2`` needs. fontTools' general subsetter read and pruned
+    tens of thousands of layout, metric and cmap entries first, which was most of a snapshot's time.
+    """
+    # the font's own modification time, not the clock: the same request gives the same bytes
+    with TTFont(fontfile, fontNumber=fontfile.face_index, lazy=True, recalcTimestamp=False) as font:
+        if "CFF " not in font:
+            with _ORIGINAL_SUBSET(fontfile, glyphs) as subset:
+                yield subset
+            return
+        keep = sorted({0, *glyphs})  # .notdef first, then the glyphs in their original order
+        names = [font.getGlyphOrder()[gid] for gid in keep]
+        count = font["hhea"].numberOfHMetrics
+        advances = np.frombuffer(font.reader["hmtx"], dtype=">u2", count=2 * count)[0::2]
+        hmtx = newTable("hmtx")
+        hmtx.metrics = {name: (int(advances[min(gid, count - 1)]), 0) for gid, name in zip(keep, names, strict=True)}
+        for tag in [t for t in font.keys() if t not in (*_CFF_KEPT, "GlyphOrder")]:
+            del font[tag]
+        font["hmtx"] = hmtx
+        font["name"].names = [n for n in font["name"].names if n.nameID <= 6 and n.langID == 0x409]
+        font.setGlyphOrder(names)
+        to_truetype(font)
+        yield _backend_pdf_ps.SubsetResults(font, {gid: new for new, gid in enumerate(keep)})
 
 
 def _install_truetype_subsetting() -> None:

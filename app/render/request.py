@@ -16,7 +16,7 @@ from typing import Any
 from app.messages import shown, shown_list
 from app.render.paper import DEFAULT_DPI, DEFAULT_PAPER, DPIS, FORMATS, MM_PER_INCH, PAPERS_MM
 from geo import boundaries
-from layers import catalogue, classify, indicators, palettes
+from layers import catalogue, choices, indicators, palettes
 
 LANGS: tuple[str, ...] = ("zh", "en")
 #: Largest raster we render (pixels); A3 at 600 dpi (70 million) would need about 280 MB of memory.
@@ -65,8 +65,8 @@ class SnapshotRequest:
 
     layers: tuple[str, ...] | None = None
     indicator: str | None = None
-    scheme: str = classify.DEFAULT_SCHEME
-    k: int = classify.DEFAULT_K
+    scheme: str = choices.DEFAULT_SCHEME
+    k: int = choices.DEFAULT_K
     palette: str = palettes.DEFAULT_SEQUENTIAL
     extent: str = PROVINCE
     paper: str = DEFAULT_PAPER
@@ -126,8 +126,8 @@ def validate(request: SnapshotRequest) -> SnapshotRequest:
             raise SnapshotError(f"unknown layer(s) {shown_list(unknown)}; choose from {known_layers}")
     if request.indicator is not None:
         _choices("indicator", request.indicator, list(indicators.catalogue()))
-    _choices("scheme", request.scheme, [s for s in classify.SCHEMES if s != "user_defined"])
-    low, high = classify.K_RANGE
+    _choices("scheme", request.scheme, [s for s in choices.SCHEME_IDS if s != "user_defined"])
+    low, high = choices.K_RANGE
     if isinstance(request.k, bool) or not isinstance(request.k, int) or not low <= request.k <= high:
         raise SnapshotError(
             f"k (number of classes) must be a whole number from {low} to {high}, got {shown(request.k)}"
