@@ -157,9 +157,7 @@ def test_the_dash_callback_route_is_refused_without_credentials_and_has_no_chall
 def _sign_in(client, name: str, password: str, next_path: str = "/"):
     page = client.get("/auth/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    return client.post(
-        "/auth/sign-in", data={"user": name, "password": password, "csrf": token, "next": next_path}
-    )
+    return client.post("/auth/sign-in", data={"user": name, "password": password, "csrf": token, "next": next_path})
 
 
 def test_sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it(users_app):
@@ -377,7 +375,7 @@ def test_serve_prod_refuses_to_start_without_an_access_mode(monkeypatch, tmp_pat
 def test_a_bad_trusted_proxy_list_names_the_variable(monkeypatch):
     monkeypatch.setenv("HUBEI_MAP_AUTH", "proxy")
     monkeypatch.setenv("HUBEI_MAP_TRUSTED_PROXIES", "10.0.0.0/24, nginx.local")
-    with pytest.raises(access.AccessConfigError, match="HUBEI_MAP_TRUSTED_PROXIES: 'nginx.local'"):
+    with pytest.raises(access.AccessConfigError, match=r"HUBEI_MAP_TRUSTED_PROXIES: 'nginx\.local'"):
         access.load()
 
 

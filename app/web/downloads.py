@@ -121,12 +121,12 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
     return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
 
 
-def _audited(action: str, lang: str, **what: Any) -> list[Any] | None:
+def _audited(action: str, page_lang: str, /, **what: Any) -> list[Any] | None:
     """Write the action's audit line; None, or the panel's message when it cannot be written (no file then)."""
     try:
         audit.record(action, **what)
     except audit.AuditError:
-        return [html.P(t("audit_failed", lang), className="upload-error")]
+        return [html.P(t("audit_failed", page_lang), className="upload-error")]
     return None
 
 
