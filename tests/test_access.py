@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.serve_command import access_problem
 from app.serve import access, signin, users
 from app.serve.server import create_app
 
@@ -360,16 +359,32 @@ def test_users_command_adds_from_stdin_lists_and_removes(tmp_path):
 def test_serve_prod_refuses_to_start_without_an_access_mode(monkeypatch, tmp_path):
     monkeypatch.delenv("HUBEI_MAP_AUTH", raising=False)
     monkeypatch.delenv("HUBEI_MAP_AUDIT_LOG", raising=False)
-    assert "HUBEI_MAP_AUTH" in access_problem(prod=True)
-    assert access_problem(prod=False) is None  # the development server stays open
+    problem = access.startup_problem
+    assert "HUBEI_MAP_AUTH" in problem(prod=True)
+    assert problem(prod=False) is None  # the development server stays open
     monkeypatch.setenv("HUBEI_MAP_AUTH", "public")
-    assert access_problem(prod=True) is None
+    assert problem(prod=True) is None
     monkeypatch.setenv("HUBEI_MAP_AUTH", "users")
-    assert "HUBEI_MAP_USERS" in access_problem(prod=True)
+    assert "HUBEI_MAP_USERS" in problem(prod=True)
     monkeypatch.setenv("HUBEI_MAP_AUTH", "sso")
-    assert "must be one of users, proxy, public" in access_problem(prod=True)
-    run = _cli("serve", "--prod", "--port", "1", env={"HUBEI_MAP_AUTH": ""})
+    assert "must be one of users, proxy, public" in problem(prod=True)
+    monkeypatch.setenv("HUBEI_MAP_AUTH", "public")
+    (tmp_path / "audit-is-a-folder").mkdir()
+    monkeypatch.setenv("HUBEI_MAP_AUDIT_LOG", str(tmp_path / "audit-is-a-folder"))
+    assert "cannot be written" in problem(prod=True)
+    run = _cli("serve", "--prod", "--port", "1", env={"HUBEI_MAP_AUTH": "", "HUBEI_MAP_AUDIT_LOG": ""})
     assert run.returncode == 2 and "HUBEI_MAP_AUTH" in run.stderr
+
+
+def test_a_plain_gunicorn_command_refuses_to_start_without_an_access_mode():
+    import os
+
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:app.serve.gunicorn_conf", "--bind"]
+    env = {k: v for k, v in os.environ.items() if k not in ("HUBEI_MAP_AUTH", "HUBEI_MAP_AUDIT_LOG")}
+    run = subprocess.run(
+        [*command, "127.0.0.1:1", "app.serve.wsgi:server"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode != 0 and "HUBEI_MAP_AUTH" in run.stderr
 
 
 def test_a_bad_trusted_proxy_list_names_the_variable(monkeypatch):

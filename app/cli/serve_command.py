@@ -26,34 +26,11 @@ def gunicorn_command(host: str, port: int, workers: int | None = None, threads: 
     return [*command, "app.serve.wsgi:server"]
 
 
-def access_problem(prod: bool) -> str | None:
-    """Why the server must not start with these access and audit settings, or None.
-
-    ``--prod`` needs ``HUBEI_MAP_AUTH`` (``users``, ``proxy``, or an explicit ``public``); a user file, key
-    or audit file that cannot be used stops any server before it answers a request.
-    """
-    from app import audit
-    from app.serve import access
-
-    try:
-        settings_ = access.load()
-        if settings_.users_path is not None:
-            access.secret_key(settings_.users_path)
-        audit.check_writable()
-    except (access.AccessConfigError, audit.AuditError) as exc:
-        return str(exc)
-    if prod and settings_.mode is None:
-        return (
-            "serve --prod answers everyone who can reach it: set HUBEI_MAP_AUTH=users (a user file), "
-            "HUBEI_MAP_AUTH=proxy (single sign-on in front) or, knowingly, HUBEI_MAP_AUTH=public "
-            "(see README, Deployment)"
-        )
-    return None
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run ``hubei-map serve``; returns the exit code."""
-    problem = access_problem(args.prod)
+    from app.serve.access import startup_problem
+
+    problem = startup_problem(prod=args.prod)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

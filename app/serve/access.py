@@ -217,6 +217,30 @@ def _guard(access: Access) -> Any:
     return refused(401, "auth_required", challenge=not request.path.startswith("/_dash-"))
 
 
+def startup_problem(*, prod: bool) -> str | None:
+    """Why a server must not start with these access and audit settings, or None.
+
+    Production (``serve --prod``, gunicorn) needs ``HUBEI_MAP_AUTH`` (``users``, ``proxy``, or an explicit
+    ``public``); a user file, key or audit file that cannot be used stops any server before it answers.
+    """
+    from app import audit
+
+    try:
+        found = load()
+        if found.users_path is not None:
+            secret_key(found.users_path)
+        audit.check_writable()
+    except (AccessConfigError, audit.AuditError) as exc:
+        return str(exc)
+    if prod and found.mode is None:
+        return (
+            "a production server answers everyone who can reach it: set HUBEI_MAP_AUTH=users (a user file), "
+            "HUBEI_MAP_AUTH=proxy (single sign-on in front) or, knowingly, HUBEI_MAP_AUTH=public "
+            "(see README, Deployment)"
+        )
+    return None
+
+
 def install(server: Flask) -> Access:
     """Put the access guard in front of every route of ``server`` and, in ``users`` mode, the sign-in routes.
 
