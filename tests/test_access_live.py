@@ -102,3 +102,41 @@ def test_sign_in_and_sign_out_in_chromium(users_server, browser, artifacts):
         browser.delete_all_cookies()
     outcomes = [json.loads(line)["outcome"] for line in audit_log.read_text(encoding="utf-8").splitlines()]
     assert "failed" in outcomes and "ok" in outcomes
+
+
+@pytest.mark.slow
+def test_gunicorn_with_two_workers_refuses_strangers_and_shares_the_session_key(tmp_path):
+    """Under `serve --prod` the key is made once (in the master), so a session signed in on one worker
+    is good on the other; every route but /healthz is refused without credentials."""
+    import re
+
+    users.add_user(tmp_path / "users.txt", "alice", PASSWORD)
+    port = harness.free_port()
+    url = f"http://{harness.HOST}:{port}"
+    exe = str(Path(sys.executable).with_name("hubei-map"))
+    command = [exe, "serve", "--prod", "--workers", "2", "--port", str(port)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HUBEI_MAP_AUTH", "users")
+        mp.setenv("HUBEI_MAP_USERS", str(tmp_path / "users.txt"))
+        mp.setenv("HUBEI_MAP_WORK_DIR", str(tmp_path / "work"))
+        with harness.server(command, f"{url}/healthz", tmp_path / "gunicorn.log", timeout=120):
+            for path in ("/", "/_dash-layout", "/_dash-dependencies", "/data/layers/prefectures/z0.pbf", "/ogc/"):
+                assert requests.get(url + path, timeout=30, allow_redirects=False).status_code in (302, 401), path
+            session = requests.Session()
+            page = session.get(f"{url}/auth/sign-in", timeout=30).text
+            token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            signed = session.post(
+                f"{url}/auth/sign-in",
+                data={"user": "alice", "password": PASSWORD, "csrf": token, "next": "/"},
+                allow_redirects=False,
+                timeout=30,
+            )
+            assert signed.status_code == 303
+            pids = set()
+            for _ in range(12):  # new connections: both workers answer
+                fresh = requests.get(f"{url}/healthz", timeout=30).json()["pid"]
+                pids.add(fresh)
+                layout = requests.get(f"{url}/_dash-layout", cookies=session.cookies, timeout=30)
+                assert layout.status_code == 200
+            assert len(pids) == 2
+    assert (tmp_path / "users.txt.key").stat().st_mode & 0o077 == 0

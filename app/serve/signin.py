@@ -139,8 +139,8 @@ def _environment() -> Any:
 
 
 def _page(lang: str, *, message: str = "", status: int = 200, name: str = "") -> Response:
-    """The sign-in page in ``lang`` (a new form token in the session)."""
-    session["csrf"] = secrets.token_urlsafe(24)
+    """The sign-in page in ``lang`` (the session's form token, made if it has none)."""
+    session.setdefault("csrf", secrets.token_urlsafe(24))
     other = "en" if lang == "zh" else "zh"
     words = {key: t(key, lang) for key in ("title", "signin_title", "signin_intro", "signin_user", "signin_password")}
     body = (
