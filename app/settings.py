@@ -70,7 +70,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "who may use the map: `users` (the user file), `proxy` (single sign-on in front), `public` (anyone); "
         "`serve --prod` refuses to start without it",
     ),
-    EnvVar("HUBEI_MAP_USERS", "(none)", "`users` mode: the user file (`hubei-map users add|remove|list`)"),
+    EnvVar("HUBEI_MAP_USERS", "(none)", "`users` mode: the user file (`hubei-map users add`, `remove`, `list`)"),
     EnvVar(
         "HUBEI_MAP_SECRET_KEY",
         "a key generated into `<user file>.key`",

@@ -87,6 +87,9 @@ def test_sign_in_and_sign_out_in_chromium(users_server, browser, artifacts):
         assert "lang=en" in browser.current_url  # back to the view that was asked for
         header = browser.find_element(By.ID, "header").text
         assert "Signed in as alice" in header
+        # the header keeps its fixed height (the first view is drawn without the sign-out form)
+        lang_button = browser.find_element(By.CSS_SELECTOR, "#header .lang-button").size["height"]
+        assert browser.find_element(By.CSS_SELECTOR, "#header form.sign-out").size["height"] == lang_button
         browser.save_screenshot(str(artifacts / "signed-in-map.png"))
         cookie = browser.get_cookie("hubei_map_session")
         assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
