@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.serve import access, signin, users
+from app.serve import access, lockout, signin, users
 from app.serve.server import create_app
 
 PASSWORD = "correct horse battery"
@@ -212,7 +212,8 @@ def test_the_sign_in_page_is_in_both_languages_and_escapes_what_it_echoes(users_
     assert "<script>x()" not in echoed and "&lt;script&gt;" in echoed
 
 
-def test_lockout_after_repeated_failures_refuses_even_the_right_password(users_app, monkeypatch):
+def test_lockout_after_repeated_failures_refuses_even_the_right_password(users_app, monkeypatch, tmp_path):
+    monkeypatch.setattr(signin, "LOCKOUT", lockout.SharedLockout(tmp_path / "users.lockout"))
     client = users_app.server.test_client()
     for _ in range(3):
         assert client.get("/ogc/", headers=_basic("bob", "guess")).status_code == 401
@@ -228,6 +229,25 @@ def test_lockout_after_repeated_failures_refuses_even_the_right_password(users_a
 
     time.sleep(1.1)
     assert client.get("/ogc/", headers=_basic("bob", "another password")).status_code == 200
+
+
+def test_the_lockout_is_shared_by_worker_processes(tmp_path, monkeypatch):
+    """Two workers (two SharedLockout objects on one file) count the same failures."""
+    monkeypatch.setenv("HUBEI_MAP_LOCKOUT_SECONDS", "600")
+    first, second = lockout.SharedLockout(tmp_path / "f"), lockout.SharedLockout(tmp_path / "f")
+    keys = ["user:bob", "addr:10.0.0.9"]
+    first.fail(keys)
+    second.fail(keys)
+    assert first.wait(keys) == 0 and second.wait(["user:bob"]) == 0
+    first.fail(["user:bob"])
+    assert 590 < second.wait(["user:bob"]) <= 600 and second.wait(["addr:10.0.0.9"]) == 0
+    second.clear(["user:bob"])
+    assert first.wait(keys) == 0
+    assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == 0o600
+
+
+def test_the_users_app_keeps_its_lockout_beside_the_user_file(users_app, user_file):
+    assert (user_file.parent / (user_file.name + ".lockout")).exists()
 
 
 def test_sign_ins_and_failures_are_in_the_audit_trail(users_app, _request_settings):

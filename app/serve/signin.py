@@ -4,16 +4,14 @@ The page is a Jinja2 template (``templates/sign_in.html``, autoescaped) in both 
 from ``app/i18n.py``), with its own style sheet (no inline style or script). The form carries a
 token kept in the session (no cross-site sign-in). After ``HUBEI_MAP_LOCKOUT_ATTEMPTS`` failures
 within ``HUBEI_MAP_LOCKOUT_SECONDS`` for a user name or an address, that name or address is refused
-(even with the right password) until the oldest failure ages out. Counts are per server process.
+(even with the right password) until the oldest failure ages out. The counts are kept in
+``<user file>.lockout`` (SQLite), which every worker process shares (``app/serve/lockout.py``).
 Every sign-in and every failure is a line in the audit trail.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import deque
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,60 +19,17 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, g, redirect, request, session
 
-from app import audit, settings
+from app import audit
 from app.i18n import t
 from app.serve import access as acc
 from app.serve import users as userfile
+from app.serve.lockout import Lockout, SharedLockout
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-class Lockout:
-    """Failed sign-ins per key (``user:NAME``, ``addr:IP``) within a time window; thread-safe, per process."""
-
-    def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def limits() -> tuple[int, int]:
-        """(attempts, seconds) from ``HUBEI_MAP_LOCKOUT_ATTEMPTS`` and ``HUBEI_MAP_LOCKOUT_SECONDS``."""
-        attempts = settings.env_int("HUBEI_MAP_LOCKOUT_ATTEMPTS", minimum=1)
-        return attempts, settings.env_int("HUBEI_MAP_LOCKOUT_SECONDS", minimum=1)
-
-    def wait(self, keys: list[str]) -> float:
-        """Seconds until ``keys`` may try again (0: not locked)."""
-        attempts, window = self.limits()
-        now = time.monotonic()
-        longest = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._failures.get(key)
-                while times and times[0] <= now - window:
-                    times.popleft()
-                if times and len(times) >= attempts:
-                    longest = max(longest, times[-attempts] + window - now)
-        return longest
-
-    def fail(self, keys: list[str]) -> None:
-        """Count a failure for each key."""
-        attempts, _ = self.limits()
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque(maxlen=max(attempts, 1) * 2)).append(now)
-            if len(self._failures) > 100_000:  # a flood of distinct names: forget the oldest half
-                for key in list(self._failures)[: len(self._failures) // 2]:
-                    del self._failures[key]
-
-    def clear(self, keys: list[str]) -> None:
-        """Forget the failures of ``keys`` (after a successful sign-in)."""
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
-
-
-LOCKOUT = Lockout()
+#: The failure counts: in memory until ``register`` puts them in a file all workers share.
+LOCKOUT: Lockout | SharedLockout = Lockout()
 
 
 def _keys(name: str) -> list[str]:
@@ -200,7 +155,13 @@ def _sign_out() -> Any:
 
 
 def register(server: Flask, access: acc.Access) -> None:
-    """The routes ``/auth/sign-in`` (GET, POST), ``/auth/sign-in.css`` and ``/auth/sign-out`` (POST)."""
+    """The routes ``/auth/sign-in`` (GET, POST), ``/auth/sign-in.css`` and ``/auth/sign-out`` (POST).
+
+    Failure counts go to ``<user file>.lockout``, shared by the workers (in memory if it cannot be made).
+    """
+    global LOCKOUT
+    if access.users_path is not None:
+        LOCKOUT = SharedLockout.or_memory(access.users_path.with_name(access.users_path.name + ".lockout"))
     server.add_url_rule(
         "/auth/sign-in", "auth_sign_in", lambda: _sign_in(access), methods=["GET", "POST"], strict_slashes=True
     )
