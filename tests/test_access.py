@@ -28,7 +28,7 @@ SAMPLE_ARGS = {
     "feature_id": "420100",
     "rest": "x",
 }
-OPEN = {"/healthz", "/auth/sign-in", "/auth/sign-in.css"}
+OPEN = {"/healthz", "/auth/sign-in", "/auth/sign-in.css", "/auth/sign-out"}
 
 
 def _basic(name: str, password: str) -> dict[str, str]:
@@ -117,7 +117,7 @@ def test_users_mode_refuses_every_route_without_credentials(users_app, accept):
         with client.open(url, method=method, headers={"Accept": accept}) as response:
             status = response.status_code
         if url in OPEN:
-            assert status == (200 if method == "GET" else 400), url  # a POST without its form token
+            assert status == (303 if url == "/auth/sign-out" else 200 if method == "GET" else 400), url
             continue
         if status == 302:  # a browser asking for a page goes to the sign-in page
             assert accept == "text/html" and method == "GET"
@@ -174,6 +174,8 @@ def test_sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it(users_app):
     out = client.post("/auth/sign-out", data={"csrf": value, "lang": "en"})
     assert out.status_code == 303 and "out=1" in out.headers["Location"]
     assert client.get("/_dash-layout").status_code == 401
+    again = client.post("/auth/sign-out", data={"csrf": value})  # an old page's button: back to the sign-in page
+    assert again.status_code == 303 and again.headers["Location"].startswith("/auth/sign-in?")
 
 
 def test_the_session_cookie_is_secure_behind_tls(users_app):

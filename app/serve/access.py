@@ -30,8 +30,9 @@ from app.i18n import t
 from app.serve import users as userfile
 
 MODES = ("users", "proxy", "public")
-#: Routes answered without credentials: the health check and the sign-in page with its style sheet.
-OPEN_PATHS = frozenset({"/healthz", "/auth/sign-in", "/auth/sign-in.css"})
+#: Routes answered without credentials: the health check, the sign-in page with its style sheet, and sign-out
+#: (which needs the session's form token, and sends a browser whose session has ended to the sign-in page).
+OPEN_PATHS = frozenset({"/healthz", "/auth/sign-in", "/auth/sign-in.css", "/auth/sign-out"})
 #: How long a browser's sign-in lasts.
 SESSION_HOURS = 12
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,7 +63,7 @@ def mode() -> str | None:
 
 
 def _trusted_networks() -> tuple[Network, ...]:
-    raw = os.environ.get("HUBEI_MAP_TRUSTED_PROXIES") or settings.env_str("HUBEI_MAP_TRUSTED_PROXIES")
+    raw = settings.env_str("HUBEI_MAP_TRUSTED_PROXIES")
     networks = []
     for part in (p.strip() for p in raw.split(",")):
         if not part:

@@ -146,10 +146,12 @@ def _sign_in(access: acc.Access) -> Any:
 
 
 def _sign_out() -> Any:
+    lang = "en" if request.form.get("lang") == "en" else "zh"
+    if not session.get("user"):  # the session has ended already: nothing to sign out of
+        return redirect(sign_in_url("/", lang=lang), code=303)
     sent_token = request.form.get("csrf", "")
     if secrets.compare_digest(sent_token, str(session.get("csrf", ""))) and sent_token:
         session.clear()
-        lang = "en" if request.form.get("lang") == "en" else "zh"
         return redirect(sign_in_url("/", out="1", lang=lang), code=303)
     return acc.refused(400, "signin_expired")
 
