@@ -73,6 +73,40 @@ TEXT: dict[str, tuple[str, str]] = {
         "The server is busy with other exports and snapshots; please try again in a moment.",
     ),
     "no_layer_on": ("没有打开的图层", "No layer is switched on"),
+    "audit_failed": (
+        "审计日志无法写入，操作已停止（未留痕的操作不予执行）；请联系管理员。",
+        "The audit trail cannot be written, so the action was stopped (nothing is done unrecorded); "
+        "please tell the administrator.",
+    ),
+    # Access control (app/serve/access.py, signin.py; app/web/access_note.py)
+    "signin_title": ("登录", "Sign in"),
+    "signin_intro": ("本地图仅供内部使用，请登录。", "This map is for internal use; please sign in."),
+    "signin_user": ("用户名", "User name"),
+    "signin_password": ("密码", "Password"),
+    "signin_button": ("登录", "Sign in"),
+    "signin_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "signin_locked": (
+        "登录失败次数过多，请 {minutes} 分钟后再试。",
+        "Too many failed sign-ins; please try again in {minutes} minutes.",
+    ),
+    "signin_locked_short": ("登录失败次数过多，请稍后再试", "too many failed sign-ins; try again later"),
+    "signin_expired": ("表单已过期，请重试。", "The form has expired; please try again."),
+    "signin_internal_note": (
+        "内部资料，非公开：地图边界非标准地图。",
+        "Internal, not for publication: the boundaries are not an official standard map.",
+    ),
+    "signed_out": ("您已退出登录。", "You have signed out."),
+    "signed_in_as": ("已登录：{user}", "Signed in as {user}"),
+    "signout_button": ("退出登录", "Sign out"),
+    "auth_required": ("需要登录", "sign-in required"),
+    "auth_proxy_missing": (
+        "未经组织统一登录：请求未带有可信代理传来的用户",
+        "not signed in through the organisation's sign-on: no user from a trusted proxy",
+    ),
+    "public_note": (
+        "注意：本地图可被任何人公开访问（HUBEI_MAP_AUTH=public）。",
+        "Note: this map is publicly reachable by anyone (HUBEI_MAP_AUTH=public).",
+    ),
     "upload": ("添加自己的指标", "Add your own indicator"),
     "upload_help": (
         "CSV（UTF-8 或 GBK）：列 code（6位代码）或 name（中文名），以及 value。仅在本浏览器会话中使用。",

@@ -64,6 +64,32 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "0",
         "reverse proxies in front of the app whose `X-Forwarded-For/-Proto/-Host` are trusted (1 behind nginx)",
     ),
+    EnvVar(
+        "HUBEI_MAP_AUTH",
+        "(none: open, for the development server)",
+        "who may use the map: `users` (the user file), `proxy` (single sign-on in front), `public` (anyone); "
+        "`serve --prod` refuses to start without it",
+    ),
+    EnvVar("HUBEI_MAP_USERS", "(none)", "`users` mode: the user file (`hubei-map users add`, `remove`, `list`)"),
+    EnvVar(
+        "HUBEI_MAP_SECRET_KEY",
+        "a key generated into `<user file>.key`",
+        "`users` mode: the key that signs session cookies (the same on every host behind a load balancer)",
+    ),
+    EnvVar("HUBEI_MAP_LOCKOUT_ATTEMPTS", "5", "`users` mode: failed sign-ins per user or address before a lockout"),
+    EnvVar("HUBEI_MAP_LOCKOUT_SECONDS", "900", "`users` mode: how long failures count and a lockout lasts"),
+    EnvVar("HUBEI_MAP_AUTH_HEADER", "X-Remote-User", "`proxy` mode: the header the proxy puts the user name in"),
+    EnvVar(
+        "HUBEI_MAP_TRUSTED_PROXIES",
+        "127.0.0.1,::1",
+        "`proxy` mode: addresses or networks (CIDR) of the proxies whose user header is believed",
+    ),
+    EnvVar(
+        "HUBEI_MAP_AUDIT_LOG",
+        "(none: no audit trail)",
+        "file of the audit trail: a JSON line per export, snapshot, briefing, upload and sign-in",
+    ),
+    EnvVar("HUBEI_MAP_AUDIT_MAX_BYTES", "10000000", "the audit file is rotated (renamed with its time) at this size"),
 )
 _BY_NAME = {var.name: var for var in ENV_VARS}
 

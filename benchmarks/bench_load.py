@@ -316,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     controls: dict[int, Results] = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         os.environ["HUBEI_MAP_WORK_DIR"] = tmp
+        os.environ.setdefault("HUBEI_MAP_AUTH", "public")  # serve --prod needs an access mode; local benchmark
         for count in workers:
             port = harness.free_port()
             base = f"http://{harness.HOST}:{port}"

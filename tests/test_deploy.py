@@ -328,6 +328,7 @@ def gunicorn(tmp_path: Path, workers: int, **env: str):
     port = harness.free_port()
     base = f"http://{harness.HOST}:{port}"
     exe = Path(sys.executable).with_name("hubei-map")
+    env = {"HUBEI_MAP_AUTH": "public", **env}  # serve --prod needs an access mode (tests/test_access.py)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
+from app.cli.audit_command import audited, check_before
 from app.cli.tables import catalogue_ids
 
 
@@ -22,6 +23,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 2
     chosen = args.layers if args.layers is not None else ("" if args.indicator else "all")
     layer_ids = [p.strip() for p in chosen.split(",") if p.strip()]
+    if check_before():
+        return 1
     count = len(layer_ids) if layer_ids != ["all"] else len(catalogue_ids())
     indicator = None
     if args.indicator:
@@ -54,6 +57,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
+    paths = [item.path for item in written]
+    size = sum(path.stat().st_size for path in paths if path.is_file())
+    what = {"layers": layer_ids, "indicator": args.indicator, "format": args.format, "crs": args.crs, "extent": bbox or args.unit}
+    if audited("export", lambda: paths, **what, bytes=size, features=sum(item.features for item in written)):
         return 1
     for item in written:
         if item.style_of:

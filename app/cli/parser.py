@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 
 from app import settings
+from app.cli.audit_command import cmd_audit, since_date
 from app.cli.data_commands import cmd_indicators, cmd_layers, cmd_units, cmd_validate
 from app.cli.export_commands import cmd_export
 from app.cli.render_commands import cmd_briefing, cmd_html, cmd_snapshot
 from app.cli.serve_command import cmd_serve
 from app.cli.tables import UNIT_FORMATS
 from app.cli.targets_command import STATUSES, cmd_targets, iso_date, plan_article
+from app.cli.users_command import cmd_users
 from geo.codes import LEVELS
 
 
@@ -180,12 +182,28 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p_serve.set_defaults(func=cmd_serve)
 
 
+def _add_access(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``users`` (the user file of HUBEI_MAP_AUTH=users) and ``audit`` (the audit trail)."""
+    p_users = sub.add_parser("users", help="manage the user file of HUBEI_MAP_AUTH=users (add, remove, list)")
+    p_users.add_argument("action", choices=("add", "remove", "list"))
+    p_users.add_argument("name", nargs="?", help="add/remove: the user name (add reads the password from stdin)")
+    p_users.add_argument("--file", help="the user file (default: HUBEI_MAP_USERS)")
+    p_users.add_argument("--replace", action="store_true", help="add: set a new password for an existing user")
+    p_users.set_defaults(func=cmd_users)
+    p_audit = sub.add_parser("audit", help="read the audit trail: exports, snapshots, briefings, uploads, sign-ins")
+    p_audit.add_argument("--since", type=since_date, metavar="DATE", help="only from this date (YYYY-MM-DD, UTC)")
+    p_audit.add_argument("--user", help="only this user's actions")
+    p_audit.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    p_audit.add_argument("--file", help="the audit file (default: HUBEI_MAP_AUDIT_LOG)")
+    p_audit.set_defaults(func=cmd_audit)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``hubei-map``."""
     parser = argparse.ArgumentParser(
         prog="hubei-map", description="Hubei digital-economy map: data, web map and outputs."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_data_commands, _add_targets, _add_export, _add_render_commands, _add_serve):
+    for add in (_add_data_commands, _add_targets, _add_export, _add_render_commands, _add_serve, _add_access):
         add(sub)
     return parser

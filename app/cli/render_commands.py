@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from app.cli.audit_command import audited, check_before
 from app.cli.tables import catalogue_ids, progress_bar
 
 
@@ -37,6 +39,14 @@ def _snapshot_request(args: argparse.Namespace, fmt: str = "pdf") -> object:
     )
 
 
+def _what(request: Any) -> dict[str, Any]:
+    """What a snapshot request shows, for its audit line."""
+    keys = ("indicator", "scheme", "k", "palette", "extent", "paper", "fmt", "lang")
+    what = {key: getattr(request, key, None) for key in keys}
+    what["format"] = what.pop("fmt")
+    return {"layers": list(request.layer_ids), **what}
+
+
 def _drawn(make: Callable[[], Any], out: str) -> tuple[Any, int]:
     """Run a drawing command: (its result, 0), or (None, exit code) after saying why nothing was written.
 
@@ -44,6 +54,8 @@ def _drawn(make: Callable[[], Any], out: str) -> tuple[Any, int]:
     """
     from app import render
 
+    if check_before():
+        return None, 1
     try:
         return make(), 0
     except (render.SnapshotError, render.FontError) as exc:
@@ -77,6 +89,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if code:
         return code
     request, path = result
+    if audited("snapshot", lambda: [path], **_what(request), bytes=path.stat().st_size):
+        return 1
     print(f"wrote {path} ({path.stat().st_size:,} bytes, {request.paper}, {fmt})")
     return 0
 
@@ -103,6 +117,10 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     )
     if code:
         return code
+    out = Path(args.out)
+    what = {"indicators": chosen, "atlas": args.atlas, "lang": args.lang, "pages": pages, "format": "pdf"}
+    if audited("briefing", lambda: [out], **what, bytes=out.stat().st_size):
+        return 1
     print(f"wrote {args.out} ({pages} pages)")
     return 0
 
@@ -115,5 +133,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     path, code = _drawn(lambda: render.write_html(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
     if code:
         return code
+    if audited("html", lambda: [path], **{**_what(request), "format": "html"}, bytes=path.stat().st_size):
+        return 1
     print(f"wrote {path} ({path.stat().st_size:,} bytes; opens offline in any browser)")
     return 0

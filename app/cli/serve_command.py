@@ -28,6 +28,12 @@ def gunicorn_command(host: str, port: int, workers: int | None = None, threads: 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run ``hubei-map serve``; returns the exit code."""
+    from app.serve.access import startup_problem
+
+    problem = startup_problem(prod=args.prod)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.prod:
         if args.debug:
             print("error: --debug is for the development server; leave it out with --prod", file=sys.stderr)

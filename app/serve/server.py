@@ -12,8 +12,8 @@ from dash import Dash
 from flask import Flask, Response, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import export, jobs, settings
-from app.serve import accesslog, httpcache, layerfiles
+from app import audit, export, jobs, settings
+from app.serve import access, accesslog, httpcache, layerfiles
 from app.web import create_dash
 from layers import webdata
 
@@ -103,6 +103,12 @@ def _register_data_routes(server: Flask) -> None:
             return response
         except export.ExportError as exc:
             return _bad_request(str(exc))
+        try:
+            _record_export(layer_ids, indicator, fmt, bbox, len(packed.body), packed.features)
+        except audit.AuditError as exc:  # no file without its record
+            response = jsonify(error=str(exc))
+            response.status_code = 503
+            return response
         mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
         return Response(
             packed.body,
@@ -123,6 +129,28 @@ def _indicator_request(args: Any) -> tuple[export.IndicatorRequest | None, str |
         args["indicator"], args.get("scheme", defaults.scheme), int(k), args.get("palette", defaults.palette)
     )
     return request_, None
+
+
+def _record_export(
+    layer_ids: list[str],
+    indicator: export.IndicatorRequest | None,
+    fmt: str,
+    bbox: list[float] | None,
+    size: int,
+    features: int,
+) -> None:
+    """The audit line of an ``/export`` download (raises ``audit.AuditError`` if it cannot be written)."""
+    audit.record(
+        "export",
+        route="/export",
+        layers=layer_ids,
+        indicator=indicator.indicator if indicator else None,
+        format=fmt,
+        crs=request.args.get("crs", "wgs84"),
+        extent=bbox,
+        bytes=size,
+        features=features,
+    )
 
 
 def _bad_request(message: str) -> Response:
@@ -153,6 +181,7 @@ def _wrap_wsgi(server: Flask) -> None:
 def create_app() -> Dash:
     """Build the web map app with every route. The Flask server is ``create_app().server``."""
     app = create_dash()
+    access.install(app.server)  # the access guard first, in front of every route but /healthz
     _register_data_routes(app.server)
     export.register_ogc(app.server)
     app.server.register_error_handler(jobs.Busy, _busy)

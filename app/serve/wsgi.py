@@ -8,6 +8,7 @@ requests.
 
 from __future__ import annotations
 
+from app.serve.access import startup_problem
 from app.serve.server import create_app
 from app.web import INITIAL_ZOOM
 from geo.simplify import band_for_zoom
@@ -19,6 +20,9 @@ from layers.profile import unit_profile
 PROFILE_WARM_UNIT = "420100"
 CHOROPLETH_WARM_INDICATOR = "gdp_2023"
 
+_problem = startup_problem(prod=True)  # also for a plain gunicorn command, not only `serve --prod`
+if _problem:
+    raise SystemExit(f"error: {_problem}")
 application = create_app()
 #: The Flask server gunicorn serves.
 server = application.server

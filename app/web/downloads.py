@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import Input, Output, State, dcc, html, no_update
 
-from app import export, jobs
+from app import audit, export, jobs
 from app.i18n import t
 from app.web import ids, viewstate
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
@@ -113,6 +113,10 @@ def snapshot_view(n_clicks: int, query: str | None, paper: str, fmt: str, lang: 
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except (render.SnapshotError, render.FontError) as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
+    what = {key: state[key] for key in ("layers", "indicator", "scheme", "k", "palette", "extent", "paper", "lang")}
+    refused = _audited("html" if fmt == "html" else "snapshot", lang, format=fmt, bytes=len(body), **what)
+    if refused:
+        return no_update, refused
     done = f"{t('snapshot_done', lang)}: {name} ({len(body) / 1e6:.1f} MB)"
     return dcc.send_bytes(body, name), [html.P(done, className="upload-ok")]
 
@@ -123,6 +127,15 @@ def view_indicator(query: str | None) -> export.IndicatorRequest | None:
     if not view.indicator or viewstate.UPLOAD_ID.match(str(view.indicator)):
         return None
     return export.IndicatorRequest(view.indicator, scheme=view.scheme, k=view.k, palette=view.palette)
+
+
+def _audited(action: str, page_lang: str, /, **what: Any) -> list[Any] | None:
+    """Write the action's audit line; None, or the panel's message when it cannot be written (no file then)."""
+    try:
+        audit.record(action, **what)
+    except audit.AuditError:
+        return [html.P(t("audit_failed", page_lang), className="upload-error")]
+    return None
 
 
 #: Download choices shown in the app (the CLI offers the same and a few more).
@@ -222,6 +235,19 @@ def download_layers(
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except export.ExportError as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
+    refused = _audited(
+        "export",
+        lang,
+        layers=layer_ids,
+        indicator=indicator.indicator if indicator else None,
+        format=fmt,
+        crs=crs_choice,
+        extent=bbox,
+        bytes=len(packed.body),
+        features=packed.features,
+    )
+    if refused:
+        return no_update, refused
     payload = dcc.send_bytes(packed.body, packed.filename)
     message = t("download_done", lang).format(layers=packed.layers, features=packed.features)
     return payload, [html.P(message, className="upload-ok")]

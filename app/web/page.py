@@ -15,6 +15,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from app.i18n import t
 from app.web import ids, places, viewstate
+from app.web.access_note import access_tools, public_note
 from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, compare_panel
 from app.web.downloads import download_panel, snapshot_panel
 from app.web.drilldown import breadcrumb
@@ -81,6 +82,7 @@ def header(state: ViewState) -> html.Header:
                 [
                     dcc.Clipboard(id=ids.COPY_LINK, title=t("copy_link_label", lang), className="copy-link"),
                     language_switch(state),
+                    *access_tools(lang),
                 ],
                 className="header-tools",
             ),
@@ -139,6 +141,7 @@ def map_column(state: ViewState) -> html.Div:
                 **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
             html.Div(provenance.boundary_note(lang), id=ids.SOURCES),
+            *public_note(lang),
             highlight_note(state),
         ],
         className="map-wrap",

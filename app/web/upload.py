@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import Input, Output, State, dcc, html, no_update
 
+from app import audit
 from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import indicator_choices
@@ -137,6 +138,11 @@ def upload_indicator(
         "meta": {"title": title or name, "unit": unit or "", "level": level, "filename": name},
         "values": values.to_dict(orient="records"),
     }
+    try:
+        meta = entry["meta"]
+        audit.record("upload", filename=name, title=meta["title"], level=level, rows=len(values), bytes=len(content))
+    except audit.AuditError:
+        return store, [html.P(t("audit_failed", lang), className="upload-error")], no_update, no_update
     new_store = {**(store or {}), indicator_id: entry}
     total = len(boundaries.units(level))
     join = t("join_code" if parsed.join == "code" else "join_name", lang)
