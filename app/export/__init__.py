@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "CRS_CHOICES": "app.export.files",
     "Download": "app.export.files",
-    "ExportError": "app.export.files",
-    "ExportWriteError": "app.export.files",
+    "ExportError": "app.export.errors",
+    "ExportWriteError": "app.export.errors",
     "FORMATS": "app.export.files",
     "IndicatorRequest": "app.export.styles",
     "Written": "app.export.files",
@@ -33,12 +33,11 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
     from app.export.cells import neutralise_formulas, tool_version
+    from app.export.errors import ExportError, ExportWriteError
     from app.export.files import (
         CRS_CHOICES,
         FORMATS,
         Download,
-        ExportError,
-        ExportWriteError,
         Written,
         download,
         export_layers,

@@ -10,7 +10,6 @@ Shapefile; GCJ-02 is written only when asked for, and says so in the file name.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import io as _io
 import json
 import shutil
@@ -30,6 +29,7 @@ from pyproj import CRS
 
 from app.export import shapefile, styles, tables
 from app.export.cells import TOOL, tool_version
+from app.export.errors import WRITE_ERRORS, ExportError, write_failed
 from app.i18n import t
 from app.messages import shown, shown_list
 from geo import boundaries, crs, datafiles
@@ -63,39 +63,6 @@ DISPLAY_ONLY = ("stack_index", "stack_size")
 
 #: The column GDAL writes as each GeoJSON feature's ``id`` (a copy of ``feature_id``, which stays a property).
 GEOJSON_ID = "_geojson_id"
-
-
-class ExportError(ValueError):
-    """An export request that cannot be carried out; the message says what to change."""
-
-
-#: What a writer raises when the disk or a file-size limit stops it (GDAL's errors included).
-WRITE_ERRORS: tuple[type[Exception], ...] = (
-    OSError,
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FeatureError,
-)
-
-
-_REASONS = {
-    errno.ENOSPC: "no space left on the device",
-    errno.EFBIG: "the file is larger than this system allows",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EROFS: "the file system is read-only",
-}
-
-
-class ExportWriteError(ExportError):
-    """The system refused to write the export (disk full, file-size limit, permissions); nothing was left behind."""
-
-
-def write_failed(exc: Exception, where: Path) -> ExportWriteError:
-    """An ``ExportWriteError`` for a write that the system refused, naming the reason."""
-    code = getattr(exc, "errno", None)
-    reason = _REASONS.get(code, str(exc)) if isinstance(code, int) else str(exc)
-    return ExportWriteError(f"could not write the export to {where}: {reason}; nothing was written")
 
 
 @dataclass(frozen=True)
