@@ -35,6 +35,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "classes": ("分级数", "Classes"),
     "palette": ("配色（色盲友好）", "Palette (colour-blind safe)"),
     "legend": ("图例", "Legend"),
+    "compare_legend": ("对比地图图例", "Legend of the comparison map"),
     "no_indicator": ("未选择指标", "No indicator chosen"),
     "table_view": ("表格视图", "Table view"),
     "unit": ("单位", "Unit"),

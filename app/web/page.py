@@ -167,7 +167,12 @@ def page(state: ViewState) -> html.Div:
             header(state),
             html.Main([sidebar(state), map_column(state)], id="main"),
         ]
-    return html.Div(body, id="page", lang="en" if state.lang == "en" else "zh-CN")
+    return html.Div(body, id="page", lang=html_lang(state.lang))
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag of a page language (``lang`` attributes): zh-CN or en."""
+    return "en" if lang == "en" else "zh-CN"
 
 
 def shell(query: str | None = None) -> html.Div:
