@@ -110,6 +110,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "close_details": ("关闭详情", "Close details"),
     "feature_details": ("要素详情", "Feature details"),
     "drill": ("查看下辖区县", "Show its counties"),
+    "units_list": ("地区列表", "Units on the map"),
+    "units_list_hint": (
+        "按名称选择地区，查看其概况（与点击地图相同）",
+        "Choose a unit by name to open its profile (as a click on the map does)",
+    ),
+    "units_of": ("{name}下辖区县", "Counties of {name}"),
     "province": ("湖北省", "Hubei"),
     "breadcrumb": ("层级导航", "Breadcrumb"),
     "map_label": ("湖北省地图", "Map of Hubei"),

@@ -89,3 +89,69 @@ def test_axe_finds_no_serious_or_critical_violation(live_server, browser, artifa
     (artifacts / f"axe-{name}-{lang}.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1))
     failing = [v for v in violations if v["impact"] in FAILING]
     assert not failing, f"axe {AXE_VERSION} on {address} ({lang}):\n{_readable(failing)}"
+
+
+def _active(browser):
+    return browser.switch_to.active_element
+
+
+def _tab_to(browser, matches, limit: int = 60) -> None:
+    """Press Tab until the focused element satisfies ``matches`` (at most ``limit`` times)."""
+    for _ in range(limit):
+        _active(browser).send_keys(Keys.TAB)
+        if matches(_active(browser)):
+            return
+    raise AssertionError(f"not reached by Tab within {limit} presses")
+
+
+def _detail_text(browser) -> str:
+    panel = browser.find_element(By.ID, ids.DETAIL)
+    return "" if panel.get_attribute("hidden") is not None else panel.text
+
+
+def test_the_maps_units_are_reached_by_keyboard_and_open_their_profiles(live_server, browser, artifacts):
+    browser.get(live_server + "/?lang=en")
+    _wait_drawn(browser, "path.unit-prefecture", 17)
+    # From the top of the page, Tab reaches the list of units; Enter opens it.
+    browser.find_element(By.TAG_NAME, "body").click()
+    _tab_to(browser, lambda e: e.tag_name == "summary" and "Units on the map" in e.text)
+    _active(browser).send_keys(Keys.ENTER)
+    _tab_to(browser, lambda e: e.text == "Wuhan", limit=5)
+    _active(browser).send_keys(Keys.ENTER)
+    # The profile opens (as a click on Wuhan's shape does) and takes the focus.
+    WebDriverWait(browser, 15).until(lambda d: "Role in the layout" in _detail_text(d) and "Wuhan" in _detail_text(d))
+    WebDriverWait(browser, 5).until(lambda d: _active(d).get_attribute("id") == ids.DETAIL)
+    # Into the panel: drill down by keyboard; the list then names Wuhan's 13 districts.
+    _tab_to(browser, lambda e: e.text == "Show its counties", limit=5)
+    _active(browser).send_keys(Keys.ENTER)
+    _wait_drawn(browser, "path.unit-drill", 13)
+    counties = "#unit-list .counties .unit-button"
+    WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, counties)) == 13)
+    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, counties) if b.text == "Wuchang District")
+    button.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 15).until(lambda d: "Wuchang District" in _detail_text(d))
+    WebDriverWait(browser, 5).until(lambda d: _active(d).get_attribute("id") == ids.DETAIL)
+    browser.save_screenshot(str(artifacts / "units-list-keyboard.png"))
+    # The state reached by keyboard passes the audit too; closing the panel returns the focus.
+    failing = [v for v in _audit(browser) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
+    browser.find_element(By.ID, ids.DETAIL_CLOSE).send_keys(Keys.ENTER)
+    WebDriverWait(browser, 5).until(lambda d: _active(d).text == "Wuchang District")
+
+
+def test_every_panel_open_and_a_dropdown_open_pass_the_audit(live_server, browser, artifacts):
+    browser.get(live_server + "/?ind=gdp_2023")
+    _wait_drawn(browser, "path.choropleth-unit", 17)
+    for summary in browser.find_elements(By.CSS_SELECTOR, "#sidebar details:not([open]) > summary"):
+        browser.execute_script("arguments[0].click()", summary)
+    # A dropdown is reached by Tab as one stop (its button), and opens with Enter.
+    trigger = browser.find_element(By.ID, ids.SCHEME)
+    assert trigger.get_attribute("tabindex") == "0"
+    assert browser.find_element(By.CSS_SELECTOR, f"label[for={ids.SCHEME}]").get_attribute("id") in (
+        trigger.get_attribute("aria-labelledby") or ""
+    ).split()
+    trigger.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
+    browser.save_screenshot(str(artifacts / "axe-panels-open.png"))
+    failing = [v for v in _audit(browser) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)

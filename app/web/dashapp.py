@@ -25,6 +25,7 @@ from app.web import (
     page,
     search,
     targets,
+    units_list,
     upload,
     viewstate,
     wiring,
@@ -58,6 +59,7 @@ FEATURES = (
     search,
     highlight,
     targets,
+    units_list,
 )
 
 

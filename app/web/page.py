@@ -24,6 +24,7 @@ from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, o
 from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
 from app.web.targets import language_href, targets_main
+from app.web.units_list import units_panel
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
 from app.web.widgets import html_attrs
@@ -95,6 +96,7 @@ def sidebar(state: ViewState) -> html.Aside:
     return html.Aside(
         [
             search_box(lang),
+            units_panel(state),
             layer_panel(state),
             indicator_panel(state),
             compare_panel(state),
@@ -136,6 +138,7 @@ def map_column(state: ViewState) -> html.Div:
                 id=ids.DETAIL,
                 hidden=True,
                 role="region",
+                tabIndex="-1",  # the unit list moves the focus here (assets/a11y.js)
                 **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
             html.Div(provenance.boundary_note(lang), id=ids.SOURCES),
