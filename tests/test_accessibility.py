@@ -147,9 +147,10 @@ def test_every_panel_open_and_a_dropdown_open_pass_the_audit(live_server, browse
     # A dropdown is reached by Tab as one stop (its button), and opens with Enter.
     trigger = browser.find_element(By.ID, ids.SCHEME)
     assert trigger.get_attribute("tabindex") == "0"
-    assert browser.find_element(By.CSS_SELECTOR, f"label[for={ids.SCHEME}]").get_attribute("id") in (
-        trigger.get_attribute("aria-labelledby") or ""
-    ).split()
+    assert (
+        browser.find_element(By.CSS_SELECTOR, f"label[for={ids.SCHEME}]").get_attribute("id")
+        in (trigger.get_attribute("aria-labelledby") or "").split()
+    )
     trigger.send_keys(Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
     browser.save_screenshot(str(artifacts / "axe-panels-open.png"))

@@ -176,7 +176,7 @@ def _unit_of(props: dict[str, Any], layer: str) -> tuple[str, str] | None:
 )
 def clicked_detail(
     closed: int | None, clicks: list[dict[str, Any] | None], lang: str, unit_buttons: list[int | None] | None = None
-) -> tuple[list[Any], bool]:
+) -> tuple[Any, Any]:
     """The detail panel for whichever layer (or unit button of the list) was clicked last; hidden by its close button.
 
     ``closed`` is the close button's ``n_clicks``, ``clicks`` the ``clickData`` of the
