@@ -95,6 +95,11 @@ def _active(browser):
     return browser.switch_to.active_element
 
 
+def _from_top(browser) -> None:
+    """Nothing focused: the next Tab goes to the page's first control."""
+    browser.execute_script("document.activeElement && document.activeElement.blur()")
+
+
 def _tab_to(browser, matches, limit: int = 60) -> None:
     """Press Tab until the focused element satisfies ``matches`` (at most ``limit`` times)."""
     for _ in range(limit):
@@ -113,7 +118,7 @@ def test_the_maps_units_are_reached_by_keyboard_and_open_their_profiles(live_ser
     browser.get(live_server + "/?lang=en")
     _wait_drawn(browser, "path.unit-prefecture", 17)
     # From the top of the page, Tab reaches the list of units; Enter opens it.
-    browser.find_element(By.TAG_NAME, "body").click()
+    _from_top(browser)
     _tab_to(browser, lambda e: e.tag_name == "summary" and "Units on the map" in e.text)
     _active(browser).send_keys(Keys.ENTER)
     _tab_to(browser, lambda e: e.text == "Wuhan", limit=5)
@@ -156,3 +161,36 @@ def test_every_panel_open_and_a_dropdown_open_pass_the_audit(live_server, browse
     browser.save_screenshot(str(artifacts / "axe-panels-open.png"))
     failing = [v for v in _audit(browser) if v["impact"] in FAILING]
     assert not failing, _readable(failing)
+
+
+def test_the_targets_view_is_used_by_keyboard_alone(live_server, browser, artifacts):
+    rows = "#targets-table tr.target-row"
+    browser.get(live_server + "/?view=targets&lang=en")
+    _wait_drawn(browser, rows, 50)
+    # The article filter (a dropdown) is one Tab stop, named by its label; Enter opens it, arrows choose.
+    _from_top(browser)
+    _tab_to(browser, lambda e: e.get_attribute("id") == ids.TARGETS_ARTICLE)
+    label = browser.find_element(By.CSS_SELECTOR, f"label[for={ids.TARGETS_ARTICLE}]")
+    assert _active(browser).get_attribute("aria-labelledby").split()[0] == label.get_attribute("id")
+    _active(browser).send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
+    _active(browser).send_keys(Keys.ARROW_DOWN)  # from "All" to the first article (each option a radio)
+    chosen = _active(browser).find_element(By.XPATH, "ancestor::label").text
+    assert chosen.startswith("Article ")
+    _active(browser).send_keys(Keys.ENTER)
+    article = chosen.split()[1]
+    WebDriverWait(browser, 15).until(lambda d: f"art={article}" in d.current_url)
+    WebDriverWait(browser, 15).until(lambda d: 0 < len(d.find_elements(By.CSS_SELECTOR, rows)) < 50)
+    # Each chart has a text alternative; "show on map" links are reached by Tab and followed by Enter.
+    assert all(img.get_attribute("alt") for img in browser.find_elements(By.CSS_SELECTOR, "img.target-chart"))
+    browser.save_screenshot(str(artifacts / "targets-keyboard.png"))
+    failing = [v for v in _audit(browser) if v["impact"] in FAILING]
+    assert not failing, _readable(failing)
+    # Article 19's targets have places: Tab reaches a "show on map" link and Enter follows it.
+    browser.get(live_server + "/?view=targets&lang=en&art=19")
+    _wait_drawn(browser, rows, 1)
+    _from_top(browser)
+    _tab_to(browser, lambda e: "map-link" in (e.get_attribute("class") or ""), limit=80)
+    _active(browser).send_keys(Keys.ENTER)
+    _wait_drawn(browser, "path.unit-prefecture", 17)
+    WebDriverWait(browser, 10).until(lambda d: "hl=T-art19" in d.current_url)
