@@ -158,7 +158,9 @@ def test_hostile_data_text_is_shown_as_text(hostile_server, browser, artifacts, 
     # The indicator dropdown lists the title as text.
     browser.find_element(By.ID, ids.INDICATOR).click()
     option = WebDriverWait(browser, 10).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, f'[role=option]:has(input[value="{cw.INDICATOR_ID}"])'))
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, f'.dash-dropdown-option:has(input[value="{cw.INDICATOR_ID}"])')
+        )
     )
     assert title in option.text
     browser.save_screenshot(str(artifacts / f"hostile-dropdown-{lang}.png"))
