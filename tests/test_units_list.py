@@ -1,4 +1,4 @@
-"""The map's units as a list of buttons (keyboard and screen readers): what it lists and what a button opens."""
+"""The map's units as a list of buttons (keyboard and screen readers), and the words inside dropdowns."""
 
 from __future__ import annotations
 
@@ -80,3 +80,21 @@ def test_buttons_drawn_anew_open_nothing(monkeypatch):
         no_update,
         no_update,
     )
+
+
+def test_every_dropdown_speaks_the_pages_language():
+    from dash import dcc
+
+    def dropdowns(node):
+        if isinstance(node, list | tuple):
+            return [d for child in node for d in dropdowns(child)]
+        found = [node] if isinstance(node, dcc.Dropdown) else []
+        children = getattr(node, "children", None)
+        return found + (dropdowns(children) if children is not None and not isinstance(children, str) else [])
+
+    for view in ("map", "targets"):
+        zh = dropdowns(page.page(ViewState(view=view)))
+        en = dropdowns(page.page(ViewState(view=view, lang="en")))
+        assert zh and len(zh) == len(en)
+        assert {d.labels["search"] for d in zh} == {"搜索"} and {d.labels["search"] for d in en} == {"Search"}
+        assert {d.labels["clear_selection"] for d in zh} == {"清除所选"}

@@ -27,7 +27,7 @@ from app.web.targets import language_href, targets_main
 from app.web.units_list import units_panel
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
-from app.web.widgets import html_attrs
+from app.web.widgets import html_attrs, localise_dropdowns
 from app.web.wiring import Callbacks
 from layers import provenance
 
@@ -170,7 +170,7 @@ def page(state: ViewState) -> html.Div:
             header(state),
             html.Main([sidebar(state), map_column(state)], id="main"),
         ]
-    return html.Div(body, id="page", lang=html_lang(state.lang))
+    return html.Div(localise_dropdowns(body, state.lang), id="page", lang=html_lang(state.lang))
 
 
 def html_lang(lang: str) -> str:
