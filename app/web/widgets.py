@@ -41,7 +41,7 @@ def localise_dropdowns(node: Any, lang: str) -> Any:
             localise_dropdowns(child, lang)
         return node
     if isinstance(node, dcc.Dropdown) and getattr(node, "labels", None) is None:
-        node.labels = dropdown_labels(lang)
+        node.labels = dropdown_labels(lang)  # type: ignore[attr-defined]  # a prop Dash sets dynamically
     children = getattr(node, "children", None)
     if children is not None and not isinstance(children, str):
         localise_dropdowns(children, lang)
