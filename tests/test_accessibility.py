@@ -173,10 +173,13 @@ def test_the_targets_view_is_used_by_keyboard_alone(live_server, browser, artifa
     label = browser.find_element(By.CSS_SELECTOR, f"label[for={ids.TARGETS_ARTICLE}]")
     assert _active(browser).get_attribute("aria-labelledby").split()[0] == label.get_attribute("id")
     _active(browser).send_keys(Keys.ENTER)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
+    in_list = "return !!document.activeElement.closest('.dash-dropdown-content')"
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(in_list))  # the focus is on the first option
     _active(browser).send_keys(Keys.ARROW_DOWN)  # from "All" to the first article (each option a radio)
+    WebDriverWait(browser, 10).until(
+        lambda d: _active(d).find_element(By.XPATH, "ancestor::label").text.startswith("Article ")
+    )
     chosen = _active(browser).find_element(By.XPATH, "ancestor::label").text
-    assert chosen.startswith("Article ")
     _active(browser).send_keys(Keys.ENTER)
     article = chosen.split()[1]
     WebDriverWait(browser, 15).until(lambda d: f"art={article}" in d.current_url)
