@@ -1,7 +1,8 @@
-"""The map's units as a list of buttons (keyboard and screen readers), and the words inside dropdowns."""
+"""Accessibility without a browser: the map's units as a list of buttons, dropdowns' words, the page's language."""
 
 from __future__ import annotations
 
+import pytest
 from dash import no_update
 
 from app.web import feature_info, ids, page, units_list
@@ -98,3 +99,11 @@ def test_every_dropdown_speaks_the_pages_language():
         assert zh and len(zh) == len(en)
         assert {d.labels["search"] for d in zh} == {"搜索"} and {d.labels["search"] for d in en} == {"Search"}
         assert {d.labels["clear_selection"] for d in zh} == {"清除所选"}
+
+
+@pytest.mark.parametrize(("query", "lang"), [("", "zh-CN"), ("?lang=en", "en"), ("?view=targets&lang=en", "en")])
+def test_the_index_page_says_its_language_on_html(query, lang):
+    from app.serve.server import create_app
+
+    body = create_app().server.test_client().get("/" + query).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in body and body.count("<html") == 1
