@@ -5,8 +5,11 @@
     python3 dev.py test  [pytest options]            # create .venv if needed, install, run every test
 
 The virtual environment lives in ``.venv`` inside the repository and is reinstalled
-whenever ``pyproject.toml`` changes. Browser tests need Debian's ``chromium`` and
-``chromium-driver``; ``test`` says how to install them when they are missing.
+whenever ``pyproject.toml`` changes. The tests need a few Debian packages (``DEBIAN_PACKAGES``:
+Chromium and its driver, CJK fonts, poppler). Run as root, or by a user with password-less
+sudo, ``test`` installs the missing ones itself (and says so); otherwise it says how.
+
+    python3 dev.py system-packages                   # only install the Debian packages (.ci/run)
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,10 +30,35 @@ PYTHON = BIN / "python"
 EXTRAS = {"serve": "", "test": "[test,dev]"}
 #: Which installs satisfy a command: the test install includes everything serve needs.
 SATISFIES = {"serve": ("serve", "test"), "test": ("test",)}
+
+
+@dataclass(frozen=True)
+class DebianPackage:
+    """A Debian package the project needs, who needs it, and how to tell it is there."""
+
+    name: str
+    #: "command" (found on PATH), "font" (a family fc-list knows) or "module" (importable by this Python).
+    kind: str
+    what: str
+    #: Who needs it: "serve", "test" (every test run) and/or "browser" (the browser tests).
+    needed_by: tuple[str, ...]
+
+
+#: Every Debian package the project needs, in one place: ``serve``, ``test`` and ``.ci/run`` install from it.
+DEBIAN_PACKAGES = (
+    # Debian's python3 makes no virtual environment with pip without it (needed until .venv exists).
+    DebianPackage("python3-venv", "module", "ensurepip", ("serve", "test")),
+    DebianPackage("fonts-noto-cjk", "font", "Noto Sans CJK", ("serve", "test")),  # printed maps in Chinese
+    DebianPackage("poppler-utils", "command", "pdftoppm", ("test",)),  # the PDF tests look at their pages
+    DebianPackage("chromium", "command", "chromium", ("browser",)),
+    DebianPackage("chromium-driver", "command", "chromedriver", ("browser",)),
+)
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
 BROWSER_HELP = """\
 The browser tests need Chromium and its driver from Debian:
-    sudo apt-get update && sudo apt-get install -y chromium chromium-driver fonts-noto-cjk
-(or set HUBEI_MAP_CHROMIUM and HUBEI_MAP_CHROMEDRIVER to their paths).
+    sudo apt-get update && sudo apt-get install -y {packages}
+(or run `python3 dev.py test` as root, or with password-less sudo, and it installs them itself;
+or set HUBEI_MAP_CHROMIUM and HUBEI_MAP_CHROMEDRIVER to their paths).
 To run everything else meanwhile: python3 dev.py test -m "not browser"
 """
 
@@ -61,19 +90,106 @@ def browser_available() -> bool:
     return bool(chromium and driver)
 
 
+def present(package: DebianPackage) -> bool:
+    """True when ``package``'s command, font or module is there (Chromium also by its variables)."""
+    if package.kind == "command":
+        override = {"chromium": "HUBEI_MAP_CHROMIUM", "chromedriver": "HUBEI_MAP_CHROMEDRIVER"}.get(package.what)
+        return bool((override and os.environ.get(override)) or shutil.which(package.what))
+    if package.kind == "font":
+        if shutil.which("fc-list"):
+            fonts = subprocess.run(["fc-list"], capture_output=True, text=True, check=False).stdout
+            return package.what.lower() in fonts.lower()
+        stem = package.what.replace(" ", "")  # without fontconfig: look for the font files themselves
+        return any(next(Path(d).glob(f"**/{stem}*"), None) for d in FONT_DIRS if Path(d).is_dir())
+    import importlib.util
+
+    return importlib.util.find_spec(package.what) is not None
+
+
+def missing_packages(needs: tuple[str, ...] = ("serve", "test", "browser")) -> list[str]:
+    """Names of the ``DEBIAN_PACKAGES`` that ``needs`` (who is about to run) need and are not installed."""
+    out = []
+    for package in DEBIAN_PACKAGES:
+        if not set(package.needed_by) & set(needs):
+            continue
+        if package.name == "python3-venv" and PYTHON.exists():
+            continue  # the virtual environment is made already
+        if not present(package):
+            out.append(package.name)
+    return out
+
+
+def install_prefix() -> list[str] | None:
+    """How this process may run apt-get: [] as root, ["sudo", "-n"] with password-less sudo, else None."""
+    if not shutil.which("apt-get"):
+        return None
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return []
+    if shutil.which("sudo"):
+        probe = subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return ["sudo", "-n"]
+    return None
+
+
+def install_packages(names: list[str], prefix: list[str]) -> bool:
+    """``apt-get install`` ``names`` (saying so) through ``prefix``; True when apt-get succeeded."""
+    how = "with sudo" if prefix else "as root"
+    print(f"Installing Debian packages the tests need ({how}): {' '.join(names)}", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if prefix:  # sudo resets the environment; pass the one setting apt needs
+        prefix = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive"]
+    steps = (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "--no-install-recommends", *names])
+    return all(subprocess.run([*prefix, *step], env=env, check=False).returncode == 0 for step in steps)
+
+
+def ensure_system(needs: tuple[str, ...]) -> list[str]:
+    """Install the Debian packages ``needs`` need that are missing, when allowed; the names still missing."""
+    missing = missing_packages(needs)
+    if not missing:
+        return []
+    prefix = install_prefix()
+    if prefix is None:
+        return missing
+    if not install_packages(missing, prefix):
+        print("apt-get failed; see its output above.", file=sys.stderr)
+    return missing_packages(needs)
+
+
+def needs_of(command: str, rest: list[str]) -> tuple[str, ...]:
+    """Who is about to run: ``serve``, or ``test`` (with the browser tests unless ``-m "not browser"``)."""
+    if command == "serve":
+        return ("serve",)
+    if command == "test" and "not browser" not in " ".join(rest):
+        return ("test", "browser")
+    return ("test",)
+
+
 def main(argv: list[str]) -> int:
-    """Dispatch ``serve`` or ``test``."""
+    """Dispatch ``serve``, ``test`` or ``system-packages``."""
+    if argv[:1] == ["system-packages"]:
+        still = ensure_system(("serve", "test", "browser"))
+        if still:
+            print(f"Missing Debian packages (run as root or with password-less sudo): {' '.join(still)}")
+        return 1 if still else 0
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    needs = needs_of(command, rest)
+    still = ensure_system(needs)
+    if "python3-venv" in still:
+        print("Creating .venv needs Debian's python3-venv: sudo apt-get install -y python3-venv", file=sys.stderr)
+        return 2
     ensure_env(command)
     if command == "serve":
         return subprocess.call([BIN / "hubei-map", "serve", *rest], cwd=ROOT)
-    deselecting_browser = "not browser" in " ".join(rest)
-    if not browser_available() and not deselecting_browser:
-        print(BROWSER_HELP, file=sys.stderr)
+    if "browser" in needs and not browser_available():
+        browser = " ".join(p.name for p in DEBIAN_PACKAGES if "browser" in p.needed_by or p.kind == "font")
+        print(BROWSER_HELP.format(packages=browser), file=sys.stderr)
         return 2
+    if still:
+        print(f"Note: Debian packages missing, some tests will fail: {' '.join(still)}", file=sys.stderr)
     return subprocess.call([PYTHON, "-m", "pytest", *rest], cwd=ROOT)
 
 

@@ -120,7 +120,7 @@ def choose(driver: webdriver.Chrome, dropdown_id: str, value: str) -> None:
     """Pick a value in a Dash 4 dropdown as a person does: open it, click the option."""
     WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.ID, dropdown_id))).click()
     option = WebDriverWait(driver, 20).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, f'[role=option]:has(input[value="{value}"])'))
+        ec.element_to_be_clickable((By.CSS_SELECTOR, f'.dash-dropdown-option:has(input[value="{value}"])'))
     )
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
     option.click()

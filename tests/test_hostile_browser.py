@@ -16,6 +16,7 @@ from pathlib import Path
 import corpus_web as cw
 import harness
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -75,9 +76,11 @@ def assert_inert(browser) -> None:
 
 
 def _wait_text(browser, element_id: str, text: str, timeout: float = 20) -> str:
-    element = browser.find_element(By.ID, element_id)
-    WebDriverWait(browser, timeout).until(lambda d: text in element.text, message=f"{text!r} in #{element_id}")
-    return str(element.text)
+    # The element may not be drawn yet (the page renders after the address loads) or be redrawn meanwhile.
+    WebDriverWait(browser, timeout, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(
+        lambda d: text in d.find_element(By.ID, element_id).text, message=f"{text!r} in #{element_id}"
+    )
+    return str(browser.find_element(By.ID, element_id).text)
 
 
 def _map_centre_action(browser) -> ActionChains:
@@ -158,7 +161,9 @@ def test_hostile_data_text_is_shown_as_text(hostile_server, browser, artifacts, 
     # The indicator dropdown lists the title as text.
     browser.find_element(By.ID, ids.INDICATOR).click()
     option = WebDriverWait(browser, 10).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, f'[role=option]:has(input[value="{cw.INDICATOR_ID}"])'))
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, f'.dash-dropdown-option:has(input[value="{cw.INDICATOR_ID}"])')
+        )
     )
     assert title in option.text
     browser.save_screenshot(str(artifacts / f"hostile-dropdown-{lang}.png"))

@@ -192,10 +192,12 @@ def test_every_target_unit_has_english_words(card):
     assert targets.with_unit(3, "个", "en") == "3" and targets.with_unit(9.9, "%", "zh") == "9.9%"
 
 
-def test_status_text_colours_read_on_white():
+def test_status_text_colours_read_on_white_and_on_the_panels_light_greys():
     for style in evaluation.STATUS_STYLE.values():
         shade = targets.text_colour(style.colour)
-        assert 1.05 / (targets._luminance(shade) + 0.05) >= targets.TEXT_CONTRAST
+        for background in ("#ffffff", "#fafafa", "#f7f7f5"):  # page, summary, filters (hubei_map.css)
+            light = targets._luminance(background) + 0.05
+            assert light / (targets._luminance(shade) + 0.05) >= targets.TEXT_CONTRAST, (style, background)
 
 
 def test_the_scorecard_is_computed_once_per_day_and_only_when_asked(monkeypatch):

@@ -88,7 +88,10 @@ def compare_map_view(state: ViewState) -> dl.Map:
 def compare_legend(lang: str) -> html.Div:
     """The comparison map's legend (filled by ``compare_choropleth``)."""
     return html.Div(
-        id=ids.LEGEND2, className="legend floating", role="region", **html_attrs(aria_label=t("legend", lang))
+        id=ids.LEGEND2,
+        className="legend floating",
+        role="region",
+        **html_attrs(aria_label=t("compare_legend", lang)),
     )
 
 

@@ -25,6 +25,7 @@ from app.web import (
     page,
     search,
     targets,
+    units_list,
     upload,
     viewstate,
     wiring,
@@ -58,6 +59,7 @@ FEATURES = (
     search,
     highlight,
     targets,
+    units_list,
 )
 
 
@@ -89,8 +91,9 @@ class MapDash(Dash):
         metas += preload_links(state) + chunks + dash_json
         # A static picture of the opening view, shown until the interactive map has painted.
         app_entry = first_view.html_for(state) + app_entry
-        index = super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer)
-        return str(index)
+        index = str(super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer))
+        # The page's language for screen readers, spell-checkers and fonts (assets/a11y.js keeps it in step).
+        return index.replace("<html>", f'<html lang="{page.html_lang(state.lang)}">', 1)
 
 
 def serve_layout() -> Any:

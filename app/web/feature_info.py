@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, html, no_update
 
 from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.targets import status_badge, status_label, unit_targets
+from app.web.units_list import UNIT_BUTTON_ALL
 from app.web.widgets import article_list, article_ref
 from app.web.wiring import Callbacks
 from geo import boundaries
@@ -165,17 +166,29 @@ def _unit_of(props: dict[str, Any], layer: str) -> tuple[str, str] | None:
 
 @callbacks.callback(
     output=[Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL, "hidden")],
-    inputs=dict(closed=Input(ids.DETAIL_CLOSE, "n_clicks"), clicks=[Input(i, "clickData") for i in CLICK_IDS]),
+    inputs=dict(
+        closed=Input(ids.DETAIL_CLOSE, "n_clicks"),
+        clicks=[Input(i, "clickData") for i in CLICK_IDS],
+        unit_buttons=Input(UNIT_BUTTON_ALL, "n_clicks"),
+    ),
     state=dict(lang=State(ids.LANG, "data")),
     prevent_initial_call=True,
 )
-def clicked_detail(closed: int | None, clicks: list[dict[str, Any] | None], lang: str) -> tuple[list[Any], bool]:
-    """The detail panel for whichever layer was clicked last; hidden again by its close button.
+def clicked_detail(
+    closed: int | None, clicks: list[dict[str, Any] | None], lang: str, unit_buttons: list[int | None] | None = None
+) -> tuple[Any, Any]:
+    """The detail panel for whichever layer (or unit button of the list) was clicked last; hidden by its close button.
 
     ``closed`` is the close button's ``n_clicks``, ``clicks`` the ``clickData`` of the
-    ``CLICK_IDS`` components. Returns the panel's children and whether it is hidden.
+    ``CLICK_IDS`` components, ``unit_buttons`` the ``n_clicks`` of ``units_list``'s buttons
+    (a button drawn anew, at 0, opens nothing). Returns the panel's children and whether it is hidden.
     """
     triggered = ctx.triggered_id if ctx.triggered else None
+    if isinstance(triggered, dict) and triggered.get("type") == ids.UNIT_BUTTON:
+        if not any(unit_buttons or []):
+            return no_update, no_update
+        profile = unit_profile(str(triggered["code"]), str(triggered["level"]), lang)
+        return unit_panel(profile, lang), False
     if triggered not in CLICK_IDS:
         return detail_panel(None, lang), True
     feature = clicks[CLICK_IDS.index(triggered)]

@@ -58,6 +58,9 @@ LAYER_VIS = "layer-visibility"  # dummy output of the client-side visibility cal
 DRILL = "drill-unit"  # store: the prefecture drilled into (None: the province)
 DRILL_BUTTON = "drill-button"  # pattern-matching: {"type": DRILL_BUTTON, "code": <code>}
 DRILL_LAYER = "drill-layer"
+UNIT_LIST = "unit-list"  # the map's units as buttons (keyboard and screen readers)
+UNIT_LIST_HINT = "unit-list-hint"
+UNIT_BUTTON = "unit-button"  # pattern-matching: {"type": UNIT_BUTTON, "code": <code>, "level": <level>}
 BREADCRUMB = "breadcrumb"
 BREADCRUMB_HOME = "breadcrumb-home"
 # Comparison map

@@ -25,9 +25,10 @@ from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, o
 from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
 from app.web.targets import language_href, targets_main
+from app.web.units_list import units_panel
 from app.web.upload import upload_panel
 from app.web.viewstate import ViewState
-from app.web.widgets import html_attrs
+from app.web.widgets import html_attrs, localise_dropdowns
 from app.web.wiring import Callbacks
 from layers import provenance
 
@@ -97,6 +98,7 @@ def sidebar(state: ViewState) -> html.Aside:
     return html.Aside(
         [
             search_box(lang),
+            units_panel(state),
             layer_panel(state),
             indicator_panel(state),
             compare_panel(state),
@@ -138,6 +140,7 @@ def map_column(state: ViewState) -> html.Div:
                 id=ids.DETAIL,
                 hidden=True,
                 role="region",
+                tabIndex="-1",  # the unit list moves the focus here (assets/a11y.js)
                 **html_attrs(aria_label=t("feature_details", lang), aria_live="polite"),
             ),
             html.Div(provenance.boundary_note(lang), id=ids.SOURCES),
@@ -170,7 +173,12 @@ def page(state: ViewState) -> html.Div:
             header(state),
             html.Main([sidebar(state), map_column(state)], id="main"),
         ]
-    return html.Div(body, id="page", lang="en" if state.lang == "en" else "zh-CN")
+    return html.Div(localise_dropdowns(body, state.lang), id="page", lang=html_lang(state.lang))
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag of a page language (``lang`` attributes): zh-CN or en."""
+    return "en" if lang == "en" else "zh-CN"
 
 
 def shell(query: str | None = None) -> html.Div:

@@ -50,6 +50,9 @@ COLUMNS = (
 )
 #: Status colours are darkened for text until they reach this contrast with white (WCAG AA).
 TEXT_CONTRAST = 4.5
+#: The darkest light background status words sit on (the filters' and sidebar's #f7f7f5, in
+#: ``hubei_map.css``): a shade that reads on it reads on white and on the summary's #fafafa.
+TEXT_BACKGROUND = "#f7f7f5"
 
 
 def today() -> dt.date:
@@ -126,13 +129,14 @@ def _luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def text_colour(colour: str) -> str:
-    """``colour`` darkened (same hue) until text in it reads on white (contrast ``TEXT_CONTRAST``)."""
+def text_colour(colour: str, background: str = TEXT_BACKGROUND) -> str:
+    """``colour`` darkened (same hue) until text in it reads on ``background`` (contrast ``TEXT_CONTRAST``)."""
     channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    light = _luminance(background) + 0.05
     shade = colour
     for step in range(20):
         shade = "#" + "".join(f"{round(c * (1 - step * 0.05)):02x}" for c in channels)
-        if 1.05 / (_luminance(shade) + 0.05) >= TEXT_CONTRAST:
+        if light / (_luminance(shade) + 0.05) >= TEXT_CONTRAST:
             break
     return shade
 

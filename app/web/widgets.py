@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from app import i18n
 from app.i18n import t
@@ -19,6 +19,33 @@ def dropdown_options(items: list[tuple[str, str, str]], lang: str) -> list[dict[
 def text_options(items: list[tuple[str, str]], lang: str) -> list[dict[str, str]]:
     """Dropdown options from (value, ``app.i18n`` key) pairs (the interface's words)."""
     return [{"label": t(key, lang), "value": value} for value, key in items]
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The words inside a ``dcc.Dropdown`` (search box, clear buttons, counts) in the page's language."""
+    return {
+        "search": t("dropdown_search", lang),
+        "clear_search": t("dropdown_clear_search", lang),
+        "clear_selection": t("dropdown_clear_selection", lang),
+        "no_options_found": t("dropdown_no_options", lang),
+        "select_all": t("dropdown_select_all", lang),
+        "deselect_all": t("dropdown_deselect_all", lang),
+        "selected_count": t("dropdown_selected_count", lang),
+    }
+
+
+def localise_dropdowns(node: Any, lang: str) -> Any:
+    """Give every ``dcc.Dropdown`` in a component tree the words of ``dropdown_labels(lang)``; returns ``node``."""
+    if isinstance(node, list | tuple):
+        for child in node:
+            localise_dropdowns(child, lang)
+        return node
+    if isinstance(node, dcc.Dropdown) and getattr(node, "labels", None) is None:
+        node.labels = dropdown_labels(lang)  # type: ignore[attr-defined]  # a prop Dash sets dynamically
+    children = getattr(node, "children", None)
+    if children is not None and not isinstance(children, str):
+        localise_dropdowns(children, lang)
+    return node
 
 
 def html_attrs(**attrs: str) -> dict[str, Any]:
