@@ -60,7 +60,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     paths = [item.path for item in written]
     size = sum(path.stat().st_size for path in paths if path.is_file())
-    what = {"layers": layer_ids, "indicator": args.indicator, "format": args.format, "crs": args.crs, "extent": bbox or args.unit}
+    what = {
+        "layers": layer_ids,
+        "indicator": args.indicator,
+        "format": args.format,
+        "crs": args.crs,
+        "extent": bbox or args.unit,
+    }
     features = sum(item.features for item in written)
     if audited("export", lambda: paths, **what, bytes=size, features=features):
         return 1
