@@ -6,7 +6,7 @@
 
 The virtual environment lives in ``.venv`` inside the repository and is reinstalled
 whenever ``pyproject.toml`` changes. The tests need a few Debian packages (``DEBIAN_PACKAGES``:
-Chromium and its driver, CJK fonts, poppler). Run as root, or by a user with password-less
+Chromium and its driver, CJK fonts, poppler, QGIS's Python bindings). Run as root, or by a user with password-less
 sudo, ``test`` installs the missing ones itself (and says so); otherwise it says how.
 
     python3 dev.py system-packages                   # only install the Debian packages (.ci/run)
@@ -37,7 +37,8 @@ class DebianPackage:
     """A Debian package the project needs, who needs it, and how to tell it is there."""
 
     name: str
-    #: "command" (found on PATH), "font" (a family fc-list knows) or "module" (importable by this Python).
+    #: "command" (found on PATH), "font" (a family fc-list knows), "module" (importable by this Python)
+    #: or "path" (a file or folder the package installs).
     kind: str
     what: str
     #: Who needs it: "serve", "test" (every test run) and/or "browser" (the browser tests).
@@ -52,6 +53,8 @@ DEBIAN_PACKAGES = (
     DebianPackage("poppler-utils", "command", "pdftoppm", ("test",)),  # the PDF tests look at their pages
     DebianPackage("chromium", "command", "chromium", ("browser",)),
     DebianPackage("chromium-driver", "command", "chromedriver", ("browser",)),
+    # QGIS itself opens the styled exports (tests/test_styled_export.py runs Debian's python3 with it).
+    DebianPackage("python3-qgis", "path", "/usr/lib/python3/dist-packages/qgis/core", ("test",)),
 )
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
 BROWSER_HELP = """\
@@ -92,6 +95,8 @@ def browser_available() -> bool:
 
 def present(package: DebianPackage) -> bool:
     """True when ``package``'s command, font or module is there (Chromium also by its variables)."""
+    if package.kind == "path":
+        return Path(package.what).exists()
     if package.kind == "command":
         override = {"chromium": "HUBEI_MAP_CHROMIUM", "chromedriver": "HUBEI_MAP_CHROMEDRIVER"}.get(package.what)
         return bool((override and os.environ.get(override)) or shutil.which(package.what))

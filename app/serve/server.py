@@ -64,57 +64,59 @@ def _register_data_routes(server: Flask) -> None:
         """Liveness and what is served: app version, hash of the data folder, this worker's pid."""
         return jsonify(status="ok", version=export.tool_version(), data=webdata.data_version(), pid=os.getpid())
 
-    @server.route("/export")
-    def export_file() -> Response:
-        """The layers asked for as one file, as the map's Download button makes it (a heavy job).
+    server.add_url_rule("/export", "export_file", export_file)
 
-        ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N&lang=zh|en``,
-        and ``&indicator=ID[&scheme=&k=&palette=]`` for an indicator as a choropleth layer (then ``layers``
-        defaults to none); every layer is styled (QML and SLD). 400 with the reason for a bad request,
-        503 with ``Retry-After`` when the worker is busy, 507 when the server could not write it (disk full).
-        """
-        indicator, problem = _indicator_request(request.args)
-        if problem:
-            return _bad_request(problem)
-        layers = request.args.get("layers", "" if indicator else "all")
-        layer_ids = [i for i in layers.split(",") if i]
-        bbox = None
-        if request.args.get("bbox"):
-            try:
-                bbox = [float(v) for v in request.args["bbox"].split(",")]
-            except ValueError:
-                return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
-        fmt = request.args.get("format", "geojson")
+
+def export_file() -> Response:
+    """The layers asked for as one file, as the map's Download button makes it (a heavy job).
+
+    ``?layers=ID,ID|all&format=geojson|geojsonseq|gpkg|shp|csv&crs=wgs84|...&bbox=W,S,E,N&lang=zh|en``,
+    and ``&indicator=ID[&scheme=&k=&palette=]`` for an indicator as a choropleth layer (then ``layers``
+    defaults to none); every layer is styled (QML and SLD). 400 with the reason for a bad request,
+    503 with ``Retry-After`` when the worker is busy, 507 when the server could not write it (disk full).
+    """
+    indicator, problem = _indicator_request(request.args)
+    if problem:
+        return _bad_request(problem)
+    layers = request.args.get("layers", "" if indicator else "all")
+    layer_ids = [i for i in layers.split(",") if i]
+    bbox = None
+    if request.args.get("bbox"):
         try:
-            with jobs.slot("export") as job:
-                packed = job.call(
-                    export.download,
-                    layer_ids,
-                    fmt,
-                    job.scratch,
-                    crs_choice=request.args.get("crs", "wgs84"),
-                    bbox=bbox,
-                    lang=request.args.get("lang", "zh"),
-                    indicator=indicator,
-                )
-        except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
-            response = jsonify(error=str(exc))
-            response.status_code = 507
-            return response
-        except export.ExportError as exc:
-            return _bad_request(str(exc))
-        try:
-            _record_export(layer_ids, indicator, fmt, bbox, len(packed.body), packed.features)
-        except audit.AuditError as exc:  # no file without its record
-            response = jsonify(error=str(exc))
-            response.status_code = 503
-            return response
-        mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
-        return Response(
-            packed.body,
-            mimetype=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{packed.filename}"'},
-        )
+            bbox = [float(v) for v in request.args["bbox"].split(",")]
+        except ValueError:
+            return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
+    fmt = request.args.get("format", "geojson")
+    try:
+        with jobs.slot("export") as job:
+            packed = job.call(
+                export.download,
+                layer_ids,
+                fmt,
+                job.scratch,
+                crs_choice=request.args.get("crs", "wgs84"),
+                bbox=bbox,
+                lang=request.args.get("lang", "zh"),
+                indicator=indicator,
+            )
+    except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
+        response = jsonify(error=str(exc))
+        response.status_code = 507
+        return response
+    except export.ExportError as exc:
+        return _bad_request(str(exc))
+    try:
+        _record_export(layer_ids, indicator, fmt, bbox, len(packed.body), packed.features)
+    except audit.AuditError as exc:  # no file without its record
+        response = jsonify(error=str(exc))
+        response.status_code = 503
+        return response
+    mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
+    return Response(
+        packed.body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{packed.filename}"'},
+    )
 
 
 def _indicator_request(args: Any) -> tuple[export.IndicatorRequest | None, str | None]:
