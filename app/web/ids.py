@@ -58,6 +58,10 @@ LAYER_VIS = "layer-visibility"  # dummy output of the client-side visibility cal
 DRILL = "drill-unit"  # store: the prefecture drilled into (None: the province)
 DRILL_BUTTON = "drill-button"  # pattern-matching: {"type": DRILL_BUTTON, "code": <code>}
 DRILL_LAYER = "drill-layer"
+# Place names (app/web/labels.py)
+LABELS_PREFECTURE = "labels-prefecture"
+LABELS_COUNTY = "labels-county"
+LABELS_DRILL = "labels-drill"  # the county-level units of the prefecture drilled into
 BREADCRUMB = "breadcrumb"
 BREADCRUMB_HOME = "breadcrumb-home"
 # Comparison map

@@ -61,10 +61,54 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             }
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
+            // The facility's name beside the marker, from a zoom on, or always for the unit drilled into.
+            const names = hideout.names;
+            if (names) {
+                const label = document.createElement("div");
+                label.className = "map-label map-label-facility";
+                label.textContent = (hideout.lang === "en" ? p.name_en : p.name_zh) || p.name_zh || "";
+                label.style.cssText = names.css || "";
+                label.dataset.minZoom = String(names.fromZoom);
+                label.dataset.clearance = String(m.size / 2 + 2);
+                if (names.unit && p.prefecture_code === names.unit) { label.dataset.focus = "1"; }
+                var nameLabel = label;
+            }
             // In the layer's own pane, so the layer panel's on/off and opacity reach the markers too.
-            return L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
-                                     title: p.name_zh || "",
-                                     alt: (p.name_zh || "") + " " + (p.name_en || "")});
+            const marker = L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
+                                             title: p.name_zh || "",
+                                             alt: (p.name_zh || "") + " " + (p.name_en || "")});
+            if (names) {  // beside the marker's shape, in the icon (not inside the shape: that may be turned)
+                marker.on("add", function () {
+                    const icon = marker.getElement();
+                    if (icon && !icon.contains(nameLabel)) { icon.appendChild(nameLabel); }
+                    window.hubeiLabels.watch(marker._map);
+                });
+            }
+            return marker;
+        },
+        // A place name (app/web/labels.py): text in a zero-size marker at the label point, in its own
+        // pane; hubei_labels.js moves it clear of other names and of the map's controls.
+        label: function (feature, latlng, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            const el = document.createElement("div");
+            el.className = "map-label map-label-" + (h.kind || "unit");
+            el.textContent = (h.lang === "en" ? p.label_en : p.label_zh) || p.label_zh || "";
+            el.style.cssText = h.css || "";
+            el.dataset.area = String(p.area_km2 || 0);
+            el.dataset.code = String(p.code || "");
+            if (h.required) { el.dataset.required = "1"; }
+            const icon = L.divIcon({html: el, className: "map-label-anchor", iconSize: [0, 0], iconAnchor: [0, 0]});
+            const marker = L.marker(latlng, {icon: icon, interactive: false, keyboard: false,
+                                             pane: (context && context.pane) || "markerPane"});
+            marker.on("add", function () { window.hubeiLabels.watch(marker._map); });
+            return marker;
+        },
+        // Labels of a drill-down: only the units of hideout.parent; and never the unit of hideout.exclude.
+        labelFilter: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            return (!h.parent || p.parent_code === h.parent) && (!h.exclude || p.code !== h.exclude);
         },
         inUnit: function (feature, context) {
             const h = (context && context.hideout) || {};
@@ -170,6 +214,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             };
             // The map may mount its panes after this first runs: try again on the next frames.
             if (!apply()) { setTimeout(apply, 50); setTimeout(apply, 500); }
+            if (window.hubeiLabels) { window.hubeiLabels.refreshAll(); }  // names of hidden layers free their room
             return Array.from(on).sort();
         },
         // One direction per callback (the comparison map exists only in comparisons). The
