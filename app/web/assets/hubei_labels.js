@@ -144,5 +144,34 @@
     // After the layer panel showed or hid a pane: every map lays its labels out again.
     function refreshAll() { maps.forEach(schedule); }
 
-    window.hubeiLabels = {place: place, layout: layout, watch: watch, schedule: schedule, refreshAll: refreshAll};
+    // Where a facility marker is drawn from its point (px): markers sharing a position fan out on a
+    // ring of fixed screen radius (features' stack_index of stack_size). The map's markers, their
+    // highlight rings and the first view's markers all use this.
+    function fanOut(index, size) {
+        if (!(size > 1)) { return [0, 0]; }
+        const radius = 8 + 3 * size;
+        const angle = 2 * Math.PI * index / size - Math.PI / 2;
+        return [radius * Math.cos(angle), radius * Math.sin(angle)];
+    }
+
+    // The first view (app/web/first_view.py): anchors `.first-view-anchor` carry their point in SVG
+    // units (data-x, data-y); `toPx` maps them to pixels of `box`; markers are moved by fanOut, then
+    // the names laid out as on the map.
+    function firstView(names, box, toPx, zoom) {
+        names.querySelectorAll(".first-view-anchor").forEach(function (a) {
+            const p = toPx(Number(a.dataset.x), Number(a.dataset.y));
+            a.style.left = p[0] + "px";
+            a.style.top = p[1] + "px";
+            const m = a.querySelector(".facility-marker");
+            if (m) {
+                const d = fanOut(Number(a.dataset.stackIndex), Number(a.dataset.stackSize));
+                m.style.left = (d[0] - m.offsetWidth / 2) + "px";
+                m.style.top = (d[1] - m.offsetHeight / 2) + "px";
+            }
+        });
+        layout(names, box, zoom);
+    }
+
+    window.hubeiLabels = {place: place, layout: layout, watch: watch, schedule: schedule, refreshAll: refreshAll,
+                          fanOut: fanOut, firstView: firstView};
 })();

@@ -51,14 +51,8 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             el.style.width = m.size + "px";
             el.style.height = m.size + "px";
             el.style.background = m.color;
-            // Markers sharing a position fan out on a ring of fixed screen radius.
-            let dx = 0, dy = 0;
-            if (p.stack_size > 1) {
-                const radius = 8 + 3 * p.stack_size;
-                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
-                dx = radius * Math.cos(angle);
-                dy = radius * Math.sin(angle);
-            }
+            // Markers sharing a position fan out on a ring of fixed screen radius (hubei_labels.js).
+            const [dx, dy] = window.hubeiLabels.fanOut(p.stack_index, p.stack_size);
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
             // The facility's name beside the marker, from a zoom on, or always for the unit drilled into.
@@ -129,13 +123,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             const h = (context && context.hideout) || {};
             const p = feature.properties || {};
             const size = h.ring || 26;
-            let dx = 0, dy = 0;
-            if (p.stack_size > 1) {
-                const radius = 8 + 3 * p.stack_size;
-                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
-                dx = radius * Math.cos(angle);
-                dy = radius * Math.sin(angle);
-            }
+            const [dx, dy] = window.hubeiLabels.fanOut(p.stack_index, p.stack_size);
             const el = document.createElement("div");
             el.className = "target-highlight-ring";
             const icon = L.divIcon({html: el, className: (h.className || "") + " target-highlight-icon",
