@@ -110,5 +110,5 @@ def test_the_first_view_carries_the_same_names_at_the_same_points():
     ]
     assert label_css("prefecture") in page
     # The layout code is the map's own file, inline; and the picture waits for the map's names too.
-    assert "window.hubeiLabels" in page and 'data-wait-labels=".map-label-prefecture"' in page
+    assert "window.hubeiLabels" in page and "[&quot;.map-label-prefecture&quot;, 17]" in page
     assert 'class="first-view-labels"' not in first_view.html_for(viewstate.parse("layers=layout,province"))

@@ -104,3 +104,60 @@ def test_names_follow_their_layer(live_server, browser):
     WebDriverWait(browser, 10).until(lambda d: _labels(d, MAP_LABELS + "-prefecture") == [])
     browser.find_element(By.CSS_SELECTOR, ".layer-row-prefectures input[type=checkbox]").click()
     _settled(browser, MAP_LABELS + "-prefecture", _names("prefecture", "zh"))
+
+
+#: The first view's names as soon as the page is parsed (before the page's own scripts run).
+_FIRST_VIEW_NAMES = """
+window.__firstNames = null;
+document.addEventListener("DOMContentLoaded", () => {
+  window.__firstNames = [...document.querySelectorAll("#first-view .map-label")].map((e) => {
+    const b = e.getBoundingClientRect();
+    return {text: e.textContent, box: [b.left, b.top, b.right, b.bottom]};
+  });
+});
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_the_first_view_names_each_prefecture_where_the_map_then_does(live_server, browser, artifacts, width, height):
+    browser.set_window_size(width, height)
+    probe = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _FIRST_VIEW_NAMES})
+    try:
+        browser.get(f"{live_server}/?lang=en")
+        first = WebDriverWait(browser, 30).until(lambda d: d.execute_script("return window.__firstNames"))
+        markers = len(browser.find_elements(By.CSS_SELECTOR, "#first-view .facility-marker"))
+        WebDriverWait(browser, 60).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#react-entry-point .facility-icon")) == markers
+        )
+        WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.ID, "first-view"))  # it waited for them
+        names = _names("prefecture", "en")
+        _settled(browser, MAP_LABELS + "-prefecture", names)
+        drawn = browser.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map((e) => { const b = e.getBoundingClientRect();"
+            " return {text: e.textContent, box: [b.left, b.top, b.right, b.bottom]}; })",
+            MAP_LABELS + "-prefecture",
+        )
+        assert len(first) == len(drawn) == 17
+        where = {f["text"]: f["box"] for f in first}
+        for label in drawn:  # nothing jumps: each name was already there, within 3 px
+            assert max(abs(a - b) for a, b in zip(label["box"], where[label["text"]], strict=True)) <= 3, label
+        browser.save_screenshot(str(artifacts / f"labels-first-view-{width}.png"))
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": probe["identifier"]})
+        browser.set_window_size(1366, 820)
+
+
+def test_county_names_from_zoom_9_and_facility_names_from_zoom_11(live_server, browser, artifacts):
+    browser.set_window_size(1366, 820)
+    browser.get(f"{live_server}/?c=30.60000,114.30000&z=9")
+    wuhan = _names("county", "zh", parent="420100")
+    labels = _settled(browser, MAP_LABELS, wuhan)
+    texts = [lb["text"] for lb in labels]
+    assert len(texts) == len(set(texts))  # Tianmen, Xiantao...: named once, not at both levels
+    assert not {t for t in texts if t.startswith(("中国", "国家"))}  # no facility names yet
+    _no_overlaps(labels, browser.execute_script(_CONTROLS_JS))
+    browser.save_screenshot(str(artifacts / "labels-zoom-9.png"))
+    browser.get(f"{live_server}/?c=30.55000,114.35000&z=11")
+    labels = _settled(browser, MAP_LABELS, {"国家超算武汉中心", "洪山区"})
+    _no_overlaps(labels, browser.execute_script(_CONTROLS_JS))
+    browser.save_screenshot(str(artifacts / "labels-zoom-11.png"))

@@ -31,7 +31,7 @@ from app.i18n import t
 from app.web.viewstate import ViewState
 from geo import crs
 from geo.simplify import band_for_zoom
-from layers import catalogue, webdata
+from layers import catalogue, provenance, webdata
 from layers.labels import label_layer_id
 from layers.style import MAP_BACKGROUND, STYLES, label_css, style
 
@@ -199,6 +199,18 @@ def _markers(layer_ids: tuple[str, ...]) -> str:
     return "".join(out)
 
 
+def _panels(lang: str) -> str:
+    """The panels the map lays over itself (breadcrumb, hover line, boundary note), styled as the map's.
+
+    The names keep clear of them on the map, so the picture has them too, in the same places.
+    """
+    return (
+        f'<nav class="breadcrumb"><button class="crumb" disabled>{escape(t("province", lang))}</button></nav>'
+        f'<div class="first-view-info">{escape(t("hover_hint", lang))}</div>'
+        f'<div class="first-view-sources">{escape(provenance.boundary_note(lang))}</div>'
+    )
+
+
 @functools.cache
 def _label_script() -> str:
     """``assets/hubei_labels.js``, the map's own label layout, to run inline before the page's scripts."""
@@ -218,8 +230,8 @@ def _view(state: ViewState) -> dict[str, Any]:
 
 #: Fits the picture like Leaflet (``getBoundsZoom``: whole zooms, 1% slack; centre of the
 #: bounds), keeps it fitted on resize, and fades it out once the interactive map shows
-#: ``data-wait`` at least ``data-count`` times and its names (``data-wait-labels``, ``data-label-count``),
-#: or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``.
+#: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
+#: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``.
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
 var svg=el.querySelector("svg"),box=el.querySelector(".first-view-map"),v=JSON.parse(el.dataset.view);
 function fit(){var W=box.clientWidth,H=box.clientHeight;if(!W||!H)return;var z,cx,cy;
@@ -231,11 +243,12 @@ var names=el.querySelector(".first-view-labels");if(names&&window.hubeiLabels){
 window.hubeiLabels.firstView(names,box,function(x,y){return[(x-cx+w/2)*k,(y-cy+h/2)*k];},z);}}
 fit();window.addEventListener("resize",fit);
 var sel="#react-entry-point "+el.dataset.wait,n=+el.dataset.count,obs;
-var lsel="#react-entry-point "+(el.dataset.waitLabels||"x-none"),ln=+(el.dataset.labelCount||0);
+var also=JSON.parse(el.dataset.also||"[]");function ready(q,k){
+return document.querySelectorAll("#react-entry-point "+q).length>=k;}
 function done(){if(obs)obs.disconnect();window.removeEventListener("resize",fit);el.classList.add("done");
 setTimeout(function(){el.remove();},400);}
 obs=new MutationObserver(function(){if(document.querySelectorAll(sel).length>=n&&
-document.querySelectorAll(lsel).length>=ln)done();});
+also.every(function(a){return ready(a[0],a[1]);}))done();});
 obs.observe(document.documentElement,{childList:true,subtree:true});setTimeout(done,%(give_up)d);})();"""
 
 
@@ -269,8 +282,10 @@ def html_for(state: ViewState) -> str:
     names, wait_names = ("", "")
     if "prefectures" in layers:  # the names belong to the prefectures layer, as on the map
         points = tuple(i for i, spec in catalogue.catalogue().items() if spec.geometry == "point" and i in state.layers)
-        names = f'<div class="first-view-labels">{_markers(points)}{_labels(lang)}</div>'
-        wait_names = f'data-wait-labels=".map-label-prefecture" data-label-count="{count}" '
+        names = f'<div class="first-view-labels">{_markers(points)}{_labels(lang)}</div>{_panels(lang)}'
+        # ... and waits for the map's names and markers too, or a name would move once the markers arrive.
+        also = [[".map-label-prefecture", count], [".facility-icon", _markers(points).count("facility-marker")]]
+        wait_names = f'data-also="{escape(json.dumps(also))}" '
     return (
         f'<div id="{ELEMENT_ID}" aria-hidden="true" data-wait="{waits_for}" data-count="{count}" {wait_names}'
         f'data-view="{escape(json.dumps(view, separators=(",", ":")))}">'

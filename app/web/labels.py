@@ -56,9 +56,19 @@ def label_panes() -> list[dl.Pane]:
 
 
 def label_hideout(
-    kind: str, lang: str, *, required: bool, parent: str | None = None, exclude: str | None = None
+    kind: str,
+    lang: str,
+    *,
+    required: bool,
+    parent: str | None = None,
+    exclude: str | None = None,
+    county_only: bool = False,
 ) -> dict[str, Any]:
-    """What ``hubeiMap.layer.label`` needs: language, CSS, whether every name must show, which units."""
+    """What ``hubeiMap.layer.label`` needs: language, CSS, whether every name must show, which units.
+
+    ``parent``: only that prefecture's units; ``exclude``: not that unit; ``county_only``: not the four
+    units that are both prefecture- and county-level (their prefecture name is already there).
+    """
     return {
         "kind": kind,
         "lang": lang,
@@ -66,12 +76,16 @@ def label_hideout(
         "required": required,
         "parent": parent,
         "exclude": exclude,
+        "countyOnly": county_only,
     }
 
 
-def facility_names(state: ViewState) -> dict[str, Any]:
-    """The ``names`` entry of a facility layer's hideout: the label's CSS, from which zoom, which unit always."""
-    return {"css": label_css("facility"), "fromZoom": FACILITY_LABELS_FROM_ZOOM, "unit": state.unit}
+def facility_names() -> dict[str, Any]:
+    """The ``names`` entry of a facility layer's hideout: the label's CSS and the zoom they show from.
+
+    In a drill-down the prefecture's own facilities are named at any zoom (``hubei_labels.js``).
+    """
+    return {"css": label_css("facility"), "fromZoom": FACILITY_LABELS_FROM_ZOOM}
 
 
 def _label_layer(component_id: str, pane: str, url: str | None, hideout: dict[str, Any]) -> dl.GeoJSON:
@@ -118,7 +132,7 @@ def _hideouts(unit: str | None, lang: str) -> tuple[dict[str, Any], dict[str, An
     """Hideouts of the prefecture, county and drill-down label layers for a drill-down into ``unit`` (or none)."""
     return (
         label_hideout("prefecture", lang, required=not unit, exclude=unit),
-        label_hideout("county", lang, required=False),
+        label_hideout("county", lang, required=False, county_only=True),
         label_hideout("county", lang, required=True, parent=unit or "-"),
     )
 

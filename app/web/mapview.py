@@ -104,7 +104,7 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
     path_style = style(spec.style)
     interactive = path_style.get("interactive", True)
     extra = {"pointToLayer": NS("pointToLayer")} if spec.geometry == "point" else {}
-    names = {"names": facility_names(state)} if spec.geometry == "point" else {}
+    names = {"names": facility_names()} if spec.geometry == "point" else {}
     return dl.GeoJSON(
         id=ids.layer_id(spec.id),
         format="geobuf",

@@ -4,18 +4,23 @@
 // A label is an element `.map-label` inside a zero-size anchor element at its point; its data
 // attributes say what it names: data-area (km²), data-required ("1": always shown, moved until it
 // fits), data-clearance (px kept free around a marker: the name goes beside it, never on it),
-// data-min-zoom and data-focus (facility names: shown from that zoom, or when focused).
+// data-min-zoom and data-unit (facility names: shown from that zoom, or in a drill-down into that unit,
+// whose county names carry data-drill-parent).
 (function () {
     "use strict";
+    const COMPACT_BELOW_ZOOM = 7;  // smaller type for the prefectures' names (hubei_map.css .labels-compact)
     const PAD = 1;  // px of air between two labels' boxes (their halos may touch, never their type)
     //: What a label must never cover on the map: Leaflet's controls and the panels laid over the map.
+    //: (The first view draws the breadcrumb, hover line and boundary note too, with the same CSS.)
     const OBSTACLES = ".leaflet-control, .breadcrumb, .legend.floating, #hover-info, #sources-note, " +
-        ".highlight-note, #feature-detail";
+        ".highlight-note, #feature-detail, .first-view-info, .first-view-sources";
     //: Where Leaflet puts its controls, for the first view (no controls yet), relative to the map's
-    //: box: the zoom buttons (top left) and the scale (bottom left), measured in Chromium.
+    //: box: the zoom buttons (top left), the scale (bottom left, at its widest) and the attribution
+    //: (bottom right), measured in Chromium.
     const DEFAULT_CONTROLS = [
-        {left: 10, top: 10, width: 34, height: 64},
-        {left: 10, bottom: 10, width: 104, height: 20}
+        {left: 10, top: 10, width: 34, height: 65},
+        {left: 5, bottom: 5, width: 100, height: 19},
+        {right: 0, bottom: 0, width: 67, height: 17}
     ];
 
     function overlap(a, b) {
@@ -53,8 +58,9 @@
 
     // Places `items` ({el, x, y, w, h, area, required, clearance}; page px) clear of `obstacles`
     // and of each other inside `frame`. Required names go first, the smallest unit's first (a large
-    // unit's name has room to move); optional ones follow, the largest first, and are hidden where
-    // nothing fits. Sets each element's transform and visibility.
+    // unit's name has room to move), and show wherever they are least in the way (unless the map's edge
+    // cuts them); optional ones follow, the largest first, and are hidden where nothing fits. Sets each
+    // element's transform and visibility.
     function place(items, obstacles, frame) {
         items.sort(function (a, b) {
             if (a.required !== b.required) { return a.required ? -1 : 1; }
@@ -70,7 +76,9 @@
                 if (best === null || c < best.cost) { best = {cost: c, dx: tries[i][0], dy: tries[i][1], box: box}; }
                 if (c === 0) { break; }
             }
-            const shown = best.cost === 0 || item.required;
+            // A required name shows even where it must overlap, but not cut by the map's edge (zoomed in).
+            const area = (best.box.right - best.box.left) * (best.box.bottom - best.box.top);
+            const shown = best.cost === 0 || (item.required && overlap(best.box, frame) >= area - 0.5);
             item.el.style.visibility = shown ? "" : "hidden";
             item.el.style.transform = "translate(" + Math.round(best.dx - item.w / 2) + "px," +
                 Math.round(best.dy - item.h / 2) + "px)";
@@ -90,7 +98,8 @@
         const f = root.getBoundingClientRect();
         return found.concat(DEFAULT_CONTROLS.map(function (c) {
             const top = c.top !== undefined ? f.top + c.top : f.bottom - c.bottom - c.height;
-            return {left: f.left + c.left, top: top, right: f.left + c.left + c.width, bottom: top + c.height};
+            const left = c.left !== undefined ? f.left + c.left : f.right - c.right - c.width;
+            return {left: left, top: top, right: left + c.width, bottom: top + c.height};
         }));
     }
 
@@ -104,9 +113,12 @@
     // Lays out every `.map-label` under `root`; `zoom` decides which facility names show.
     function layout(root, scope, zoom) {
         const items = [];
+        root.classList.toggle("labels-compact", zoom < COMPACT_BELOW_ZOOM);  // a small screen's whole province
+        const drilled = root.querySelector(".map-label[data-drill-parent]");  // a drill-down's names
+        const focus = drilled ? drilled.dataset.drillParent : null;
         root.querySelectorAll(".map-label").forEach(function (el) {
             const d = el.dataset;
-            if (d.minZoom !== undefined && !(zoom >= Number(d.minZoom) || d.focus === "1")) {
+            if (d.minZoom !== undefined && !(zoom >= Number(d.minZoom) || (focus && d.unit === focus))) {
                 el.style.visibility = "hidden";
                 return;
             }

@@ -55,7 +55,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             const [dx, dy] = window.hubeiLabels.fanOut(p.stack_index, p.stack_size);
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
-            // The facility's name beside the marker, from a zoom on, or always for the unit drilled into.
+            // The facility's name beside the marker, from a zoom on, or always in its prefecture's drill-down.
             const names = hideout.names;
             if (names) {
                 const label = document.createElement("div");
@@ -64,7 +64,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
                 label.style.cssText = names.css || "";
                 label.dataset.minZoom = String(names.fromZoom);
                 label.dataset.clearance = String(m.size / 2 + 2);
-                if (names.unit && p.prefecture_code === names.unit) { label.dataset.focus = "1"; }
+                label.dataset.unit = String(p.prefecture_code || "");
                 var nameLabel = label;
             }
             // In the layer's own pane, so the layer panel's on/off and opacity reach the markers too.
@@ -92,6 +92,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             el.dataset.area = String(p.area_km2 || 0);
             el.dataset.code = String(p.code || "");
             if (h.required) { el.dataset.required = "1"; }
+            if (h.kind === "county" && h.parent && h.required) { el.dataset.drillParent = h.parent; }
             const icon = L.divIcon({html: el, className: "map-label-anchor", iconSize: [0, 0], iconAnchor: [0, 0]});
             const marker = L.marker(latlng, {icon: icon, interactive: false, keyboard: false,
                                              pane: (context && context.pane) || "markerPane"});
@@ -102,6 +103,8 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
         labelFilter: function (feature, context) {
             const h = (context && context.hideout) || {};
             const p = feature.properties || {};
+            // hideout.countyOnly: not the units named at both levels (Xiantao...: their county row's parent is itself).
+            if (h.countyOnly && p.parent_code === p.code) { return false; }
             return (!h.parent || p.parent_code === h.parent) && (!h.exclude || p.code !== h.exclude);
         },
         inUnit: function (feature, context) {
