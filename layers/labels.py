@@ -34,12 +34,12 @@ def label_layer_id(level: str) -> str:
 
 
 def wrap_label(name: str, lang: str) -> str:
-    """A unit's name broken into lines of similar length (``\\n`` between them) when it is long.
+    """A unit's name broken into lines of similar length (a newline between them) when it is long.
 
-    >>> wrap_label("恩施土家族苗族自治州", "zh")
-    '恩施土家族\\n苗族自治州'
-    >>> wrap_label("Shennongjia Forestry District", "en")
-    'Shennongjia\\nForestry District'
+    >>> wrap_label("恩施土家族苗族自治州", "zh").splitlines()
+    ['恩施土家族', '苗族自治州']
+    >>> wrap_label("Shennongjia Forestry District", "en").splitlines()
+    ['Shennongjia', 'Forestry District']
     """
     limit = LINE_CHARS[lang]
     if len(name) <= limit:

@@ -78,9 +78,13 @@ def test_the_map_names_prefectures_at_the_province_view_and_counties_in_a_drill_
     assert by_id["labels-prefecture"].url and by_id["labels-prefecture"].hideout["required"]
     assert by_id["labels-county"].url is None and by_id["labels-drill"].url is None
     drill = {c.id: c for c in labels.label_children(viewstate.parse("unit=420500")) if getattr(c, "id", None)}
-    assert drill["labels-drill"].url and drill["labels-drill"].hideout == {**drill["labels-drill"].hideout, "parent": "420500", "required": True}
-    assert drill["labels-prefecture"].hideout["exclude"] == "420500" and not drill["labels-prefecture"].hideout["required"]
-    assert labels.label_children(viewstate.parse("layers=layout"))[3].url is None  # prefectures off: no names
+    assert drill["labels-drill"].url
+    assert drill["labels-drill"].hideout["parent"] == "420500" and drill["labels-drill"].hideout["required"]
+    around = drill["labels-prefecture"].hideout
+    assert around["exclude"] == "420500" and not around["required"]  # the prefectures around it: where room is left
+    off = viewstate.parse("layers=layout")
+    no_prefectures = {c.id: c for c in labels.label_children(off) if getattr(c, "id", None)}
+    assert no_prefectures["labels-prefecture"].url is None  # the layer is off: its names are not even fetched
     # The names' pane carries the layer's pane class, so the layer panel hides them with it.
     panes = {p.name: p.className for p in labels.label_panes()}
     assert "layer-pane-prefectures" in panes["pane-labels-prefecture"]
