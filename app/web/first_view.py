@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,13 @@ def _panels(lang: str) -> str:
 
 @functools.cache
 def _label_script() -> str:
-    """``assets/hubei_labels.js``, the map's own label layout, to run inline before the page's scripts."""
-    return (Path(__file__).parent / "assets" / LABEL_SCRIPT).read_text(encoding="utf-8")
+    """``assets/hubei_labels.js``, the map's own label layout, to run inline before the page's scripts.
+
+    Without its comments and indentation (a third of the bytes); the file writes no ``//`` inside strings.
+    """
+    text = (Path(__file__).parent / "assets" / LABEL_SCRIPT).read_text(encoding="utf-8")
+    lines = (re.sub(r"\s+// .*$", "", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 def _view(state: ViewState) -> dict[str, Any]:
