@@ -116,11 +116,11 @@ def _layer_geobuf(layer_id: str, band_name: str, datum: str) -> bytes:
 
 
 def warm(band_name: str) -> int:
-    """Build and cache every catalogue layer for one zoom band; returns the bytes prepared.
+    """Build and cache every catalogue layer and label layer for one zoom band; returns the bytes prepared.
 
-    Run before serving so the first page load does not wait for simplification.
+    Run before serving so the first page load does not wait for simplification (nor for its names).
     """
-    return sum(len(layer_geojson(layer_id, band_name)) for layer_id in catalogue.catalogue())
+    return sum(len(layer_geojson(layer_id, band_name)) for layer_id in [*catalogue.catalogue(), *labels.LABEL_LAYERS])
 
 
 @functools.cache

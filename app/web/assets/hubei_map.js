@@ -57,6 +57,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
             // The facility's name beside the marker, from a zoom on, or always in its prefecture's drill-down.
             const names = hideout.names;
+            let nameLabel = null;
             if (names) {
                 const label = document.createElement("div");
                 label.className = "map-label map-label-facility";
@@ -65,7 +66,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
                 label.dataset.minZoom = String(names.fromZoom);
                 label.dataset.clearance = String(m.size / 2 + 2);
                 label.dataset.unit = String(p.prefecture_code || "");
-                var nameLabel = label;
+                nameLabel = label;
             }
             // In the layer's own pane, so the layer panel's on/off and opacity reach the markers too.
             const marker = L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
