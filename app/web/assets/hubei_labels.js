@@ -140,7 +140,8 @@
         window.requestAnimationFrame(function () {
             pending.delete(map);
             const root = map.getContainer();
-            if (root.isConnected) { layout(root, root.parentElement || root, map.getZoom()); }
+            // The panels laid over the map (breadcrumb, hover line, note...) are in its wrapper (app/web/page.py).
+            if (root.isConnected) { layout(root, root.closest(".map-wrap") || root.parentElement || root, map.getZoom()); }
         });
     }
     const maps = new Set();

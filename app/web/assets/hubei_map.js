@@ -92,6 +92,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             el.style.cssText = h.css || "";
             el.dataset.area = String(p.area_km2 || 0);
             el.dataset.code = String(p.code || "");
+            el.style.visibility = "hidden";  // until hubei_labels.js has found it a place
             if (h.required) { el.dataset.required = "1"; }
             if (h.kind === "county" && h.parent && h.required) { el.dataset.drillParent = h.parent; }
             const icon = L.divIcon({html: el, className: "map-label-anchor", iconSize: [0, 0], iconAnchor: [0, 0]});
@@ -188,6 +189,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const autoCounties = (countiesAuto || []).includes("auto") && zoom >= COUNTIES_FROM_ZOOM;
             const apply = function () {
                 let found = 0;
+                if (window.hubeiLabels) { window.hubeiLabels.refreshAll(); }  // lay the names out for the panes shown
                 inputs[0].forEach(function (item) {
                     const layer = item.id.layer;
                     const visible = on.has(layer) || (layer === "counties" && autoCounties);
@@ -206,7 +208,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             };
             // The map may mount its panes after this first runs: try again on the next frames.
             if (!apply()) { setTimeout(apply, 50); setTimeout(apply, 500); }
-            if (window.hubeiLabels) { window.hubeiLabels.refreshAll(); }  // names of hidden layers free their room
             return Array.from(on).sort();
         },
         // One direction per callback (the comparison map exists only in comparisons). The
