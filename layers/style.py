@@ -147,6 +147,30 @@ CHOROPLETH_STYLE: dict[str, Any] = {
 }
 #: A facility marker's rim; approximate places (a representative point) get a dashed, fainter one.
 MARKER_EDGE: dict[str, Any] = {"color": "#333333", "weight": 1.0, "approxDashArray": "2 1.5", "approxOpacity": 0.85}
+#: Place names on the web map and its first view: near-black type in a white halo, so a name reads on
+#: every fill and class colour (the halo, not the fill, is what the type sits on). Sizes in CSS pixels.
+LABELS: dict[str, Any] = {
+    "color": "#1a1a1a",
+    "halo": "#ffffff",
+    "halo_px": 2,
+    "size_px": {"prefecture": 14, "county": 12, "facility": 11},
+    "weight": {"prefecture": 700, "county": 600, "facility": 400},
+}
+#: Zoom from which facilities are named on the web map (in a drill-down, those of its unit always are).
+FACILITY_LABELS_FROM_ZOOM = 11
+
+
+def label_css(kind: str) -> str:
+    """Inline CSS of a place name of ``kind`` (prefecture, county, facility): the map and first view share it."""
+    r = LABELS["halo_px"]
+    ring = [(dx, dy) for dx in (-r, 0, r) for dy in (-r, 0, r) if dx or dy] + [(0, 0)]
+    halo = ",".join(f"{dx}px {dy}px {r / 2:g}px {LABELS['halo']}" for dx, dy in ring)
+    return (
+        f"color:{LABELS['color']};font-size:{LABELS['size_px'][kind]}px;"
+        f"font-weight:{LABELS['weight'][kind]};text-shadow:{halo}"
+    )
+
+
 #: The catalogue layer an indicator choropleth is drawn just above (web map, print, HTML).
 CHOROPLETH_ABOVE = "layout"
 #: Outline drawn over a feature under the pointer.

@@ -12,10 +12,11 @@ import threading
 
 import geobuf
 import geopandas as gpd
+import shapely
 
 from geo import crs, datafiles, simplify
 from geo.paths import DATA_DIR
-from layers import catalogue, features
+from layers import catalogue, features, labels
 
 #: One lock around building a layer: the web server is threaded, and building runs GEOS
 #: and GDAL (in-memory writes) that gain nothing from running twice at once.
@@ -66,13 +67,20 @@ def _layer_frame(layer_id: str, band_name: str, datum: str) -> tuple[gpd.GeoData
 
     Polygon layers are simplified with ``geo.simplify`` (coverage layers as one coverage,
     seamless at every band) and rounded to the band's decimals (one more where a coverage
-    needs it); points and lines are served as they are, rounded to the band's decimals.
+    needs it); points and lines are served as they are, rounded to the band's decimals. The
+    label layers of ``layers.labels`` (``labels_prefecture``, ``labels_county``) are served
+    the same way, so the map's names shift with the datum as its shapes do.
     """
-    spec = catalogue.layer(layer_id)
     band = simplify.band_by_name(band_name)
-    gdf = features.layer_data(layer_id)
     decimals = band.decimals
-    if spec.geometry == "polygon":
+    if layer_id in labels.LABEL_LAYERS:  # the places' names: points, not in the catalogue
+        gdf = labels.label_points(labels.LABEL_LAYERS[layer_id])
+        gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c.round(decimals)), crs=gdf.crs)
+        spec = None
+    else:
+        spec = catalogue.layer(layer_id)
+        gdf = features.layer_data(layer_id)
+    if spec is not None and spec.geometry == "polygon":
         factor = CONTEXT_TOLERANCE_FACTOR if spec.group == "context" else 1.0
         gdf = simplify.simplify_for_band(gdf, band, coverage=spec.coverage, tolerance_factor=factor)
         decimals = gdf.attrs["decimals"]
@@ -108,11 +116,11 @@ def _layer_geobuf(layer_id: str, band_name: str, datum: str) -> bytes:
 
 
 def warm(band_name: str) -> int:
-    """Build and cache every catalogue layer for one zoom band; returns the bytes prepared.
+    """Build and cache every catalogue layer and label layer for one zoom band; returns the bytes prepared.
 
-    Run before serving so the first page load does not wait for simplification.
+    Run before serving so the first page load does not wait for simplification (nor for its names).
     """
-    return sum(len(layer_geojson(layer_id, band_name)) for layer_id in catalogue.catalogue())
+    return sum(len(layer_geojson(layer_id, band_name)) for layer_id in [*catalogue.catalogue(), *labels.LABEL_LAYERS])
 
 
 @functools.cache

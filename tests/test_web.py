@@ -96,8 +96,10 @@ def test_layout_carries_no_geometry(client):
 
 def test_the_index_preloads_the_first_layers_and_scripts(client):
     page = client.get("/?layers=prefectures,hubs").data.decode()
-    assert page.count('rel="preload"') == 2 + len(dashapp.LAZY_CHUNKS) + 2
+    # The two layers, the prefectures' names (app/web/labels.py), the lazy chunks, layout and dependencies.
+    assert page.count('rel="preload"') == 2 + 1 + len(dashapp.LAZY_CHUNKS) + 2
     assert f'href="{layer_url("prefectures", None)}" as="fetch"' in page and "async-GeoJSON.js" in page
+    assert f'href="{layer_url("labels_prefecture", None)}" as="fetch"' in page
 
 
 def test_zoom_urls_follow_the_band():

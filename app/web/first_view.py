@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,8 +32,9 @@ from app.i18n import t
 from app.web.viewstate import ViewState
 from geo import crs
 from geo.simplify import band_for_zoom
-from layers import webdata
-from layers.style import MAP_BACKGROUND, STYLES, style
+from layers import catalogue, provenance, webdata
+from layers.labels import label_layer_id
+from layers.style import MAP_BACKGROUND, STYLES, label_css, style
 
 #: The picture's coordinates: Leaflet's layer pixels at ``BASE_ZOOM`` times ``UNITS_PER_PX``
 #: (integers keep the path data short; a unit is half a pixel at zoom 7).
@@ -47,6 +50,8 @@ CONTEXT_MARGIN_DEG = (4.0, 2.5)
 MAX_ZOOM = 8
 #: Element id of the picture (the stylesheet places it; its script removes it).
 ELEMENT_ID = "first-view"
+#: The map's label layout (in ``assets/``), put inline so the first view's names land where the map's will.
+LABEL_SCRIPT = "hubei_labels.js"
 #: Seconds after which the picture steps aside even if the map never painted (data failed).
 GIVE_UP_S = 30
 
@@ -151,6 +156,73 @@ def _shapes(layers: tuple[str, ...], lang: str) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=4)
+def _labels(lang: str) -> str:
+    """The prefectures' names where the interactive map puts them: the same label layer, CSS and layout code.
+
+    Each name is an anchor at its label point (SVG units, placed in pixels by the script) holding a
+    ``.map-label`` as ``assets/hubei_map.js`` (``label``) makes it; ``assets/hubei_labels.js`` then
+    moves the names clear of each other, of the markers and of where the map's controls will be.
+    """
+    frame = webdata.layer_frame(label_layer_id("prefecture"), band_for_zoom(BASE_ZOOM).name)
+    points = to_svg_units(frame.geometry.values)
+    css = label_css("prefecture")
+    names = frame["label_en" if lang == "en" else "label_zh"]
+    return "".join(
+        f'<div class="first-view-anchor" data-x="{shapely.get_x(p):.1f}" data-y="{shapely.get_y(p):.1f}">'
+        f'<div class="map-label map-label-prefecture" data-area="{area}" data-required="1" style="{css}">'
+        f"{escape(name)}</div></div>"
+        for p, name, area in zip(points, names, frame["area_km2"], strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _markers(layer_ids: tuple[str, ...]) -> str:
+    """The facility markers of the point layers ``layer_ids`` as the map draws them (shape, colour, fan-out).
+
+    The names are laid out around them, so they must be where the map's will be.
+    """
+    out = []
+    for layer_id in layer_ids:
+        marker = style(catalogue.layer(layer_id).style)["marker"]
+        frame = _band(layer_id)
+        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+        points = to_svg_units(frame.geometry.values)
+        approx = (frame["precision"].fillna("") != "site").to_numpy()
+        size = marker["size"]
+        look = f"width:{size}px;height:{size}px;background:{marker['color']}"
+        for p, i, n, dim in zip(points, frame["stack_index"], frame["stack_size"], approx, strict=True):
+            out.append(
+                f'<div class="first-view-anchor" data-x="{shapely.get_x(p):.1f}" data-y="{shapely.get_y(p):.1f}" '
+                f'data-stack-index="{i}" data-stack-size="{n}"><div class="facility-marker '
+                f'facility-{marker["shape"]}{" approx" if dim else ""}" style="{look}"></div></div>'
+            )
+    return "".join(out)
+
+
+def _panels(lang: str) -> str:
+    """The panels the map lays over itself (breadcrumb, hover line, boundary note), styled as the map's.
+
+    The names keep clear of them on the map, so the picture has them too, in the same places.
+    """
+    return (
+        f'<nav class="breadcrumb"><button class="crumb" disabled>{escape(t("province", lang))}</button></nav>'
+        f'<div class="first-view-info">{escape(t("hover_hint", lang))}</div>'
+        f'<div class="first-view-sources">{escape(provenance.boundary_note(lang))}</div>'
+    )
+
+
+@functools.cache
+def _label_script() -> str:
+    """``assets/hubei_labels.js``, the map's own label layout, to run inline before the page's scripts.
+
+    Without its comments and indentation (a third of the bytes); the file writes no ``//`` inside strings.
+    """
+    text = (Path(__file__).parent / "assets" / LABEL_SCRIPT).read_text(encoding="utf-8")
+    lines = (re.sub(r"\s+// .*$", "", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def _view(state: ViewState) -> dict[str, Any]:
     """Where the map opens, in SVG units: Hubei's bounds to fit, or the link's centre and zoom."""
     if state.center is not None and state.zoom is not None:
@@ -164,19 +236,25 @@ def _view(state: ViewState) -> dict[str, Any]:
 
 #: Fits the picture like Leaflet (``getBoundsZoom``: whole zooms, 1% slack; centre of the
 #: bounds), keeps it fitted on resize, and fades it out once the interactive map shows
-#: ``data-wait`` at least ``data-count`` times (or after ``data-give-up`` seconds).
+#: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
+#: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``.
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
 var svg=el.querySelector("svg"),box=el.querySelector(".first-view-map"),v=JSON.parse(el.dataset.view);
 function fit(){var W=box.clientWidth,H=box.clientHeight;if(!W||!H)return;var z,cx,cy;
 if(v.bounds){var b=v.bounds,s=Math.min(W*%(u)d/b[2],H*%(u)d/b[3]);z=%(base)d+Math.log(s)/Math.LN2;
 z=Math.floor(Math.round(z*100)/100);z=Math.max(%(min)d,Math.min(%(max)d,z));cx=b[0]+b[2]/2;cy=b[1]+b[3]/2;}
 else{z=v.zoom;cx=v.center[0];cy=v.center[1];}
-var k=Math.pow(2,z-%(base)d)/%(u)d,w=W/k,h=H/k;svg.setAttribute("viewBox",[cx-w/2,cy-h/2,w,h].join(" "));}
+var k=Math.pow(2,z-%(base)d)/%(u)d,w=W/k,h=H/k;svg.setAttribute("viewBox",[cx-w/2,cy-h/2,w,h].join(" "));
+var names=el.querySelector(".first-view-labels");if(names&&window.hubeiLabels){
+window.hubeiLabels.firstView(names,box,function(x,y){return[(x-cx+w/2)*k,(y-cy+h/2)*k];},z);}}
 fit();window.addEventListener("resize",fit);
 var sel="#react-entry-point "+el.dataset.wait,n=+el.dataset.count,obs;
+var also=JSON.parse(el.dataset.also||"[]");function ready(q,k){
+return document.querySelectorAll("#react-entry-point "+q).length>=k;}
 function done(){if(obs)obs.disconnect();window.removeEventListener("resize",fit);el.classList.add("done");
 setTimeout(function(){el.remove();},400);}
-obs=new MutationObserver(function(){if(document.querySelectorAll(sel).length>=n)done();});
+obs=new MutationObserver(function(){if(document.querySelectorAll(sel).length>=n&&
+also.every(function(a){return ready(a[0],a[1]);}))done();});
 obs.observe(document.documentElement,{childList:true,subtree:true});setTimeout(done,%(give_up)d);})();"""
 
 
@@ -207,8 +285,15 @@ def html_for(state: ViewState) -> str:
         "max": settings.MAX_ZOOM,
         "give_up": GIVE_UP_S * 1000,
     }
+    names, wait_names = ("", "")
+    if "prefectures" in layers:  # the names belong to the prefectures layer, as on the map
+        points = tuple(i for i, spec in catalogue.catalogue().items() if spec.geometry == "point" and i in state.layers)
+        names = f'<div class="first-view-labels">{_markers(points)}{_labels(lang)}</div>{_panels(lang)}'
+        # ... and waits for the map's names and markers too, or a name would move once the markers arrive.
+        also = [[".map-label-prefecture", count], [".facility-icon", _markers(points).count("facility-marker")]]
+        wait_names = f'data-also="{escape(json.dumps(also))}" '
     return (
-        f'<div id="{ELEMENT_ID}" aria-hidden="true" data-wait="{waits_for}" data-count="{count}" '
+        f'<div id="{ELEMENT_ID}" aria-hidden="true" data-wait="{waits_for}" data-count="{count}" {wait_names}'
         f'data-view="{escape(json.dumps(view, separators=(",", ":")))}">'
         f'<div class="first-view-header"><h1>{escape(t("title", lang))}</h1>'
         f'<div class="view-nav"><span class="view-link current">{escape(t("view_map", lang))}</span>'
@@ -217,6 +302,6 @@ def html_for(state: ViewState) -> str:
         f'<div class="first-view-main"><div class="first-view-sidebar">'
         f'<p class="loading">{escape(t("loading_map", lang))}</p>{legend}</div>'
         f'<div class="first-view-map"><svg viewBox="{" ".join(map(str, box))}" '
-        f'preserveAspectRatio="xMidYMid meet">{_shapes(layers, lang)}</svg></div></div>'
-        f"<script>{script}</script></div>"
+        f'preserveAspectRatio="xMidYMid meet">{_shapes(layers, lang)}</svg>{names}</div></div>'
+        f"<script>{_label_script() if names else ''}{script}</script></div>"
     )

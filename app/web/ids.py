@@ -61,6 +61,10 @@ DRILL_LAYER = "drill-layer"
 UNIT_LIST = "unit-list"  # the map's units as buttons (keyboard and screen readers)
 UNIT_LIST_HINT = "unit-list-hint"
 UNIT_BUTTON = "unit-button"  # pattern-matching: {"type": UNIT_BUTTON, "code": <code>, "level": <level>}
+# Place names (app/web/labels.py)
+LABELS_PREFECTURE = "labels-prefecture"
+LABELS_COUNTY = "labels-county"
+LABELS_DRILL = "labels-drill"  # the county-level units of the prefecture drilled into
 BREADCRUMB = "breadcrumb"
 BREADCRUMB_HOME = "breadcrumb-home"
 # Comparison map

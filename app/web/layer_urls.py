@@ -13,9 +13,12 @@ from app.web.viewstate import BASEMAPS, ViewState
 from geo import boundaries, crs
 from geo.simplify import band_for_zoom
 from layers import catalogue, webdata
+from layers.labels import label_layer_id
 
 #: Zoom at which the map first opens (the bounds decide the view; this picks the band).
 INITIAL_ZOOM = 7
+#: Zoom from which county boundaries (and their names) show by themselves (when "automatic" is on).
+COUNTIES_FROM_ZOOM = 9
 
 
 def layer_url(layer_id: str, zoom: float | None, datum: str = "wgs84") -> str:
@@ -62,4 +65,6 @@ def preload_links(state: ViewState) -> str:
         return ""
     datum = datum_for(state.basemap)
     urls = [layer_url(i, state.zoom, datum) for i in catalogue.catalogue() if i in state.layers]
+    if "prefectures" in state.layers:  # and their names (app/web/labels.py)
+        urls.append(layer_url(label_layer_id("prefecture"), state.zoom, datum))
     return "".join(f'<link rel="preload" href="{escape(u)}" as="fetch" crossorigin="anonymous">' for u in urls)

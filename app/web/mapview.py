@@ -16,7 +16,8 @@ from app import settings
 from app.i18n import t
 from app.web import ids
 from app.web.highlight import highlight_children
-from app.web.layer_urls import INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
+from app.web.labels import facility_names, label_children
+from app.web.layer_urls import COUNTIES_FROM_ZOOM, INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
@@ -29,8 +30,6 @@ callbacks = Callbacks()
 
 #: The style functions of ``assets/hubei_map.js`` (``window.hubeiMap.layer``).
 NS = Namespace("hubeiMap", "layer")
-#: Zoom from which county boundaries show by themselves (when "automatic" is on).
-COUNTIES_FROM_ZOOM = 9
 
 #: Map panes stack the catalogue's layers in catalogue order whatever order their data
 #: arrives in; Leaflet's overlay pane is z-index 400 and markers start at 600. Panes are
@@ -105,6 +104,7 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
     path_style = style(spec.style)
     interactive = path_style.get("interactive", True)
     extra = {"pointToLayer": NS("pointToLayer")} if spec.geometry == "point" else {}
+    names = {"names": facility_names()} if spec.geometry == "point" else {}
     return dl.GeoJSON(
         id=ids.layer_id(spec.id),
         format="geobuf",
@@ -112,7 +112,7 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
         style=NS("style"),
         # Never None: dash-leaflet's default binds a feature's "popup"/"tooltip" property as HTML.
         onEachFeature=NS("bindTooltip") if interactive else NS("noTooltip"),
-        hideout={"style": path_style, "className": f"unit-{spec.style}", "lang": state.lang},
+        hideout={"style": path_style, "className": f"unit-{spec.style}", "lang": state.lang, **names},
         hoverStyle=HOVER_STYLE if interactive and spec.geometry != "point" else None,
         pane=pane_name(spec.id),
         **extra,
@@ -163,6 +163,7 @@ def map_view(state: ViewState) -> dl.Map:
         *layers,
         choropleth_layer(),
         drill_layer(state),
+        *label_children(state),
         *highlight_children(state),
         dl.ScaleControl(position="bottomleft", imperial=False),
     ]

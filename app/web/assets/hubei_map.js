@@ -51,20 +51,63 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             el.style.width = m.size + "px";
             el.style.height = m.size + "px";
             el.style.background = m.color;
-            // Markers sharing a position fan out on a ring of fixed screen radius.
-            let dx = 0, dy = 0;
-            if (p.stack_size > 1) {
-                const radius = 8 + 3 * p.stack_size;
-                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
-                dx = radius * Math.cos(angle);
-                dy = radius * Math.sin(angle);
-            }
+            // Markers sharing a position fan out on a ring of fixed screen radius (hubei_labels.js).
+            const [dx, dy] = window.hubeiLabels.fanOut(p.stack_index, p.stack_size);
             const icon = L.divIcon({html: el, className: (hideout.className || "") + " facility-icon",
                                     iconSize: [m.size, m.size], iconAnchor: [m.size / 2 - dx, m.size / 2 - dy]});
+            // The facility's name beside the marker, from a zoom on, or always in its prefecture's drill-down.
+            const names = hideout.names;
+            let nameLabel = null;
+            if (names) {
+                const label = document.createElement("div");
+                label.className = "map-label map-label-facility";
+                label.textContent = (hideout.lang === "en" ? p.name_en : p.name_zh) || p.name_zh || "";
+                label.style.cssText = names.css || "";
+                label.dataset.minZoom = String(names.fromZoom);
+                label.dataset.clearance = String(m.size / 2 + 2);
+                label.dataset.unit = String(p.prefecture_code || "");
+                nameLabel = label;
+            }
             // In the layer's own pane, so the layer panel's on/off and opacity reach the markers too.
-            return L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
-                                     title: p.name_zh || "",
-                                     alt: (p.name_zh || "") + " " + (p.name_en || "")});
+            const marker = L.marker(latlng, {icon: icon, keyboard: true, pane: (context && context.pane) || "markerPane",
+                                             title: p.name_zh || "",
+                                             alt: (p.name_zh || "") + " " + (p.name_en || "")});
+            if (names) {  // beside the marker's shape, in the icon (not inside the shape: that may be turned)
+                marker.on("add", function () {
+                    const icon = marker.getElement();
+                    if (icon && !icon.contains(nameLabel)) { icon.appendChild(nameLabel); }
+                    window.hubeiLabels.watch(marker._map);
+                });
+            }
+            return marker;
+        },
+        // A place name (app/web/labels.py): text in a zero-size marker at the label point, in its own
+        // pane; hubei_labels.js moves it clear of other names and of the map's controls.
+        label: function (feature, latlng, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            const el = document.createElement("div");
+            el.className = "map-label map-label-" + (h.kind || "unit");
+            el.textContent = (h.lang === "en" ? p.label_en : p.label_zh) || p.label_zh || "";
+            el.style.cssText = h.css || "";
+            el.dataset.area = String(p.area_km2 || 0);
+            el.dataset.code = String(p.code || "");
+            el.style.visibility = "hidden";  // until hubei_labels.js has found it a place
+            if (h.required) { el.dataset.required = "1"; }
+            if (h.kind === "county" && h.parent && h.required) { el.dataset.drillParent = h.parent; }
+            const icon = L.divIcon({html: el, className: "map-label-anchor", iconSize: [0, 0], iconAnchor: [0, 0]});
+            const marker = L.marker(latlng, {icon: icon, interactive: false, keyboard: false,
+                                             pane: (context && context.pane) || "markerPane"});
+            marker.on("add", function () { window.hubeiLabels.watch(marker._map); });
+            return marker;
+        },
+        // Labels of a drill-down: only the units of hideout.parent; and never the unit of hideout.exclude.
+        labelFilter: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            // hideout.countyOnly: not the units named at both levels (Xiantao...: their county row's parent is itself).
+            if (h.countyOnly && p.parent_code === p.code) { return false; }
+            return (!h.parent || p.parent_code === h.parent) && (!h.exclude || p.code !== h.exclude);
         },
         inUnit: function (feature, context) {
             const h = (context && context.hideout) || {};
@@ -85,13 +128,7 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
             const h = (context && context.hideout) || {};
             const p = feature.properties || {};
             const size = h.ring || 26;
-            let dx = 0, dy = 0;
-            if (p.stack_size > 1) {
-                const radius = 8 + 3 * p.stack_size;
-                const angle = 2 * Math.PI * p.stack_index / p.stack_size - Math.PI / 2;
-                dx = radius * Math.cos(angle);
-                dy = radius * Math.sin(angle);
-            }
+            const [dx, dy] = window.hubeiLabels.fanOut(p.stack_index, p.stack_size);
             const el = document.createElement("div");
             el.className = "target-highlight-ring";
             const icon = L.divIcon({html: el, className: (h.className || "") + " target-highlight-icon",
@@ -152,6 +189,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const autoCounties = (countiesAuto || []).includes("auto") && zoom >= COUNTIES_FROM_ZOOM;
             const apply = function () {
                 let found = 0;
+                if (window.hubeiLabels) { window.hubeiLabels.refreshAll(); }  // lay the names out for the panes shown
                 inputs[0].forEach(function (item) {
                     const layer = item.id.layer;
                     const visible = on.has(layer) || (layer === "counties" && autoCounties);
