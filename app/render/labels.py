@@ -83,6 +83,21 @@ def inside_offsets(item: Label, w: float, h: float, ax: Axes) -> list[tuple[floa
     return [((gx[i] - item.x) * (x1 - x0), (gy[i] - item.y) * (y1 - y0)) for i in order]
 
 
+def boxes_at(
+    cx: float, cy: float, offsets: list[tuple[float, float]], w: float, h: float, px_per_pt: float
+) -> list[geometry.Box]:
+    """Display boxes ``w`` by ``h`` centred at (cx, cy) moved by each of ``offsets`` (points)."""
+    return [
+        (
+            cx + dx * px_per_pt - w / 2,
+            cy + dy * px_per_pt - h / 2,
+            cx + dx * px_per_pt + w / 2,
+            cy + dy * px_per_pt + h / 2,
+        )
+        for dx, dy in offsets
+    ]
+
+
 def place_labels(
     fig: Figure,
     ax: Axes,
@@ -128,17 +143,7 @@ def place_labels(
         w_pt, h_pt = box.width / px_per_pt, box.height / px_per_pt
         options = candidate_offsets(w_pt, h_pt, item.size * 0.3, item.clearance)
         options += [(dx / px_per_pt, dy / px_per_pt) for dx, dy in inside_offsets(item, box.width, box.height, ax)]
-        candidates.append(
-            [
-                (
-                    cx + dx * px_per_pt - box.width / 2,
-                    cy + dy * px_per_pt - box.height / 2,
-                    cx + dx * px_per_pt + box.width / 2,
-                    cy + dy * px_per_pt + box.height / 2,
-                )
-                for dx, dy in options
-            ]
-        )
+        candidates.append(boxes_at(cx, cy, options, box.width, box.height, px_per_pt))
         offsets.append(options)
         artists.append(artist)
     chosen = geometry.place_labels(candidates, frame_box, soft)  # type: ignore[arg-type]
