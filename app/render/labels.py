@@ -75,7 +75,7 @@ def inside_offsets(item: Label, w: float, h: float, ax: Axes) -> list[tuple[floa
     half_w, half_h = w / 2 / (x1 - x0), h / 2 / (y1 - y0)  # map units
     minx, miny, maxx, maxy = item.region.bounds
     grid_x, grid_y = np.meshgrid(np.linspace(minx, maxx, INSIDE_GRID), np.linspace(miny, maxy, INSIDE_GRID))
-    gx, gy = grid_x.ravel(), grid_y.ravel()
+    gx, gy = np.r_[item.x, grid_x.ravel()], np.r_[item.y, grid_y.ravel()]  # the anchor itself first
     boxes = shapely.box(gx - half_w, gy - half_h, gx + half_w, gy + half_h)
     fits = shapely.contains(item.region, boxes)
     gx, gy = gx[fits], gy[fits]
@@ -110,7 +110,7 @@ def place_labels(
     Boxes are measured in display space with the renderer; ``obstacles`` (map units)
     are avoided where possible (with ``margin`` points round them: a name amid a crowd of
     markers is hard to read even where it touches none), other labels always. A label with a
-    ``region`` may move inside it to keep clear of the obstacles.
+    ``region`` is placed wholly inside it where it can be (nearest its anchor, clear of the obstacles).
     """
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas has one
     to_display = ax.transData.transform
@@ -141,8 +141,10 @@ def place_labels(
         box = artist.get_window_extent(renderer)
         cx, cy = to_display([(item.x, item.y)])[0]
         w_pt, h_pt = box.width / px_per_pt, box.height / px_per_pt
-        options = candidate_offsets(w_pt, h_pt, item.size * 0.3, item.clearance)
-        options += [(dx / px_per_pt, dy / px_per_pt) for dx, dy in inside_offsets(item, box.width, box.height, ax)]
+        # A unit's name goes where it lies wholly inside the unit, nearest its anchor first; round the anchor
+        # (across the unit's edge) only when no such place is free, as in units too small for their name.
+        inside = [(dx / px_per_pt, dy / px_per_pt) for dx, dy in inside_offsets(item, box.width, box.height, ax)]
+        options = inside + candidate_offsets(w_pt, h_pt, item.size * 0.3, item.clearance)
         candidates.append(boxes_at(cx, cy, options, box.width, box.height, px_per_pt))
         offsets.append(options)
         artists.append(artist)
