@@ -223,6 +223,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "位置为所在区县或市州代表点（非精确位置）",
         "Placed at its district's or city's representative point (not the exact site)",
     ),
+    "callout_key": ("图中编号设施", "Facilities numbered on the map"),
     "location": ("位置示意", "Location"),
     "internal": ("内部资料，非公开", "Internal, not for publication"),
     "approval": ("审图号：{number}", "Map approval number (审图号): {number}"),

@@ -143,7 +143,9 @@ def choropleth(
         cls = classify.classify(
             table["value"], scheme=scheme, k=k, palette=palette, breaks=breaks, legend_values=legend_values
         )
-        decimals = classify.decimals_for([b for b in cls.breaks], 3)
+        present = pd.to_numeric(table["value"], errors="coerce").dropna()
+        whole = bool((present % 1 == 0).all())  # counts read "16", not "16.00"
+        decimals = 0 if whole else classify.decimals_for([b for b in cls.breaks], 3)
         unit = spec.unit(lang)
         table["value_text"] = [
             f"{classify.format_number(v, decimals)} {unit}".strip() if pd.notna(v) else None for v in table["value"]

@@ -10,7 +10,8 @@ import shapely
 from matplotlib import colors as mcolors
 from pypdf import PdfReader
 
-from app.render import briefing, evaluation_pages, focus, fonts, furniture
+from app.i18n import t
+from app.render import briefing, callouts, evaluation_pages, focus, fonts, furniture, labels
 from app.render import page as pagelayout
 from geo import boundaries
 from layers import catalogue, features, scorecard
@@ -148,3 +149,51 @@ def test_atlas_pdf_has_the_unit_county_names(ezhou_page, tmp_path):
     counties = boundaries.units("county")
     for name in counties.loc[counties["parent_code"] == EZHOU, "name_zh"]:
         assert name in content
+
+
+@pytest.fixture(scope="module")
+def wuhan_page():
+    """The atlas page of Wuhan (the most facilities of any unit) as the pack draws it, with its renderer."""
+    pages = briefing.plan_pages(atlas=True)
+    index = next(i for i, p in enumerate(pages) if p.request is not None and p.request.extent == WUHAN)
+    with fonts.style():
+        fig = briefing.draw_page(pages, index, "zh", None)
+        renderer = fig.canvas.get_renderer()
+        texts = [(t.get_gid(), t.get_text(), t.get_window_extent(renderer)) for ax in fig.axes for t in ax.texts]
+        leaders = [line for line in _map_axes(fig).lines if line.get_gid() == callouts.LEADER_GID]
+    return fig, texts, leaders
+
+
+def test_atlas_page_of_wuhan_numbers_its_facilities_without_overlaps(wuhan_page):
+    _, texts, _ = wuhan_page
+    numbers = [(int(text), box) for gid, text, box in texts if gid == callouts.NUMBER_GID]
+    names = [(text, box) for gid, text, box in texts if gid == labels.GLYPH_GID]
+    own = [f.loc[f["prefecture_code"] == WUHAN] for f in _point_layers()]
+    expected = sorted(n for f in own for n in f.loc[f.geometry.notna(), "name_zh"])
+    assert len(expected) > 10
+    assert sorted(n for n, _ in numbers) == list(range(1, len(expected) + 1))  # one number per facility of Wuhan
+    boxes = [b for _, b in numbers] + [b for _, b in names]
+    for i, a in enumerate(boxes):  # numbers clear of each other and of every place name
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    counties = boundaries.units("county")
+    assert set(counties.loc[counties["parent_code"] == WUHAN, "name_zh"]) <= {n for n, _ in names}  # all named
+    key = [text.replace("\n", "") for gid, text, _ in texts if gid is None and text.replace("\n", "") in expected]
+    assert sorted(key) == expected  # the key names every numbered facility
+    assert t("facts", "zh") in {text for _, text, _ in texts}  # the unit's summary panel is kept
+
+
+def test_leader_lines_run_from_a_marker_towards_its_number(wuhan_page):
+    fig, texts, leaders = wuhan_page
+    ax = _map_axes(fig)
+    assert leaders  # Wuhan's centre is crowded: some numbers had to move away from their markers
+    numbers = [box for gid, _, box in texts if gid == callouts.NUMBER_GID]
+    for line in leaders:
+        _, (x1, y1) = ax.transData.transform(np.column_stack(line.get_data()))
+        end = min(numbers, key=lambda b: np.hypot((b.x0 + b.x1) / 2 - x1, (b.y0 + b.y1) / 2 - y1))
+        gap = np.hypot(max(end.x0 - x1, 0, x1 - end.x1), max(end.y0 - y1, 0, y1 - end.y1))
+        assert gap < 3 * fig.dpi / 72  # the line ends at its number's box, within 3 points
+
+
+def _point_layers():
+    return [features.layer_data(i) for i, spec in catalogue.catalogue().items() if spec.geometry == "point"]

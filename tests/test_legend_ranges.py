@@ -7,15 +7,20 @@ from what the output holds and every value checked against the range it is shown
 from __future__ import annotations
 
 import html
+import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_classify import shown_range
 
 from app.render import SnapshotRequest, figure, fonts, html_map
+from app.render import legend as print_legend
 from app.web import indicator_panel
-from layers import choropleth
+from layers import choropleth, classify, indicators
 
 SCHEMES = ["quantiles", "natural_breaks", "equal_interval"]
 
@@ -64,3 +69,48 @@ def test_html_map_shows_ranges_that_hold_their_values():
     page = html_map.to_html(SnapshotRequest(indicator="gdp_2023", scheme="natural_breaks", lang="en"))
     for label in labels:
         assert html.escape(label) in page
+
+
+# --- one source for all three legends, over random data ------------------------------------------------
+PREFECTURES = indicators.values("gdp_2023")["code"].tolist()
+value = st.one_of(
+    st.none(),
+    st.floats(-1e7, 1e7, allow_nan=False).filter(lambda v: v == 0 or abs(v) >= 1e-6),
+    st.integers(-1000, 100_000).map(float),
+)
+
+
+def _printed_labels(chosen: choropleth.Choropleth, lang: str) -> dict[str, list[str]]:
+    """The class labels (no data left out) as the web legend, the PDF legend and the offline HTML show them."""
+    classes = [e.label for e in chosen.legend.entries if not e.no_data]
+    web = [c for c in _texts(indicator_panel.legend_view(chosen.legend, lang)) if c in classes]
+    pdf = [row.label for row in print_legend.choropleth_items(chosen, 1.0) if row.kind == "patch"][: len(classes)]
+    page = html_map.legend_html(chosen, [], lang)
+    shown = [html.unescape(m) for m in re.findall(r'<span class="sw"[^>]*></span>([^<]*)<span class="c">', page)]
+    return {"web": web, "pdf": pdf, "html": shown}
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(value, min_size=len(PREFECTURES), max_size=len(PREFECTURES)).filter(
+        lambda vs: any(v is not None for v in vs)
+    ),
+    st.sampled_from(SCHEMES),
+    st.integers(*classify.K_RANGE),
+    st.sampled_from(["zh", "en"]),
+)
+def test_every_legend_prints_ranges_that_hold_their_values(values, scheme, k, lang):
+    frame = indicators.values("gdp_2023").assign(value=values)
+    chosen = choropleth.choropleth("gdp_2023", scheme=scheme, k=k, lang=lang, values=frame)
+    labels = [b.label(lang) for b in chosen.classification.bins]
+    assert _printed_labels(chosen, lang) == {"web": labels, "pdf": labels, "html": labels}  # one source
+    ranges = [shown_range(label) for label in labels]
+    assert len(set(labels)) == len(labels)  # adjacent classes never read the same ...
+    for (lo, hi), (next_lo, next_hi) in itertools.pairwise(ranges):
+        assert lo <= hi <= next_lo <= next_hi and (lo, hi) != (next_lo, next_hi)  # ... and run in order
+    present = [v for v in values if v is not None]
+    assert ranges[0][0] <= min(present) and ranges[-1][1] >= max(present)
+    for v, index in zip(chosen.table["value"], chosen.table["class"], strict=True):
+        if index >= 0:
+            lo, hi = ranges[index]
+            assert lo <= v <= hi, (v, labels[index])

@@ -16,6 +16,7 @@ from pyproj import Geod
 from app.render import (
     SnapshotError,
     SnapshotRequest,
+    callouts,
     draw,
     figure,
     fonts,
@@ -27,7 +28,7 @@ from app.render import (
 )
 from app.render.page import POINTS_PER_INCH
 from app.render.request import MM_PER_INCH, PAPERS_MM
-from layers import catalogue, choropleth
+from layers import catalogue, choropleth, features
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 BIN = Path(sys.executable).parent
@@ -168,6 +169,74 @@ def test_map_labels_do_not_overlap():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def _no_two_overlap(boxes) -> None:
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_province_map_numbers_its_facilities_without_overlaps_and_keeps_wuhan_clear():
+    """Wuhan's crowd of facilities gets numbers and a key; the city's name keeps clear of their markers."""
+    with fonts.style():
+        built = figure.build_figure(SnapshotRequest())
+        renderer = built.figure.canvas.get_renderer()
+        texts = built.map_axes.texts
+        numbers = [t for t in texts if t.get_gid() == callouts.NUMBER_GID]
+        names = [t for t in texts if t.get_gid() == labels.GLYPH_GID]
+        number_boxes = [t.get_window_extent(renderer) for t in numbers]
+        name_boxes = {t.get_text(): t.get_window_extent(renderer) for t in names}
+        legend = {t.get_text().replace("\n", "") for ax in built.figure.axes[1:] for t in ax.texts}
+    facilities = [features.layer_data(i) for i, spec in catalogue.catalogue().items() if spec.geometry == "point"]
+    placed = sum(int(f.geometry.notna().sum()) for f in facilities)
+    assert len(built.numbered) == placed > 15  # every facility with a place on the map has a number ...
+    assert sorted(int(t.get_text()) for t in numbers) == list(range(1, placed + 1))
+    assert {c.name for c in built.numbered} <= legend  # ... and a row in the key
+    assert not any(("\n" in c.name) for c in built.numbered)
+    _no_two_overlap(number_boxes + list(name_boxes.values()))  # numbers clear of each other and of every name
+    px = built.figure.dpi / POINTS_PER_INCH
+    markers = []
+    for c in built.numbered:
+        x, y = built.map_axes.transData.transform([(c.x, c.y)])[0]
+        markers.append((x - c.radius * px, y - c.radius * px, x + c.radius * px, y + c.radius * px))
+    wuhan = name_boxes["武汉市"]
+    assert not any(wuhan.overlaps(type(wuhan).from_extents(*m)) for m in markers)
+    in_wuhan = {n for f in facilities for n in f.loc[f["prefecture_code"] == "420100", "name_zh"]}
+    wuhan_numbers = [c.number for c in built.numbered if c.name in in_wuhan]
+    assert len(wuhan_numbers) > 10
+    assert wuhan_numbers == list(range(1, len(wuhan_numbers) + 1))  # Wuhan's facilities come first, in a run
+
+
+@pytest.mark.parametrize(
+    ("indicator", "lang", "paper"),
+    [  # the longest indicator title in English, in both languages; a long subtitle on the portrait page
+        ("industrial_revenue_2023", "en", "a4-landscape"),
+        ("industrial_revenue_2023", "zh", "a4-landscape"),
+        ("gdp_2023", "en", "a4-portrait"),
+    ],
+)
+def test_legend_title_and_subtitle_wrap_without_touching_the_swatches(indicator, lang, paper):
+    with fonts.style():
+        built = figure.build_figure(SnapshotRequest(indicator=indicator, lang=lang, paper=paper))
+        renderer = built.figure.canvas.get_renderer()
+        ax = next(a for a in built.figure.axes if any(p.get_gid() == "legend-swatch" for p in a.patches))
+        texts = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()}
+        symbols = [p.get_window_extent(renderer) for p in ax.patches] + [
+            line.get_window_extent(renderer) for line in ax.lines
+        ]
+        frame = ax.get_window_extent(renderer)
+    legend = choropleth.choropleth(indicator, lang=lang).legend
+    flat = {k.replace("\n", " " if lang == "en" else ""): k for k in texts}
+    assert legend.title in flat and legend.subtitle in flat
+    shrunk = [type(b).from_extents(b.x0 + 0.5, b.y0 + 0.5, b.x1 - 0.5, b.y1 - 0.5) for b in texts.values()]
+    _no_two_overlap(shrunk)  # no row's text runs into another's ...
+    for box in shrunk:
+        assert not any(box.overlaps(s) for s in symbols)  # ... or into a swatch
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1  # and none runs out of the legend's box
+    subtitle = texts[flat[legend.subtitle]]
+    first = max((s for s in symbols if s.x0 < subtitle.x1 and s.x1 > subtitle.x0), key=lambda s: s.y1)
+    assert subtitle.y0 > first.y1  # the subtitle ends above the first swatch
 
 
 # --- scale bar -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from app.render import focus, fonts, furniture, geometry, mapdata, page, text
+from app.render import callouts, focus, fonts, furniture, geometry, mapdata, page, text
 from app.render.draw import (
     CONTEXT_GROUP,
     MARKER_Z,
@@ -81,6 +81,7 @@ class Rendered:
     scale_bar: ScaleBar
     labels: list[str] = field(default_factory=list)
     choropleth: chor.Choropleth | None = None
+    numbered: list[callouts.Callout] = field(default_factory=list)
 
 
 def drawn_layers(request: SnapshotRequest) -> tuple[str, ...]:
@@ -263,7 +264,10 @@ def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] 
 
     bar = geometry.scale_bar(extent, max_fraction=SCALE_BAR_FRACTION, origin=SCALE_BAR_ORIGIN)
     obstacles.append(scale_bar_box(bar, layout, m_per_pt))
-    labels = place_labels(fig, ax, label_items(request, layout, tolerance, extent, frames, m_per_pt), obstacles)
+    placed = place_labels(fig, ax, label_items(request, layout, tolerance, extent), obstacles, layout.font("callout"))
+    numbered = callouts.facility_callouts(request, layout, frames, extent, m_per_pt)
+    taken = [box for _, box in placed]
+    callouts.place_callouts(fig, ax, numbered, layout.font("callout"), taken, obstacles, m_per_pt)
     scale_text = text.word("scale", request.lang, denominator=f"{round(denominator, -4):,.0f}")
     furniture.scale_bar(ax, bar, layout, text.word("km", request.lang), scale_text, m_per_pt)
     centre = ((extent.xmin + extent.xmax) / 2, (extent.ymin + extent.ymax) / 2)
@@ -279,11 +283,12 @@ def build_figure(request: SnapshotRequest, *, facts: list[furniture.LegendItem] 
     else:
         items = legend_items(request, frames, result, s)
     items += facts or []
+    items += callouts.key_items(numbered, request.lang, s)
     furniture.legend(fig, layout, items)
     furniture.footer(
         fig, layout, text.approval_line(request.approval_number, request.lang), footer_lines(request, layer_ids, result)
     )
-    return Rendered(fig, request, layout, ax, extent, bar, labels, result)
+    return Rendered(fig, request, layout, ax, extent, bar, [name for name, _ in placed], result, numbered)
 
 
 def save(rendered: Rendered, out: Any) -> None:

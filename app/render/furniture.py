@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from app.render import geometry
@@ -41,7 +43,7 @@ class LegendItem:
     points; ``marker`` is a matplotlib marker code with ``size`` in points.
     """
 
-    kind: str  # heading | text | patch | line | marker
+    kind: str  # heading | text | patch | line | marker | key (a numbered callout: marker, number, name)
     label: str
     count: str = ""
     face: object = "none"
@@ -94,86 +96,150 @@ def footer(fig: Figure, layout: PageLayout, approval: str, lines: list[str]) -> 
     return ax
 
 
-def _row_height(item: LegendItem, size: float, text_em: float) -> float:
-    lines = len(geometry.wrap(item.label, text_em))
-    if item.kind == "heading":
-        return lines * size * 1.15 * LEADING + size * 0.35
-    if item.kind == "text":
-        return lines * size * 0.85 * LEADING
-    return max(lines * size * LEADING, size * 1.75)
+class _Measure:
+    """Text sizes (points) as the figure's renderer draws them, so legend rows neither overlap nor overflow."""
+
+    def __init__(self, fig: Figure) -> None:
+        canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+        self.figure = fig
+        self.renderer = canvas.get_renderer()
+        self.px_per_pt = fig.dpi / POINTS_PER_INCH
+        self._cache: dict[tuple[str, float, str], tuple[float, float]] = {}
+
+    def size(self, text: str, fontsize: float, weight: str = "normal") -> tuple[float, float]:
+        """Width and height (points) of ``text`` (lines joined by newlines) at ``fontsize``, with legend leading."""
+        key = (text, fontsize, weight)
+        if key not in self._cache:
+            artist = Text(0, 0, text, fontsize=fontsize, fontweight=weight, linespacing=LEADING)
+            artist.set_figure(self.figure)
+            box = artist.get_window_extent(self.renderer)
+            self._cache[key] = (box.width / self.px_per_pt, box.height / self.px_per_pt)
+        return self._cache[key]
+
+    def lines(self, text: str, fontsize: float, width_pt: float, weight: str = "normal") -> list[str]:
+        """``text`` wrapped to lines at most ``width_pt`` wide."""
+        return geometry.wrap(text, width_pt / fontsize, lambda s: self.size(s.rstrip(), fontsize, weight)[0] / fontsize)
 
 
-def _columns(items: list[LegendItem], height: float, size: float, text_em: float) -> list[list[LegendItem]]:
-    columns: list[list[LegendItem]] = [[]]
+#: Type of each legend row kind relative to the legend's size, its weight, and space below it (sizes).
+ROW_TYPE: dict[str, tuple[float, str, float]] = {
+    "heading": (1.15, "bold", 0.45),
+    "text": (0.85, "normal", 0.35),
+    "key": (0.85, "normal", 0.2),
+}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A legend row laid out: its item, wrapped lines, type size and height (points)."""
+
+    item: LegendItem
+    lines: list[str]
+    fontsize: float
+    height: float
+
+
+def _layout_row(item: LegendItem, measure: _Measure, size: float, col_w: float) -> _Row:
+    """Wrap and measure one row for a column ``col_w`` points wide at legend type ``size``."""
+    swatch = size * 2.4 + size * 0.8  # symbol and the space after it
+    count = size * 2.5 if item.count and item.kind != "key" else size * 0.5
+    if item.kind in ("heading", "text"):
+        scale, weight, after = ROW_TYPE[item.kind]
+        fs = size * scale
+        lines = measure.lines(item.label, fs, col_w - size * 0.5, weight)
+        return _Row(item, lines, fs, measure.size("\n".join(lines), fs, weight)[1] + size * after)
+    if item.kind == "key":
+        scale, weight, after = ROW_TYPE["key"]
+        fs = size * scale
+        lines = measure.lines(item.label, fs, col_w - swatch - size * 0.5, weight)
+        return _Row(item, lines, fs, max(measure.size("\n".join(lines), fs)[1] + size * after, size * 1.3))
+    lines = measure.lines(item.label, size, col_w - swatch - count)
+    return _Row(item, lines, size, max(measure.size("\n".join(lines), size)[1] + size * 0.45, size * 1.75))
+
+
+def _columns(rows: list[_Row], height: float, size: float) -> list[list[_Row]]:
+    columns: list[list[_Row]] = [[]]
     used = 0.0
-    for item in items:
-        h = _row_height(item, size, text_em)
-        starts_group = item.kind == "heading"
-        if columns[-1] and used + h > height:
+    for row in rows:
+        starts_group = row.item.kind == "heading"
+        if columns[-1] and used + row.height > height:
             columns.append([])
             used = 0.0
-        elif starts_group and columns[-1] and used + h + 2 * size * LEADING > height:
+        elif starts_group and columns[-1] and used + row.height + 2 * size * LEADING > height:
             columns.append([])  # keep a heading with its first rows
             used = 0.0
-        columns[-1].append(item)
-        used += h
+        columns[-1].append(row)
+        used += row.height
     return columns
 
 
 def legend(fig: Figure, layout: PageLayout, items: list[LegendItem]) -> Axes:
-    """Draw the legend rows in the legend box, in as many columns as needed (type shrinks if even that overflows)."""
+    """Draw the legend rows in the legend box, in as many columns as needed (type shrinks if even that overflows).
+
+    Rows are wrapped and measured with the renderer, so a long title or subtitle takes the lines it
+    needs and the rows below it move down.
+    """
     ax = points_axes(fig, layout, layout.legend)
     width, height = ax.get_xlim()[1], ax.get_ylim()[1]
+    measure = _Measure(fig)
     size = layout.font("legend")
-    for _ in range(6):
-        ncols = 1
-        while True:
-            col_w = width / ncols
-            text_em = (col_w - size * 3.2 - size * 2.5) / size
-            cols = _columns(items, height, size, text_em)
-            if len(cols) <= ncols or ncols >= 3:
+    for _ in range(8):
+        for ncols in (1, 2, 3):
+            gutter = size * 1.2
+            col_w = (width - gutter * (ncols - 1)) / ncols
+            cols = _columns([_layout_row(i, measure, size, col_w) for i in items], height, size)
+            if len(cols) <= ncols:
                 break
-            ncols += 1
         if len(cols) <= ncols:
             break
         size *= 0.9
     for c, column in enumerate(cols):
-        _draw_column(ax, column, c * col_w, col_w, height, size)
+        _draw_column(ax, column, c * (col_w + gutter), col_w, height, size)
     return ax
 
 
-def _draw_column(ax: Axes, items: list[LegendItem], x: float, col_w: float, top: float, size: float) -> None:
+def _draw_column(ax: Axes, rows: list[_Row], x: float, col_w: float, top: float, size: float) -> None:
     swatch_w, swatch_h = size * 2.4, size * 1.2
     text_x = x + swatch_w + size * 0.8
-    text_em = (col_w - swatch_w - size * 0.8 - size * 2.5) / size
     y = top
-    for item in items:
-        h = _row_height(item, size, text_em)
-        lines = geometry.wrap(
-            item.label, text_em + (swatch_w + size * 0.8) / size if item.kind in ("heading", "text") else text_em
-        )
+    for row in rows:
+        item, text = row.item, "\n".join(row.lines)
         if item.kind in ("heading", "text"):
-            fs = size * 1.15 if item.kind == "heading" else size * 0.85
             ax.text(
                 x,
-                y - size * 0.2,
-                "\n".join(lines),
-                fontsize=fs,
-                fontweight="bold" if item.kind == "heading" else "normal",
+                y,
+                text,
+                fontsize=row.fontsize,
+                fontweight=ROW_TYPE[item.kind][1],
                 color=INK if item.kind == "heading" else MUTED,
                 va="top",
                 ha="left",
                 linespacing=LEADING,
+                gid=f"legend-{item.kind}",
             )
+        elif item.kind == "key":
+            first = y - row.fontsize * 0.75  # the first line's middle
+            ax.plot(
+                [x + size * 0.6],
+                [first],
+                marker=item.marker,
+                markersize=item.size,
+                markerfacecolor=item.face,
+                markeredgecolor=item.edge,
+                markeredgewidth=item.linewidth,
+                linestyle="none",
+            )
+            ax.text(x + swatch_w, first, item.count, fontsize=row.fontsize, fontweight="bold", va="center", ha="right")
+            ax.text(text_x, y, text, fontsize=row.fontsize, va="top", ha="left", color=INK, linespacing=LEADING)
         else:
-            cy = y - h / 2
+            cy = y - row.height / 2
             _symbol(ax, item, x, cy, swatch_w, swatch_h)
-            ax.text(text_x, cy, "\n".join(lines), fontsize=size, va="center", ha="left", color=INK, linespacing=LEADING)
+            ax.text(text_x, cy, text, fontsize=size, va="center", ha="left", color=INK, linespacing=LEADING)
             if item.count:
                 ax.text(
                     x + col_w - size * 0.3, cy, item.count, fontsize=size * 0.9, va="center", ha="right", color=MUTED
                 )
-        y -= h
+        y -= row.height
 
 
 def _symbol(ax: Axes, item: LegendItem, x: float, cy: float, w: float, h: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,16 +143,20 @@ def inside(a: Box, frame: Box) -> bool:
 
 
 def place_labels(
-    candidates: Sequence[Sequence[Box]], frame: Box, soft_obstacles: Sequence[Box] = ()
+    candidates: Sequence[Sequence[Box]],
+    frame: Box,
+    soft_obstacles: Sequence[Box] = (),
+    taken: Sequence[Box] = (),
 ) -> list[int | None]:
     """Choose a position for each label, in priority order, so that no two chosen boxes overlap.
 
     ``candidates[i]`` lists label i's possible boxes, best first. A box must lie inside
-    ``frame`` and clear every label placed before it; among those, one that also clears
-    ``soft_obstacles`` (e.g. map symbols) is preferred. Returns the chosen candidate's
-    index per label, or None where no position is free (the label is dropped).
+    ``frame`` and clear every label placed before it (and every box in ``taken``, e.g. labels
+    placed earlier); among those, one that also clears ``soft_obstacles`` (e.g. map symbols) is
+    preferred. Returns the chosen candidate's index per label, or None where no position is
+    free (the label is dropped).
     """
-    placed: list[Box] = []
+    placed: list[Box] = list(taken)
     chosen: list[int | None] = []
     for boxes in candidates:
         free = [i for i, b in enumerate(boxes) if inside(b, frame) and not any(overlaps(b, p) for p in placed)]
@@ -169,13 +173,16 @@ def text_width_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
 
 
-def wrap(text: str, width_em: float) -> list[str]:
-    """Break ``text`` into lines at most ``width_em`` wide; Latin words are kept whole, CJK breaks anywhere."""
+def wrap(text: str, width_em: float, measure: Callable[[str], float] = text_width_em) -> list[str]:
+    """Break ``text`` into lines at most ``width_em`` wide; Latin words are kept whole, CJK breaks anywhere.
+
+    ``measure`` gives a line's width in ems (an estimate by default; printed legends measure the font).
+    """
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for token in _tokens(paragraph):
-            if line and text_width_em(line + token) > width_em:
+            if line and measure(line + token) > width_em:
                 lines.append(line.rstrip())
                 line = token.lstrip()
             else:
@@ -184,8 +191,16 @@ def wrap(text: str, width_em: float) -> list[str]:
     return lines
 
 
+#: Closing punctuation that never starts a line (it stays with the character before it), and
+#: opening punctuation that never ends one (it stays with the character after it).
+NO_LINE_START = frozenset("，。、；：！？）》」』】”’")
+
+
+NO_LINE_END = frozenset("（《「『【“‘")
+
+
 def _tokens(text: str) -> list[str]:
-    """Words with their following space, and single wide characters."""
+    """Words with their following space, and single wide characters (closing punctuation joins the one before)."""
     tokens: list[str] = []
     word = ""
     for c in text:
@@ -193,7 +208,10 @@ def _tokens(text: str) -> list[str]:
             if word:
                 tokens.append(word)
                 word = ""
-            tokens.append(c)
+            if (c in NO_LINE_START and tokens) or (tokens and tokens[-1][-1] in NO_LINE_END):
+                tokens[-1] += c
+            else:
+                tokens.append(c)
         else:
             word += c
             if c == " ":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
@@ -13,19 +14,21 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
 from app.render import geometry, mapdata, page, text
-from app.render.draw import marker_size_pt, point_positions
 from app.render.focus import outside_label_colour
 from app.render.furniture import HALO, INK, MUTED
 from app.render.geometry import Extent
 from app.render.request import PROVINCE, SnapshotRequest
-from layers import catalogue
-from layers.style import style
 
 #: Label wrap widths (ems) for long unit names.
 LABEL_EM = {"zh": 6.0, "en": 11.0}
 
 
-FACILITY_LABEL_EM = {"zh": 10.0, "en": 16.0}
+#: A unit's name that finds no free place by its representative point may move inside the unit:
+#: to one of the places on a grid of this many steps a side that hold its whole box, nearest first.
+INSIDE_GRID = 24
+
+
+INSIDE_TRIES = 80
 
 
 #: Draw order of labels: above every layer and marker.
@@ -38,7 +41,11 @@ GLYPH_GID = "label-text"
 
 @dataclass(frozen=True)
 class Label:
-    """A map label: anchor (map units), text, type size, colour, and the clearance (points) a symbol needs."""
+    """A map label: anchor (map units), text, type size, colour, the clearance (points) a symbol needs.
+
+    ``region`` (a polygon in map units, e.g. the unit a name names) is where the label may move,
+    whole, when the places round its anchor are taken or cover map symbols.
+    """
 
     x: float
     y: float
@@ -46,6 +53,7 @@ class Label:
     size: float
     colour: str
     clearance: float = 0.0
+    region: Any = None
 
 
 def candidate_offsets(w: float, h: float, gap: float, clearance: float) -> list[tuple[float, float]]:
@@ -59,22 +67,60 @@ def candidate_offsets(w: float, h: float, gap: float, clearance: float) -> list[
     return side if clearance else [(0.0, 0.0), side[2], side[3], side[0], side[1]]
 
 
+def inside_offsets(item: Label, w: float, h: float, ax: Axes) -> list[tuple[float, float]]:
+    """Offsets (display units) that move a label, whole, to other places inside its region, nearest first."""
+    if item.region is None or item.region.is_empty:
+        return []
+    (x0, y0), (x1, y1) = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+    half_w, half_h = w / 2 / (x1 - x0), h / 2 / (y1 - y0)  # map units
+    minx, miny, maxx, maxy = item.region.bounds
+    grid_x, grid_y = np.meshgrid(np.linspace(minx, maxx, INSIDE_GRID), np.linspace(miny, maxy, INSIDE_GRID))
+    gx, gy = np.r_[item.x, grid_x.ravel()], np.r_[item.y, grid_y.ravel()]  # the anchor itself first
+    boxes = shapely.box(gx - half_w, gy - half_h, gx + half_w, gy + half_h)
+    fits = shapely.contains(item.region, boxes)
+    gx, gy = gx[fits], gy[fits]
+    order = np.argsort(np.hypot(gx - item.x, gy - item.y))[:INSIDE_TRIES]
+    return [((gx[i] - item.x) * (x1 - x0), (gy[i] - item.y) * (y1 - y0)) for i in order]
+
+
+def boxes_at(
+    cx: float, cy: float, offsets: list[tuple[float, float]], w: float, h: float, px_per_pt: float
+) -> list[geometry.Box]:
+    """Display boxes ``w`` by ``h`` centred at (cx, cy) moved by each of ``offsets`` (points)."""
+    return [
+        (
+            cx + dx * px_per_pt - w / 2,
+            cy + dy * px_per_pt - h / 2,
+            cx + dx * px_per_pt + w / 2,
+            cy + dy * px_per_pt + h / 2,
+        )
+        for dx, dy in offsets
+    ]
+
+
 def place_labels(
     fig: Figure,
     ax: Axes,
     items: list[Label],
     obstacles: list[geometry.Box],
-) -> list[str]:
-    """Draw labels in priority order where they collide with nothing; return those kept.
+    margin: float = 0.0,
+) -> list[tuple[str, geometry.Box]]:
+    """Draw labels in priority order where they collide with nothing; return those kept with their boxes.
 
     Boxes are measured in display space with the renderer; ``obstacles`` (map units)
-    are avoided where possible, other labels always.
+    are avoided where possible (with ``margin`` points round them: a name amid a crowd of
+    markers is hard to read even where it touches none), other labels always. A label with a
+    ``region`` is placed wholly inside it where it can be (nearest its anchor, clear of the obstacles).
     """
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas has one
     to_display = ax.transData.transform
     px_per_pt = fig.dpi / page.POINTS_PER_INCH
     frame_box = tuple(ax.get_window_extent(renderer).extents)
-    soft = [tuple(to_display([(b[0], b[1])])[0]) + tuple(to_display([(b[2], b[3])])[0]) for b in obstacles]
+    grow = margin * px_per_pt
+    soft = [
+        (x0 - grow, y0 - grow, x1 + grow, y1 + grow)
+        for (x0, y0), (x1, y1) in (to_display([(b[0], b[1]), (b[2], b[3])]) for b in obstacles)
+    ]
     halo = [patheffects.Stroke(linewidth=2.0, foreground=HALO)]  # the halo only: the glyphs are drawn as text
     artists: list[Text] = []
     candidates: list[list[geometry.Box]] = []
@@ -95,23 +141,16 @@ def place_labels(
         box = artist.get_window_extent(renderer)
         cx, cy = to_display([(item.x, item.y)])[0]
         w_pt, h_pt = box.width / px_per_pt, box.height / px_per_pt
-        options = candidate_offsets(w_pt, h_pt, item.size * 0.3, item.clearance)
-        candidates.append(
-            [
-                (
-                    cx + dx * px_per_pt - box.width / 2,
-                    cy + dy * px_per_pt - box.height / 2,
-                    cx + dx * px_per_pt + box.width / 2,
-                    cy + dy * px_per_pt + box.height / 2,
-                )
-                for dx, dy in options
-            ]
-        )
+        # A unit's name goes where it lies wholly inside the unit, nearest its anchor first; round the anchor
+        # (across the unit's edge) only when no such place is free, as in units too small for their name.
+        inside = [(dx / px_per_pt, dy / px_per_pt) for dx, dy in inside_offsets(item, box.width, box.height, ax)]
+        options = inside + candidate_offsets(w_pt, h_pt, item.size * 0.3, item.clearance)
+        candidates.append(boxes_at(cx, cy, options, box.width, box.height, px_per_pt))
         offsets.append(options)
         artists.append(artist)
     chosen = geometry.place_labels(candidates, frame_box, soft)  # type: ignore[arg-type]
     kept = []
-    for item, artist, pick, options in zip(items, artists, chosen, offsets, strict=True):
+    for item, artist, pick, options, boxes in zip(items, artists, chosen, offsets, candidates, strict=True):
         if pick is None:
             artist.remove()
             continue
@@ -132,7 +171,7 @@ def place_labels(
             transform=moved,
             gid=GLYPH_GID,
         )
-        kept.append(artist.get_text())
+        kept.append((artist.get_text(), boxes[pick]))
     return kept
 
 
@@ -141,20 +180,19 @@ def label_items(
     layout: page.PageLayout,
     tolerance: float,
     extent: Extent,
-    frames: dict[str, Any],
-    m_per_pt: float,
 ) -> list[Label]:
     """Labels in priority order (largest first in each kind).
 
     The province: prefectures, neighbouring provinces. One unit: its county-level units, the
-    prefectures around it (grey), its facilities, neighbouring provinces (grey).
+    prefectures around it (grey), neighbouring provinces (grey). Facilities are numbered
+    (``callouts``), not named on the map.
     """
     lang = request.lang
     name = "name_en" if lang == "en" else "name_zh"
     unit = None if request.extent == PROVINCE else request.extent
     items: list[Label] = []
     # On a map of one unit its county-level units come first, named in ink at the prefectures' size (the
-    # unit's own name is the title), then its facilities; the prefectures around it follow in grey.
+    # unit's own name is the title); the prefectures around it follow in grey.
     levels = [("county", INK), ("prefecture", outside_label_colour())] if unit else [("prefecture", INK)]
     for level, colour in levels:
         units = mapdata.units(level, tolerance, extent)
@@ -164,33 +202,11 @@ def label_items(
         points = shapely.point_on_surface(units.geometry.values)
         labels = text.unit_label(units[name], lang, LABEL_EM[lang])
         size = layout.font("prefecture")
-        items += [Label(float(p.x), float(p.y), lbl, size, colour) for p, lbl in zip(points, labels, strict=True)]
-        if unit and level == "county":
-            items += facility_label_items(request, layout, frames, m_per_pt)
-    items += neighbour_label_items(lang, layout, tolerance, extent, outside_label_colour() if unit else MUTED)
-    return items
-
-
-def facility_label_items(
-    request: SnapshotRequest, layout: page.PageLayout, frames: dict[str, Any], m_per_pt: float
-) -> list[Label]:
-    """Names of the unit's facilities at their (fanned-out) markers; drawn only on maps of one unit."""
-    items: list[Label] = []
-    name = "name_en" if request.lang == "en" else "name_zh"
-    width = FACILITY_LABEL_EM[request.lang]
-    for layer_id, frame in frames.items():
-        spec = catalogue.layer(layer_id)
-        if spec.geometry != "point" or frame.empty:
-            continue
-        size = marker_size_pt(style(spec.style), layout.scale)
-        x, y = point_positions(frame, size, m_per_pt)
-        own = (frame["prefecture_code"] == request.extent).to_numpy()
-        frame, x, y = frame[own], x[own], y[own]
-        labels = ["\n".join(geometry.balanced_wrap(str(n), width)) for n in frame[name]]
         items += [
-            Label(float(a), float(b), lbl, layout.font("facility"), INK, clearance=size / 2)
-            for a, b, lbl in zip(x, y, labels, strict=True)
+            Label(float(p.x), float(p.y), lbl, size, colour, region=shape)
+            for p, lbl, shape in zip(points, labels, units.geometry.values, strict=True)
         ]
+    items += neighbour_label_items(lang, layout, tolerance, extent, outside_label_colour() if unit else MUTED)
     return items
 
 

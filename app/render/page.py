@@ -35,7 +35,7 @@ FONT_PT: dict[str, float] = {
     "prefecture": 7.5,
     "county": 5.6,
     "neighbour": 7.0,
-    "facility": 5.0,
+    "callout": 5.6,
     "scale": 6.0,
 }
 
