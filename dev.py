@@ -194,7 +194,7 @@ def main(argv: list[str]) -> int:
         print(BROWSER_HELP.format(packages=browser), file=sys.stderr)
         return 2
     if still:
-        print(f"Note: Debian packages missing, some tests will fail: {' '.join(still)}", file=sys.stderr)
+        print(f"Note: Debian packages missing, some tests will fail or be skipped: {' '.join(still)}", file=sys.stderr)
     return subprocess.call([PYTHON, "-m", "pytest", *rest], cwd=ROOT)
 
 

@@ -22,6 +22,7 @@ import requests
 
 from app import jobs, settings
 from app.cli.serve_command import gunicorn_command
+from app.export import errors
 from app.export import files as export
 from app.serve import accesslog, gunicorn_conf, httpcache
 from app.serve.server import create_app
@@ -279,7 +280,7 @@ def _fill_disk(*args, **kwargs):
 def test_disk_full_during_export_names_the_problem_and_leaves_nothing(tmp_path, monkeypatch, fmt):
     monkeypatch.setattr(export.pyogrio, "write_dataframe", _fill_disk)
     out = tmp_path / ("out.gpkg" if fmt == "gpkg" else "out")
-    with pytest.raises(export.ExportWriteError, match="no space left on the device; nothing was written"):
+    with pytest.raises(errors.ExportWriteError, match="no space left on the device; nothing was written"):
         export.export_layers(["computing", "hubs"], fmt, out)
     assert list(tmp_path.iterdir()) == []
 

@@ -53,7 +53,8 @@ class FakeSystem:
 
 
 BASE = {"apt-get", "ensurepip", "fc-list"}  # a Debian machine with python3-venv
-EVERYTHING = BASE | {"Noto Sans CJK", "pdftoppm", "chromium", "chromedriver"}
+QGIS = "/usr/lib/python3/dist-packages/qgis/core"  # what python3-qgis provides
+EVERYTHING = BASE | {"Noto Sans CJK", "pdftoppm", "chromium", "chromedriver", QGIS}
 
 
 def test_as_root_it_may_install_with_sudo_only_without_a_password_otherwise_not(dev, monkeypatch):
@@ -75,7 +76,7 @@ def test_as_root_dev_test_installs_the_missing_packages_says_so_and_runs_the_tes
     update, install = machine.apt()
     assert update == ["apt-get", "update", "-q"]
     assert install[:5] == ["apt-get", "install", "-y", "-q", "--no-install-recommends"]
-    assert install[5:] == ["poppler-utils", "chromium", "chromium-driver"]  # only what is missing
+    assert install[5:] == ["poppler-utils", "chromium", "chromium-driver", "python3-qgis"]  # only what is missing
     assert "Installing Debian packages the tests need (as root): poppler-utils chromium chromium-driver" in (
         capsys.readouterr().out
     )
@@ -108,7 +109,7 @@ def test_deselecting_the_browser_tests_needs_no_chromium(dev, monkeypatch):
     assert machine.apt() == [] and machine.runs[-1][-2:] == ["-m", "not browser"]
     root = FakeSystem(monkeypatch, dev, uid=0, commands=BASE)
     dev.main(["test", "-m", "not browser"])
-    assert root.apt()[1][5:] == ["fonts-noto-cjk", "poppler-utils"]  # not Chromium
+    assert root.apt()[1][5:] == ["fonts-noto-cjk", "poppler-utils", "python3-qgis"]  # not Chromium
 
 
 def test_nothing_missing_means_no_apt_get(dev, monkeypatch):

@@ -14,8 +14,8 @@ import pyogrio
 import pytest
 import shapely
 
+from app.export import errors, shapefile, tables
 from app.export import files as export
-from app.export import shapefile, tables
 from geo import crs
 from layers import catalogue, evaluation, features, scorecard
 
@@ -268,7 +268,7 @@ def test_failure_midway_leaves_no_partial_files(tmp_path, monkeypatch):
         path.write_bytes(b"zip")
 
     monkeypatch.setattr(shapefile, "write_shapefile", flaky)
-    with pytest.raises(export.ExportWriteError, match=r"could not write the export .*disk full"):
+    with pytest.raises(errors.ExportWriteError, match=r"could not write the export .*disk full"):
         export.export_layers(["prefectures", "counties"], "shp", tmp_path / "out")
     assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
 
