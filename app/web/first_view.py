@@ -180,6 +180,19 @@ obs=new MutationObserver(function(){if(document.querySelectorAll(sel).length>=n)
 obs.observe(document.documentElement,{childList:true,subtree:true});setTimeout(done,%(give_up)d);})();"""
 
 
+@functools.cache
+def script() -> str:
+    """The picture's inline script: the same text on every page, so the page's CSP allows it by its hash."""
+    return _SCRIPT % {
+        "id": ELEMENT_ID,
+        "u": UNITS_PER_PX,
+        "base": BASE_ZOOM,
+        "min": settings.MIN_ZOOM,
+        "max": settings.MAX_ZOOM,
+        "give_up": GIVE_UP_S * 1000,
+    }
+
+
 def html_for(state: ViewState) -> str:
     """The picture for ``state`` as HTML to put before the page's React root ('' when not ``wanted``)."""
     if not wanted(state):
@@ -195,18 +208,11 @@ def html_for(state: ViewState) -> str:
         roles = STYLES["layout_role"]["categories"]
         labels = roles["labels_zh"] if lang == "zh" else roles["labels_en"]
         legend = "".join(
-            f'<li><span class="swatch" style="background:{colour}"></span> {escape(labels[role])}</li>'
+            f'<li><svg class="swatch" viewBox="0 0 1 1" preserveAspectRatio="none"><rect width="1" height="1" '
+            f'fill="{colour}"/></svg> {escape(labels[role])}</li>'  # no style attribute: the page's CSP refuses those
             for role, colour in roles["colors"].items()
         )
         legend = f'<ul class="first-view-legend">{legend}</ul>'
-    script = _SCRIPT % {
-        "id": ELEMENT_ID,
-        "u": UNITS_PER_PX,
-        "base": BASE_ZOOM,
-        "min": settings.MIN_ZOOM,
-        "max": settings.MAX_ZOOM,
-        "give_up": GIVE_UP_S * 1000,
-    }
     return (
         f'<div id="{ELEMENT_ID}" aria-hidden="true" data-wait="{waits_for}" data-count="{count}" '
         f'data-view="{escape(json.dumps(view, separators=(",", ":")))}">'
@@ -218,5 +224,5 @@ def html_for(state: ViewState) -> str:
         f'<p class="loading">{escape(t("loading_map", lang))}</p>{legend}</div>'
         f'<div class="first-view-map"><svg viewBox="{" ".join(map(str, box))}" '
         f'preserveAspectRatio="xMidYMid meet">{_shapes(layers, lang)}</svg></div></div>'
-        f"<script>{script}</script></div>"
+        f"<script>{script()}</script></div>"
     )

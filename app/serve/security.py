@@ -1,0 +1,242 @@
+"""Security headers on every response, and clean 4xx answers (one log line each) to malformed or unknown requests.
+
+Headers (one ``after_request`` hook: the page, Dash's routes, ``/data/layers/``, ``/export``, ``/ogc/``, errors):
+
+- ``Content-Security-Policy`` (``content_security_policy``): scripts only from this server, plus the page's
+  inline scripts by their sha256 (Dash's renderer start-up line and the first view's fitting script, hashed
+  once at start-up by ``MapDash.csp_hashes``); no ``unsafe-eval``, no inline styles (React and Leaflet set
+  styles through the DOM, which CSP allows; the page has no ``style`` attributes); images from this server,
+  ``data:`` URIs and the online basemaps' tile servers; requests only to this server; no plugins, no
+  ``<base>``, forms only to this server, and framed only by this site (``frame-ancestors 'self'``).
+- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, ``X-Frame-Options: SAMEORIGIN``
+  (``frame-ancestors`` for browsers without CSP 2).
+- ``Strict-Transport-Security`` only on a request that came over TLS (``request.is_secure``). Behind a reverse
+  proxy that ends TLS, that is the proxy's ``X-Forwarded-Proto: https``, believed only when
+  ``HUBEI_MAP_PROXY_HOPS`` trusts the proxy (``server._wrap_wsgi``'s ProxyFix sets the scheme).
+
+Refusals, checked before Dash sees the request (``before_request``), each a 4xx with a short JSON
+``{"error": ...}`` and one warning line in the log (never a traceback):
+
+- ``/_dash-component-suites/<package>/<path>`` for a package or file Dash has not registered: 404
+  (Dash raised ``DependencyException``, a 500 with a traceback listing every file).
+- ``/_dash-update-component`` whose body is not a JSON object, names an output no callback has, or
+  whose inputs, state or outputs do not match that callback's declaration: 400 (415 when not JSON).
+- any other path Dash's catch-all route would answer with the page (the page lives at ``/``): 404.
+- a body over ``MAX_REQUEST_BYTES``: 413.
+
+Every other ``HTTPException`` gets the same short JSON; any other exception is a server fault: a 500 and one
+log line naming the exception and where it was raised. In debug mode (``serve --debug``) Dash's own
+handler replaces this last one, so the dev tools still show tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from typing import Any
+
+from dash import Dash
+from dash.fingerprint import check_fingerprint
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app import web
+from app.messages import shown
+from layers import user_indicators
+
+#: Largest request body accepted: an upload (base64, a third bigger than the file) with the session's
+#: uploaded indicators beside it, with room to spare. Anything bigger is refused with 413 unread.
+MAX_REQUEST_BYTES = 3 * user_indicators.MAX_BYTES
+#: One year, the usual HSTS lifetime; sub-domains are the organisation's business, not the map's.
+HSTS = "max-age=31536000"
+#: Headers every response carries (the CSP is built per app).
+FIXED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+#: Endpoints of Dash's routes (Dash names them by their rule).
+SUITES_ENDPOINT = "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"
+CALLBACK_ENDPOINT = "/_dash-update-component"
+CATCHALL_ENDPOINT = "/<path:path>"
+
+
+class Refused(Exception):
+    """A request refused with ``status`` and a short ``message``."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def content_security_policy(script_hashes: list[str], tile_origins: tuple[str, ...]) -> str:
+    """The page's CSP: own scripts (and the inline ones by ``script_hashes``), own styles, tiles as images."""
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *script_hashes],
+        # Dash's, dcc's and dash-leaflet's bundles add their CSS (Leaflet's too) as <style> elements at run
+        # time (webpack style-loader); style attributes are never needed (React and Leaflet use the CSSOM).
+        # ``style-src`` is the fallback of browsers without CSP 3's -elem/-attr.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'", "'unsafe-inline'"],
+        "style-src-attr": ["'none'"],
+        "img-src": ["'self'", "data:", *tile_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def _refuse(status: int, message: str) -> Response:
+    """The short JSON answer of a refused request, logged as one line."""
+    from flask import current_app
+
+    current_app.logger.warning("refused %s %s %s: %s", status, request.method, shown(request.path, 120), message)
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
+
+
+def _pattern(spec_id: str) -> dict[str, Any] | None:
+    """A pattern-matching id's dict (wildcards as ``["ALL"]``), or None for a plain id."""
+    if not spec_id.startswith("{"):
+        return None
+    parsed = json.loads(spec_id)
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _prop(name: Any) -> Any:
+    """A property's name without the ``@<hash>`` Dash appends to an output shared by callbacks (``allow_duplicate``)."""
+    return name.split("@", 1)[0] if isinstance(name, str) else name
+
+
+def _matches(sent: Any, spec: dict[str, Any]) -> bool:
+    """Whether one sent dependency (``{"id", "property", ...}``) fits the declared ``spec``."""
+    if not isinstance(sent, dict) or _prop(sent.get("property")) != _prop(spec["property"]):
+        return False
+    pattern = _pattern(spec["id"])
+    if pattern is None:
+        return sent.get("id") == spec["id"]
+    got = sent.get("id")
+    if not isinstance(got, dict) or set(got) != set(pattern):
+        return False
+    scalar = (str, int, float, bool)
+    return all(
+        isinstance(got[k], scalar) if isinstance(v, list) else got[k] == v for k, v in pattern.items()
+    )
+
+
+def _check_dependencies(sent: Any, specs: list[dict[str, Any]], what: str) -> None:
+    """Refuse ``sent`` (a callback request's inputs, state or outputs) unless it fits ``specs`` one to one."""
+    if not isinstance(sent, list) or len(sent) != len(specs):
+        raise Refused(400, f"{what} must be a list of {len(specs)} for this callback")
+    for item, spec in zip(sent, specs, strict=True):
+        many = _pattern(spec["id"]) is not None and isinstance(item, list)
+        if not all(_matches(one, spec) for one in (item if many else [item])):
+            raise Refused(400, f"{what} do not match this callback's: {shown(item)}")
+
+
+def check_callback_request(body: Any, callback_map: dict[str, dict[str, Any]]) -> None:
+    """Refuse a ``/_dash-update-component`` body that is not what Dash's renderer sends for a declared callback."""
+    if not isinstance(body, dict):
+        raise Refused(400, "the callback request must be a JSON object")
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        raise Refused(400, f"no callback has the output {shown(output)}")
+    declared = callback_map[output]
+    _check_dependencies(body.get("inputs"), declared["inputs"], "inputs")
+    _check_dependencies(body.get("state", []), declared["state"], "state")
+    if not declared.get("no_output"):
+        outputs = declared["output"]
+        many = isinstance(outputs, list | tuple)
+        specs = [o.to_dict() for o in (outputs if many else [outputs])]
+        sent = body.get("outputs")
+        _check_dependencies(sent if many else [sent], specs, "outputs")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        raise Refused(400, "changedPropIds must be a list of property ids")
+
+
+def _check_request(dash_app: Dash) -> None:
+    """The ``before_request`` check of Dash's routes; raises ``Refused``."""
+    endpoint, args = request.endpoint, request.view_args or {}
+    if endpoint == SUITES_ENDPOINT:
+        path, _ = check_fingerprint(args["fingerprinted_path"])
+        if path not in dash_app.registered_paths.get(args["package_name"], ()):
+            raise Refused(404, f"no script {shown(args['package_name'] + '/' + path)}")
+    elif endpoint == CATCHALL_ENDPOINT:
+        raise Refused(404, f"no page {shown(request.path)}; the map is at /")
+    elif endpoint == CALLBACK_ENDPOINT:
+        if not request.is_json:
+            raise Refused(415, "a callback request must be application/json")
+        body = request.get_json(silent=True)
+        if body is None:
+            raise Refused(400, "the callback request is not valid JSON")
+        check_callback_request(body, dash_app.callback_map)
+
+
+def _http_refusal(exc: HTTPException) -> Response:
+    """Werkzeug's refusals (no route, wrong method, body too large, bad JSON) as a short JSON answer."""
+    status = exc.code or 400
+    custom = exc.description if exc.description != type(exc).description else None
+    if status == 413:
+        custom = f"the request body is over {MAX_REQUEST_BYTES:,} bytes"
+    response = _refuse(status, custom or f"{exc.name.lower()}: {request.method} {shown(request.path, 120)}")
+    if status == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+    return response
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line`` of the innermost frame of ``exc``'s traceback (for the one log line)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    last = frames[-1]
+    return f"{os.path.relpath(last.filename)}:{last.lineno}"
+
+
+def register(dash_app: Dash) -> None:
+    """Install the headers, the request checks and the error handlers on ``dash_app``'s server."""
+    server: Flask = dash_app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    policy = content_security_policy(list(dash_app.csp_hashes()), web.tile_origins())
+
+    @server.before_request
+    def _check() -> Response | None:
+        try:
+            _check_request(dash_app)
+        except Refused as refused:
+            return _refuse(refused.status, refused.message)
+        return None
+
+    @server.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = policy
+        response.headers.update(FIXED_HEADERS)
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
+        return response
+
+    @server.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return _http_refusal(exc)
+
+    @server.errorhandler(Exception)
+    def _server_fault(exc: Exception) -> Response:
+        server.logger.error(
+            "500 %s %s: %s: %s (at %s)",
+            request.method,
+            shown(request.path, 120),
+            type(exc).__name__,
+            shown(str(exc), 200),
+            _where(exc),
+        )
+        response = jsonify(error="internal server error")
+        response.status_code = 500
+        return response
