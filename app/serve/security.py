@@ -31,7 +31,6 @@ handler replaces this last one, so the dev tools still show tracebacks.
 
 from __future__ import annotations
 
-import json
 import os
 import traceback
 from typing import Any
@@ -43,6 +42,8 @@ from werkzeug.exceptions import HTTPException
 
 from app import web
 from app.messages import shown
+from app.serve import callback_requests
+from app.serve.callback_requests import Refused
 from layers import user_indicators
 
 #: Largest request body accepted: an upload (base64, a third bigger than the file) with the session's
@@ -60,14 +61,6 @@ FIXED_HEADERS = {
 SUITES_ENDPOINT = "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"
 CALLBACK_ENDPOINT = "/_dash-update-component"
 CATCHALL_ENDPOINT = "/<path:path>"
-
-
-class Refused(Exception):
-    """A request refused with ``status`` and a short ``message``."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def content_security_policy(script_hashes: list[str], tile_origins: tuple[str, ...]) -> str:
@@ -102,67 +95,7 @@ def _refuse(status: int, message: str) -> Response:
     return response
 
 
-def _pattern(spec_id: str) -> dict[str, Any] | None:
-    """A pattern-matching id's dict (wildcards as ``["ALL"]``), or None for a plain id."""
-    if not spec_id.startswith("{"):
-        return None
-    parsed = json.loads(spec_id)
-    return parsed if isinstance(parsed, dict) else None
-
-
-def _prop(name: Any) -> Any:
-    """A property's name without the ``@<hash>`` Dash appends to an output shared by callbacks (``allow_duplicate``)."""
-    return name.split("@", 1)[0] if isinstance(name, str) else name
-
-
-def _matches(sent: Any, spec: dict[str, Any]) -> bool:
-    """Whether one sent dependency (``{"id", "property", ...}``) fits the declared ``spec``."""
-    if not isinstance(sent, dict) or _prop(sent.get("property")) != _prop(spec["property"]):
-        return False
-    pattern = _pattern(spec["id"])
-    if pattern is None:
-        return sent.get("id") == spec["id"]
-    got = sent.get("id")
-    if not isinstance(got, dict) or set(got) != set(pattern):
-        return False
-    scalar = (str, int, float, bool)
-    return all(
-        isinstance(got[k], scalar) if isinstance(v, list) else got[k] == v for k, v in pattern.items()
-    )
-
-
-def _check_dependencies(sent: Any, specs: list[dict[str, Any]], what: str) -> None:
-    """Refuse ``sent`` (a callback request's inputs, state or outputs) unless it fits ``specs`` one to one."""
-    if not isinstance(sent, list) or len(sent) != len(specs):
-        raise Refused(400, f"{what} must be a list of {len(specs)} for this callback")
-    for item, spec in zip(sent, specs, strict=True):
-        many = _pattern(spec["id"]) is not None and isinstance(item, list)
-        if not all(_matches(one, spec) for one in (item if many else [item])):
-            raise Refused(400, f"{what} do not match this callback's: {shown(item)}")
-
-
-def check_callback_request(body: Any, callback_map: dict[str, dict[str, Any]]) -> None:
-    """Refuse a ``/_dash-update-component`` body that is not what Dash's renderer sends for a declared callback."""
-    if not isinstance(body, dict):
-        raise Refused(400, "the callback request must be a JSON object")
-    output = body.get("output")
-    if not isinstance(output, str) or output not in callback_map:
-        raise Refused(400, f"no callback has the output {shown(output)}")
-    declared = callback_map[output]
-    _check_dependencies(body.get("inputs"), declared["inputs"], "inputs")
-    _check_dependencies(body.get("state", []), declared["state"], "state")
-    if not declared.get("no_output"):
-        outputs = declared["output"]
-        many = isinstance(outputs, list | tuple)
-        specs = [o.to_dict() for o in (outputs if many else [outputs])]
-        sent = body.get("outputs")
-        _check_dependencies(sent if many else [sent], specs, "outputs")
-    changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        raise Refused(400, "changedPropIds must be a list of property ids")
-
-
-def _check_request(dash_app: Dash) -> None:
+def _check_request(dash_app: Dash, components: dict[str, set[type]], choices: dict[str, set[Any]]) -> None:
     """The ``before_request`` check of Dash's routes; raises ``Refused``."""
     endpoint, args = request.endpoint, request.view_args or {}
     if endpoint == SUITES_ENDPOINT:
@@ -177,7 +110,7 @@ def _check_request(dash_app: Dash) -> None:
         body = request.get_json(silent=True)
         if body is None:
             raise Refused(400, "the callback request is not valid JSON")
-        check_callback_request(body, dash_app.callback_map)
+        callback_requests.check(body, dash_app.callback_map, components, choices)
 
 
 def _http_refusal(exc: HTTPException) -> Response:
@@ -198,7 +131,8 @@ def _where(exc: BaseException) -> str:
     if not frames:
         return "?"
     last = frames[-1]
-    return f"{os.path.relpath(last.filename)}:{last.lineno}"
+    path = os.path.relpath(last.filename)
+    return f"{last.filename if path.startswith('..') else path}:{last.lineno}"
 
 
 def register(dash_app: Dash) -> None:
@@ -206,11 +140,13 @@ def register(dash_app: Dash) -> None:
     server: Flask = dash_app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     policy = content_security_policy(list(dash_app.csp_hashes()), web.tile_origins())
+    components, choices = web.component_classes()
+    choices = callback_requests.fixed_choices(choices, dash_app.callback_map)
 
     @server.before_request
     def _check() -> Response | None:
         try:
-            _check_request(dash_app)
+            _check_request(dash_app, components, choices)
         except Refused as refused:
             return _refuse(refused.status, refused.message)
         return None

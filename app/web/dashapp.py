@@ -107,6 +107,32 @@ def serve_layout() -> Any:
     return page.shell(urlparse(referrer).query if referrer else None)
 
 
+#: Addresses whose layouts hold between them every component a callback reads (``component_classes``).
+COMPONENT_PAGES = ("", "compare=1&ind=gdp_2023", "unit=420100", "view=targets", "hl=T01")
+
+
+def component_classes() -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
+    """What the app's pages hold: component id (a pattern id's ``type``) -> the Dash classes that carry it,
+    and a choice component's id -> the values of its options (on every page where it is)."""
+    from dash.development.base_component import Component
+
+    found: dict[str, set[type]] = {}
+    choices: dict[str, set[Any]] = {}
+    for query in COMPONENT_PAGES:
+        for component in page.shell(query)._traverse():
+            ident = getattr(component, "id", None)
+            if isinstance(component, Component) and ident is not None:
+                key = str(ident.get("type") if isinstance(ident, dict) else ident)
+                found.setdefault(key, set()).add(type(component))
+                options = getattr(component, "options", None)
+                if isinstance(options, list) and all(isinstance(o, dict) and "value" in o for o in options):
+                    values = choices.setdefault(key, set())
+                    values.update(o["value"] for o in options)
+                    if getattr(component, "value", None) is None or getattr(component, "clearable", False):
+                        values.add(None)  # cleared, or nothing chosen yet
+    return found, choices
+
+
 def create_dash() -> Dash:
     """Build the Dash app of the web map: layout and callbacks, no HTTP routes of its own."""
     app = MapDash(
