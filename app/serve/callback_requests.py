@@ -16,8 +16,8 @@ holds. Dash itself trusts that shape: an unknown output was a ``KeyError`` (500)
 from __future__ import annotations
 
 import inspect
-import sys
 import json
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -87,8 +87,10 @@ def accepts(annotation: Any, value: Any, owner: type | None = None) -> bool:
     if origin is typing.Literal:
         return value in args
     if origin in (list, tuple, Sequence) or annotation in (list, tuple, Sequence):
-        return isinstance(value, list) and all(accepts(args[0], v, owner) for v in value) if args else isinstance(
-            value, list
+        return (
+            isinstance(value, list) and all(accepts(args[0], v, owner) for v in value)
+            if args
+            else isinstance(value, list)
         )
     shape = isinstance(annotation, type) and issubclass(annotation, dict)  # dict or a TypedDict (a shape)
     if origin in (dict, Mapping) or annotation is Mapping or shape:

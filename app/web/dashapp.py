@@ -112,8 +112,11 @@ COMPONENT_PAGES = ("", "compare=1&ind=gdp_2023", "unit=420100", "view=targets", 
 
 
 def component_classes() -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
-    """What the app's pages hold: component id (a pattern id's ``type``) -> the Dash classes that carry it,
-    and a choice component's id -> the values of its options (on every page where it is)."""
+    """What the app's pages hold: component ids with their classes, and choice components with their values.
+
+    The first maps a component id (a pattern id's ``type``) to the Dash classes that carry it, the second
+    a choice component's id to the values of its options on every page where it is (None if it can be empty).
+    """
     from dash.development.base_component import Component
 
     found: dict[str, set[type]] = {}
