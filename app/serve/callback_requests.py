@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -25,8 +24,9 @@ from typing import Any
 
 from app.messages import shown
 
-#: Properties a component class leaves untyped, as the browser sends them (dash-leaflet's feature events).
-UNTYPED = {"hoverData": dict | None, "clickData": dict | None}
+#: Properties whose type is known better than their component class declares it: dash-leaflet's feature
+#: events (a GeoJSON feature, an object) are untyped or a loose shape there.
+KNOWN_TYPES = {"hoverData": dict | None, "clickData": dict | None}
 #: JSON scalars a pattern-matching id's wildcard key may take.
 _SCALARS = (str, int, float, bool)
 
@@ -69,26 +69,26 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def accepts(annotation: Any, value: Any, owner: type | None = None) -> bool:
+def accepts(annotation: Any, value: Any) -> bool:
     """Whether a JSON ``value`` fits a Dash component property's type ``annotation`` (unknown types accept all)."""
     if annotation is None or annotation is Any or annotation is inspect.Parameter.empty:
         return True
     if annotation is type(None):
         return value is None
-    if isinstance(annotation, typing.ForwardRef):  # a shape (TypedDict) declared beside the component class
-        name = annotation.__forward_arg__
-        resolved = getattr(owner, name, None) or getattr(sys.modules.get(getattr(owner, "__module__", "")), name, None)
-        return accepts(resolved, value, owner) if resolved is not None else isinstance(value, dict)
+    if isinstance(annotation, typing.ForwardRef):
+        # A shape declared beside the component class (dash-leaflet's Center, Bounds, Viewport). Its declared
+        # keys are not what the browser sends (Leaflet's centre arrives as [lat, lng]): any JSON container.
+        return isinstance(value, dict | list)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:  # Dash's numbers: Annotated[SupportsFloat | ..., NumberSchema]
         return _number(value)
     if origin in (typing.Union, types.UnionType):
-        return any(accepts(arm, value, owner) for arm in args)
+        return any(accepts(arm, value) for arm in args)
     if origin is typing.Literal:
         return value in args
     if origin in (list, tuple, Sequence) or annotation in (list, tuple, Sequence):
         return (
-            isinstance(value, list) and all(accepts(args[0], v, owner) for v in value)
+            isinstance(value, list) and all(accepts(args[0], v) for v in value)
             if args
             else isinstance(value, list)
         )
@@ -104,22 +104,24 @@ def accepts(annotation: Any, value: Any, owner: type | None = None) -> bool:
     return True
 
 
-def property_type(classes: set[type], prop: str) -> tuple[Any, type | None]:
+def _parameters(cls: type) -> Mapping[str, inspect.Parameter]:
+    """A component class's constructor parameters: its properties with their declared types."""
+    return inspect.signature(cls).parameters
+
+
+def property_type(classes: set[type], prop: str) -> Any:
     """The declared type of ``prop`` when every component class that may carry the id agrees (else unknown)."""
     found = set()
-    owner = None
     for cls in classes:
-        parameter = inspect.signature(cls.__init__).parameters.get(prop)
-        declared = None if parameter is None else parameter.annotation
-        found.add(UNTYPED.get(prop) if declared in (None, inspect.Parameter.empty) else declared)
-        owner = cls
-    return (found.pop(), owner) if len(found) == 1 else (None, None)
+        parameter = _parameters(cls).get(prop)
+        found.add(KNOWN_TYPES.get(prop, None if parameter is None else parameter.annotation))
+    return found.pop() if len(found) == 1 else None
 
 
 def _carriers(components: dict[str, set[type]], prop: str) -> set[type]:
     """For an id made by a callback (not in any page's layout): every known component class with ``prop``."""
     classes = {cls for found in components.values() for cls in found}
-    return {cls for cls in classes if prop in inspect.signature(cls.__init__).parameters}
+    return {cls for cls in classes if prop in _parameters(cls)}
 
 
 def _hashable(value: Any) -> bool:
@@ -140,13 +142,13 @@ def _check_dependencies(
                 raise Refused(400, f"{what} do not match this callback's: {shown(one)}")
             if "value" not in one:
                 continue
-            key = pattern.get("type") if pattern is not None else spec["id"]
+            key = str(pattern.get("type")) if pattern is not None else spec["id"]
             classes = components.get(key) or _carriers(components, _prop(spec["property"]))
-            annotation, owner = property_type(classes, _prop(spec["property"]))
+            annotation = property_type(classes, _prop(spec["property"]))
             value = one["value"]
             allowed = choices.get(key) if spec["property"] == "value" else None
             chosen = value if isinstance(value, list) else [value]
-            if not accepts(annotation, value, owner) or (
+            if not accepts(annotation, value) or (
                 allowed is not None and not all(_hashable(v) and v in allowed for v in chosen)
             ):
                 raise Refused(400, f"{spec['id']}.{spec['property']} cannot be {shown(value)}")
