@@ -87,11 +87,7 @@ def accepts(annotation: Any, value: Any) -> bool:
     if origin is typing.Literal:
         return value in args
     if origin in (list, tuple, Sequence) or annotation in (list, tuple, Sequence):
-        return (
-            isinstance(value, list) and all(accepts(args[0], v) for v in value)
-            if args
-            else isinstance(value, list)
-        )
+        return isinstance(value, list) and (not args or all(accepts(args[0], v) for v in value))
     shape = isinstance(annotation, type) and issubclass(annotation, dict)  # dict or a TypedDict (a shape)
     if origin in (dict, Mapping) or annotation is Mapping or shape:
         return isinstance(value, dict)

@@ -4,10 +4,11 @@ Headers (one ``after_request`` hook: the page, Dash's routes, ``/data/layers/``,
 
 - ``Content-Security-Policy`` (``content_security_policy``): scripts only from this server, plus the page's
   inline scripts by their sha256 (Dash's renderer start-up line and the first view's fitting script, hashed
-  once at start-up by ``MapDash.csp_hashes``); no ``unsafe-eval``, no inline styles (React and Leaflet set
-  styles through the DOM, which CSP allows; the page has no ``style`` attributes); images from this server,
-  ``data:`` URIs and the online basemaps' tile servers; requests only to this server; no plugins, no
-  ``<base>``, forms only to this server, and framed only by this site (``frame-ancestors 'self'``).
+  once at start-up by ``MapDash.csp_hashes``); no ``unsafe-eval``. Styles from this server and ``<style>``
+  elements (the bundles of Dash, dcc and dash-leaflet insert their CSS so), never ``style`` attributes (React
+  and Leaflet set styles through the CSSOM, which CSP allows). Images from this server, ``data:`` URIs and
+  the online basemaps' tile servers; requests only to this server; no plugins, no ``<base>``, forms only to
+  this server, and framed only by this site (``frame-ancestors 'self'``).
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, ``X-Frame-Options: SAMEORIGIN``
   (``frame-ancestors`` for browsers without CSP 2).
 - ``Strict-Transport-Security`` only on a request that came over TLS (``request.is_secure``). Behind a reverse
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import weakref
 from typing import Any
 
 from dash import Dash
@@ -95,7 +97,26 @@ def _refuse(status: int, message: str) -> Response:
     return response
 
 
-def _check_request(dash_app: Dash, components: dict[str, set[type]], choices: dict[str, set[Any]]) -> None:
+_INVENTORY: weakref.WeakKeyDictionary[Dash, tuple[dict[str, set[type]], dict[str, set[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def inventory(dash_app: Dash) -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
+    """The app's components by id and the fixed choices of its choice components (``callback_requests.check``).
+
+    Built from the pages' layouts on the first callback request (the targets view's layout computes the
+    scorecard, which the map's page never needs), or by ``app.serve.wsgi`` before gunicorn forks.
+    """
+    found = _INVENTORY.get(dash_app)
+    if found is None:
+        components, choices = web.component_classes()
+        found = components, callback_requests.fixed_choices(choices, dash_app.callback_map)
+        _INVENTORY[dash_app] = found
+    return found
+
+
+def _check_request(dash_app: Dash) -> None:
     """The ``before_request`` check of Dash's routes; raises ``Refused``."""
     endpoint, args = request.endpoint, request.view_args or {}
     if endpoint == SUITES_ENDPOINT:
@@ -110,7 +131,7 @@ def _check_request(dash_app: Dash, components: dict[str, set[type]], choices: di
         body = request.get_json(silent=True)
         if body is None:
             raise Refused(400, "the callback request is not valid JSON")
-        callback_requests.check(body, dash_app.callback_map, components, choices)
+        callback_requests.check(body, dash_app.callback_map, *inventory(dash_app))
 
 
 def _http_refusal(exc: HTTPException) -> Response:
@@ -140,13 +161,11 @@ def register(dash_app: Dash) -> None:
     server: Flask = dash_app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     policy = content_security_policy(list(dash_app.csp_hashes()), web.tile_origins())
-    components, choices = web.component_classes()
-    choices = callback_requests.fixed_choices(choices, dash_app.callback_map)
 
     @server.before_request
     def _check() -> Response | None:
         try:
-            _check_request(dash_app, components, choices)
+            _check_request(dash_app)
         except Refused as refused:
             return _refuse(refused.status, refused.message)
         return None
