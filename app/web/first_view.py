@@ -166,7 +166,7 @@ def _view(state: ViewState) -> dict[str, Any]:
 #: bounds), keeps it fitted on resize, and fades it out once the interactive map shows
 #: ``data-wait`` at least ``data-count`` times (or after ``data-give-up`` seconds).
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
-var svg=el.querySelector("svg"),box=el.querySelector(".first-view-map"),v=JSON.parse(el.dataset.view);
+var box=el.querySelector(".first-view-map"),svg=box.querySelector("svg"),v=JSON.parse(el.dataset.view);
 function fit(){var W=box.clientWidth,H=box.clientHeight;if(!W||!H)return;var z,cx,cy;
 if(v.bounds){var b=v.bounds,s=Math.min(W*%(u)d/b[2],H*%(u)d/b[3]);z=%(base)d+Math.log(s)/Math.LN2;
 z=Math.floor(Math.round(z*100)/100);z=Math.max(%(min)d,Math.min(%(max)d,z));cx=b[0]+b[2]/2;cy=b[1]+b[3]/2;}
