@@ -75,7 +75,8 @@ def assert_inert(browser) -> None:
 
 
 def _wait_text(browser, element_id: str, text: str, timeout: float = 20) -> str:
-    element = browser.find_element(By.ID, element_id)
+    # the element itself may not be drawn yet when the page has just loaded (a busy machine)
+    element = WebDriverWait(browser, timeout).until(ec.presence_of_element_located((By.ID, element_id)))
     WebDriverWait(browser, timeout).until(lambda d: text in element.text, message=f"{text!r} in #{element_id}")
     return str(element.text)
 

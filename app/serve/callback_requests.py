@@ -15,6 +15,7 @@ holds. Dash itself trusts that shape: an unknown output was a ``KeyError`` (500)
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import types
@@ -100,6 +101,7 @@ def accepts(annotation: Any, value: Any) -> bool:
     return True
 
 
+@functools.cache
 def _parameters(cls: type) -> Mapping[str, inspect.Parameter]:
     """A component class's constructor parameters: its properties with their declared types."""
     return inspect.signature(cls).parameters
