@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import numbers
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -96,7 +97,7 @@ def accepts(annotation: Any, value: Any) -> bool:
         return isinstance(value, str)
     if annotation is bool:
         return isinstance(value, bool)
-    if annotation in (int, float):
+    if annotation in (int, float, numbers.Number):
         return _number(value)
     return True
 
