@@ -86,7 +86,7 @@ class Mix:
         self.layer_urls = re.findall(r'href="(/data/layers/[^"]+\.pbf\?v=[^"]+)"', index)
         deps = requests.get(f"{base}/_dash-dependencies", timeout=60).json()
         self.switch_dep = dashclient.find(deps, "choropleth.url", "legend.children")
-        self.click_dep = dashclient.find(deps, "detail-body.children")
+        self.click_dep = dashclient.find(deps, "feature-detail-body.children")
         self.export_dep = dashclient.find(deps, "download.data")
         self.snapshot_dep = dashclient.find(deps, "snapshot-download.data")
         from layers import catalogue
@@ -109,7 +109,7 @@ class Mix:
             "shared-classes.value": [],
             "user-indicators.data": {},
             "drill-unit.data": None,
-            "basemap-select.value": None,
+            "basemap-select.value": "none",
             "lang.data": "zh",
         }
         return dashclient.callback_body(self.switch_dep, values, ["indicator-select.value"])

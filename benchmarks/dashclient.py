@@ -14,7 +14,9 @@ from typing import Any
 def find(dependencies: list[dict[str, Any]], *outputs: str) -> dict[str, Any]:
     """The dependency entry whose output names every one of ``outputs`` (``"id.property"``); KeyError if none."""
     for dep in dependencies:
-        if all(f"{o}" in dep["output"] for o in outputs):
+        named = _outputs(dep["output"])
+        names = {f"{o['id']}.{o['property']}" for o in (named if isinstance(named, list) else [named])}
+        if all(o in names for o in outputs):  # whole names: "download.data" is not "snapshot-download.data"
             return dep
     raise KeyError(f"no callback with outputs {outputs} in /_dash-dependencies")
 

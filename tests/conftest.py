@@ -46,3 +46,26 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         yield driver
     finally:
         driver.quit()
+
+
+#: What Chromium writes in the console when the page's Content-Security-Policy blocks something.
+CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy")
+
+
+def csp_violations(entries: list[dict]) -> list[str]:
+    """The console messages among ``entries`` (``driver.get_log('browser')``) that report a CSP violation."""
+    return [e["message"] for e in entries if any(marker in e["message"] for marker in CSP_VIOLATION)]
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that drives the browser: nothing the page did was blocked by its CSP.
+
+    Reads (and so empties) the console log; tests that read it themselves look for SEVERE
+    messages, which a CSP violation is, so none is missed.
+    """
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    violations = csp_violations(request.getfixturevalue("browser").get_log("browser"))
+    assert not violations, "\n".join(violations)

@@ -209,3 +209,183 @@ EXPORT_CASES: tuple[Case, ...] = (
     Case("bbox-nan", {"bbox": (float("nan"), 29.0, 116.0, 33.0)}, "--bbox must be min_lon,min_lat,max_lon,max_lat"),
     Case("unit-path", {"unit": "../420100"}, "--unit must be a prefecture-level code"),
 )
+
+
+@dataclass(frozen=True)
+class WebRequest:
+    """One hostile HTTP request to the server's own or Dash's routes, and the refusal it must get."""
+
+    id: str
+    method: str
+    path: str
+    status: int
+    error: str
+    json: Any = None
+    data: str | None = None
+    content_type: str | None = None
+
+
+#: A callback request as Dash's renderer sends it for the page's address (``page.render_page``).
+PAGE_CALLBACK = {
+    "output": "..page-content.children...rendered-query.data..",
+    "outputs": [{"id": "page-content", "property": "children"}, {"id": "rendered-query", "property": "data"}],
+    "inputs": [{"id": "url", "property": "search", "value": "?lang=en"}],
+    "state": [{"id": "rendered-query", "property": "data", "value": None}],
+    "changedPropIds": ["url.search"],
+}
+
+
+def page_callback(**changes: Any) -> dict[str, Any]:
+    """``PAGE_CALLBACK`` with some keys replaced (a key set to ``...`` is left out)."""
+    return {k: v for k, v in {**PAGE_CALLBACK, **changes}.items() if v is not ...}
+
+
+_URL = {"id": "url", "property": "search"}
+#: Dash's routes and the page's: each request a browser never sends gets a 4xx and a short JSON reason.
+FRAMEWORK_CASES: tuple[WebRequest, ...] = (
+    WebRequest("suite-unknown-file", "GET", "/_dash-component-suites/dash/x.js", 404, "no script 'dash/x.js'"),
+    WebRequest("suite-dotdot", "GET", "/_dash-component-suites/dash/../../../etc/passwd", 404, "no script"),
+    WebRequest("suite-dotdot-encoded", "GET", "/_dash-component-suites/dash/..%2f..%2fdash.py", 404, "no script"),
+    WebRequest("suite-unknown-package", "GET", "/_dash-component-suites/os/path.py", 404, "no script 'os/path.py'"),
+    WebRequest(
+        "suite-fingerprint",
+        "GET",
+        "/_dash-component-suites/dash/deps/react@18.v9_9_9m1.3.1.min.js.exe",
+        404,
+        "no script",
+    ),
+    WebRequest(
+        "update-unknown-output",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "no callback has the output 'nope.children'",
+        json={"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []},
+    ),
+    WebRequest(
+        "update-not-json",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "not valid JSON",
+        data="{nope",
+        content_type="application/json",
+    ),
+    WebRequest(
+        "update-form",
+        "POST",
+        "/_dash-update-component",
+        415,
+        "must be application/json",
+        data="output=x",
+        content_type="application/x-www-form-urlencoded",
+    ),
+    WebRequest("update-list", "POST", "/_dash-update-component", 400, "must be a JSON object", json=[1, 2]),
+    WebRequest("update-empty", "POST", "/_dash-update-component", 400, "no callback has the output None", json={}),
+    WebRequest(
+        "update-output-number",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "no callback has the output 5",
+        json={"output": 5},
+    ),
+    WebRequest(
+        "update-no-inputs",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "inputs must be a list of 1",
+        json=page_callback(inputs=...),
+    ),
+    WebRequest(
+        "update-extra-input",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "inputs must be a list of 1",
+        json=page_callback(inputs=[{**_URL, "value": ""}, {**_URL, "value": ""}]),
+    ),
+    WebRequest(
+        "update-other-input",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "inputs do not match",
+        json=page_callback(inputs=[{"id": "map", "property": "zoom", "value": 3}]),
+    ),
+    WebRequest(
+        "update-wrong-type",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "url.search cannot be 5",
+        json=page_callback(inputs=[{**_URL, "value": 5}]),
+    ),
+    WebRequest(
+        "update-object-for-text",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "url.search cannot be",
+        json=page_callback(inputs=[{**_URL, "value": {"__proto__": 1}}]),
+    ),
+    WebRequest(
+        "update-outputs-swapped",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "outputs do not match",
+        json=page_callback(outputs=list(reversed(PAGE_CALLBACK["outputs"]))),
+    ),
+    WebRequest(
+        "update-outputs-missing",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "outputs must be a list of 2",
+        json=page_callback(outputs=...),
+    ),
+    WebRequest(
+        "update-changed-ids",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "changedPropIds must be a list",
+        json=page_callback(changedPropIds="url.search"),
+    ),
+    WebRequest(
+        "update-unknown-choice",
+        "POST",
+        "/_dash-update-component",
+        400,
+        "basemap-select.value cannot be",
+        json={
+            "output": "..basemap-layer.children...basemap-note.children..",
+            "outputs": [
+                {"id": "basemap-layer", "property": "children"},
+                {"id": "basemap-note", "property": "children"},
+            ],
+            "inputs": [{"id": "basemap-select", "property": "value", "value": "../../etc/passwd"}],
+            "state": [{"id": "lang", "property": "data", "value": "zh"}],
+        },
+    ),
+    WebRequest("update-get", "GET", "/_dash-update-component", 404, "no page"),
+    WebRequest("layout-post", "POST", "/_dash-layout", 405, "method not allowed"),
+    WebRequest("dependencies-put", "PUT", "/_dash-dependencies", 405, "method not allowed"),
+    WebRequest("unknown-page", "GET", "/wp-admin/setup.php", 404, "no page '/wp-admin/setup.php'"),
+    WebRequest("unknown-page-dotdot", "GET", "/..%2f..%2fetc/passwd", 404, "no page"),
+    WebRequest("assets-unknown", "GET", "/assets/nope.js", 404, "not found"),
+    WebRequest("assets-dotdot", "GET", "/assets/..%2fdashapp.py", 404, "not found"),
+    WebRequest("favicon-post", "POST", "/_favicon.ico", 405, "method not allowed"),
+    WebRequest("reload-hash-post", "POST", "/_reload-hash", 405, "method not allowed"),
+    WebRequest(
+        "huge-body",
+        "POST",
+        "/_dash-update-component",
+        413,
+        "the request body is over",
+        data="x" * 7_000_000,
+        content_type="application/json",
+    ),
+)

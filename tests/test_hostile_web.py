@@ -9,6 +9,7 @@ hostile text in the outputs that are files (offline HTML, SVG).
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import subprocess
 import sys
@@ -281,3 +282,47 @@ def test_an_svg_snapshot_escapes_markup_in_its_text(hostile_data, tmp_path):
     assert [k for e in elements for k in e.attrib if k.lower().startswith("on")] == []
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in svg  # the title, escaped
     assert "&lt;img src=x" in svg  # the indicator title in the legend
+
+
+# --- Dash's own routes and the server's: 4xx with a short reason, one log line, never a traceback ---------
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
+
+
+def _send(client, case: cw.WebRequest):
+    return client.open(case.path, method=case.method, json=case.json, data=case.data, content_type=case.content_type)
+
+
+@pytest.mark.parametrize("case", cw.FRAMEWORK_CASES, ids=lambda c: c.id)
+def test_hostile_framework_requests_get_a_4xx_and_one_log_line(client, case, caplog):
+    caplog.set_level(logging.WARNING)
+    response = _send(client, case)
+    assert response.status_code == case.status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/json"
+    assert case.error in response.get_json()["error"]
+    assert len(response.get_json()["error"]) < MAX_MESSAGE
+    assert all(name in response.headers for name in SECURITY_HEADERS)
+    assert "Traceback" not in caplog.text and all(r.exc_info is None for r in caplog.records)
+    refusals = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1 and "\n" not in refusals[0].getMessage()
+
+
+def test_a_callback_request_as_the_browser_sends_it_still_works(client):
+    response = client.post("/_dash-update-component", json=cw.PAGE_CALLBACK)
+    assert response.status_code == 200
+    assert "page-content" in response.get_json()["response"]
+
+
+def test_a_server_fault_is_a_500_with_one_log_line(client, caplog, monkeypatch):
+    from app.web import page
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(page, "shell", broken)
+    caplog.set_level(logging.WARNING)
+    response = client.get("/_dash-layout")
+    assert response.status_code == 500 and response.get_json() == {"error": "internal server error"}
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "RuntimeError" in line and "disk on fire" in line and "\n" not in line and "test_hostile_web.py" in line
+    assert all(r.exc_info is None for r in caplog.records)

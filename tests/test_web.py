@@ -180,6 +180,8 @@ def test_the_address_follows_the_controls_through_dash(client):
         f"{ids.MAP}.zoom": 9,
         f"{ids.MAP}.center": {"lat": 30.5, "lng": 114.25},
         f"{ids.INDICATOR}.value": "gdp_2023",
+        f"{ids.COMPARE_ON}.value": [],  # what the page holds (the server refuses values a page cannot send)
+        f"{ids.BASEMAP}.value": "none",
     }
     on = [({"layer": layer, "type": ids.LAYER_ON}, [layer]) for layer in ("prefectures", "hubs")]
     opacity = [

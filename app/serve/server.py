@@ -13,7 +13,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import audit, export, jobs, settings
-from app.serve import access, accesslog, httpcache, layerfiles
+from app.serve import access, accesslog, httpcache, layerfiles, security
 from app.web import create_dash
 from layers import webdata
 
@@ -188,5 +188,6 @@ def create_app() -> Dash:
     export.register_ogc(app.server)
     app.server.register_error_handler(jobs.Busy, _busy)
     httpcache.register(app.server)  # after flask-compress, so it runs before it
+    security.register(app)  # security headers on every response; 4xx for malformed requests
     _wrap_wsgi(app.server)
     return app

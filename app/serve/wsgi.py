@@ -8,6 +8,7 @@ requests.
 
 from __future__ import annotations
 
+from app.serve import security
 from app.serve.access import startup_problem
 from app.serve.server import create_app
 from app.web import INITIAL_ZOOM
@@ -31,3 +32,4 @@ webdata.data_version()
 # The first profile and choropleth build their look-up tables (about 2 s); do it once, in the master.
 unit_profile(PROFILE_WARM_UNIT, "prefecture", "zh")
 choropleth(CHOROPLETH_WARM_INDICATOR)
+security.inventory(application)  # what callback requests are checked against

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "create_dash": "app.web.dashapp",
+    "component_classes": "app.web.dashapp",
     "INITIAL_ZOOM": "app.web.layer_urls",
+    "tile_origins": "app.web.mapview",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first use
-    from app.web.dashapp import create_dash
+    from app.web.dashapp import component_classes, create_dash
     from app.web.layer_urls import INITIAL_ZOOM
+    from app.web.mapview import tile_origins
 
 
 def __getattr__(name: str) -> Any:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 from urllib.parse import urlparse
 
@@ -97,11 +99,46 @@ class MapDash(Dash):
         # The page's language for screen readers, spell-checkers and fonts (assets/a11y.js keeps it in step).
         return index.replace("<html>", f'<html lang="{page.html_lang(state.lang)}">', 1)
 
+    def csp_hashes(self, hash_algorithm: str = "sha256") -> list[str]:
+        """Dash's inline scripts' CSP hashes, and the first view's (the page's only other inline script)."""
+        method = getattr(hashlib, hash_algorithm)
+        digest = base64.b64encode(method(first_view.script().encode("utf-8")).digest()).decode("ascii")
+        return [*super().csp_hashes(hash_algorithm), f"'{hash_algorithm}-{digest}'"]
+
 
 def serve_layout() -> Any:
     """The app's layout, drawn for the address the page was opened with (its referrer), if known."""
     referrer = request.referrer if has_request_context() else None
     return page.shell(urlparse(referrer).query if referrer else None)
+
+
+#: Addresses whose layouts hold between them every component a callback reads (``component_classes``).
+COMPONENT_PAGES = ("", "compare=1&ind=gdp_2023", "unit=420100", "view=targets", "hl=T01")
+
+
+def component_classes() -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
+    """What the app's pages hold: component ids with their classes, and choice components with their values.
+
+    The first maps a component id (a pattern id's ``type``) to the Dash classes that carry it, the second
+    a choice component's id to the values of its options on every page where it is (None if it can be empty).
+    """
+    from dash.development.base_component import Component
+
+    found: dict[str, set[type]] = {}
+    choices: dict[str, set[Any]] = {}
+    for query in COMPONENT_PAGES:
+        for component in page.shell(query)._traverse():
+            ident = getattr(component, "id", None)
+            if isinstance(component, Component) and ident is not None:
+                key = str(ident.get("type") if isinstance(ident, dict) else ident)
+                found.setdefault(key, set()).add(type(component))
+                options = getattr(component, "options", None)
+                if isinstance(options, list) and all(isinstance(o, dict) and "value" in o for o in options):
+                    values = choices.setdefault(key, set())
+                    values.update(o["value"] for o in options)
+                    if getattr(component, "value", None) is None or getattr(component, "clearable", False):
+                        values.add(None)  # cleared, or nothing chosen yet
+    return found, choices
 
 
 def create_dash() -> Dash:

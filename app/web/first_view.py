@@ -170,7 +170,7 @@ def _labels(lang: str) -> str:
     names = frame["label_en" if lang == "en" else "label_zh"]
     return "".join(
         f'<div class="first-view-anchor" data-x="{shapely.get_x(p):.1f}" data-y="{shapely.get_y(p):.1f}">'
-        f'<div class="map-label map-label-prefecture" data-area="{area}" data-required="1" style="{css}">'
+        f'<div class="map-label map-label-prefecture" data-area="{area}" data-required="1" data-css="{css}">'
         f"{escape(name)}</div></div>"
         for p, name, area in zip(points, names, frame["area_km2"], strict=True)
     )
@@ -195,7 +195,7 @@ def _markers(layer_ids: tuple[str, ...]) -> str:
             out.append(
                 f'<div class="first-view-anchor" data-x="{shapely.get_x(p):.1f}" data-y="{shapely.get_y(p):.1f}" '
                 f'data-stack-index="{i}" data-stack-size="{n}"><div class="facility-marker '
-                f'facility-{marker["shape"]}{" approx" if dim else ""}" style="{look}"></div></div>'
+                f'facility-{marker["shape"]}{" approx" if dim else ""}" data-css="{look}"></div></div>'
             )
     return "".join(out)
 
@@ -239,7 +239,8 @@ def _view(state: ViewState) -> dict[str, Any]:
 #: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
 #: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``.
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
-var svg=el.querySelector("svg"),box=el.querySelector(".first-view-map"),v=JSON.parse(el.dataset.view);
+el.querySelectorAll("[data-css]").forEach(function(n){n.style.cssText=n.dataset.css;});
+var box=el.querySelector(".first-view-map"),svg=box.querySelector("svg"),v=JSON.parse(el.dataset.view);
 function fit(){var W=box.clientWidth,H=box.clientHeight;if(!W||!H)return;var z,cx,cy;
 if(v.bounds){var b=v.bounds,s=Math.min(W*%(u)d/b[2],H*%(u)d/b[3]);z=%(base)d+Math.log(s)/Math.LN2;
 z=Math.floor(Math.round(z*100)/100);z=Math.max(%(min)d,Math.min(%(max)d,z));cx=b[0]+b[2]/2;cy=b[1]+b[3]/2;}
@@ -258,6 +259,24 @@ also.every(function(a){return ready(a[0],a[1]);}))done();});
 obs.observe(document.documentElement,{childList:true,subtree:true});setTimeout(done,%(give_up)d);})();"""
 
 
+@functools.cache
+@functools.cache
+def script() -> str:
+    """The picture's inline script: the same text on every page, so the page's CSP allows it by its hash.
+
+    The names' layout code (``_label_script``) comes first; the picture's own code sets the names' and
+    markers' looks from their ``data-css`` through the CSSOM (the CSP refuses ``style`` attributes).
+    """
+    return _label_script() + _SCRIPT % {
+        "id": ELEMENT_ID,
+        "u": UNITS_PER_PX,
+        "base": BASE_ZOOM,
+        "min": settings.MIN_ZOOM,
+        "max": settings.MAX_ZOOM,
+        "give_up": GIVE_UP_S * 1000,
+    }
+
+
 def html_for(state: ViewState) -> str:
     """The picture for ``state`` as HTML to put before the page's React root ('' when not ``wanted``)."""
     if not wanted(state):
@@ -273,18 +292,11 @@ def html_for(state: ViewState) -> str:
         roles = STYLES["layout_role"]["categories"]
         labels = roles["labels_zh"] if lang == "zh" else roles["labels_en"]
         legend = "".join(
-            f'<li><span class="swatch" style="background:{colour}"></span> {escape(labels[role])}</li>'
+            f'<li><svg class="swatch" viewBox="0 0 1 1" preserveAspectRatio="none"><rect width="1" height="1" '
+            f'fill="{colour}"/></svg> {escape(labels[role])}</li>'  # no style attribute: the page's CSP refuses those
             for role, colour in roles["colors"].items()
         )
         legend = f'<ul class="first-view-legend">{legend}</ul>'
-    script = _SCRIPT % {
-        "id": ELEMENT_ID,
-        "u": UNITS_PER_PX,
-        "base": BASE_ZOOM,
-        "min": settings.MIN_ZOOM,
-        "max": settings.MAX_ZOOM,
-        "give_up": GIVE_UP_S * 1000,
-    }
     names, wait_names = ("", "")
     if "prefectures" in layers:  # the names belong to the prefectures layer, as on the map
         points = tuple(i for i, spec in catalogue.catalogue().items() if spec.geometry == "point" and i in state.layers)
@@ -303,5 +315,5 @@ def html_for(state: ViewState) -> str:
         f'<p class="loading">{escape(t("loading_map", lang))}</p>{legend}</div>'
         f'<div class="first-view-map"><svg viewBox="{" ".join(map(str, box))}" '
         f'preserveAspectRatio="xMidYMid meet">{_shapes(layers, lang)}</svg>{names}</div></div>'
-        f"<script>{_label_script() if names else ''}{script}</script></div>"
+        f"<script>{script()}</script></div>"
     )

@@ -6,6 +6,7 @@ Callbacks here fetch each shown layer for the zoom band in view and switch the b
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash_leaflet as dl
 import xyzservices.providers as xyz
@@ -199,6 +200,15 @@ def basemap_panel(state: ViewState) -> html.Details:
 def basemap_note(basemap: str | None, lang: str) -> str:
     """What the person must know about a basemap's datum (empty for WGS-84 tiles)."""
     return t("gcj_note", lang) if datum_for(basemap) == "gcj02" else ""
+
+
+def tile_origins() -> tuple[str, ...]:
+    """The servers the online basemaps' tiles come from (``scheme://host``), for the page's CSP ``img-src``."""
+    origins = set()
+    for name, _datum in BASEMAPS.values():
+        url = urlsplit(xyz.query_name(name).build_url())
+        origins.add(f"{url.scheme}://{url.netloc}")
+    return tuple(sorted(origins))
 
 
 def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
