@@ -287,3 +287,17 @@ def test_commands_load_only_what_they_need(tmp_path, args, heavy):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_command_run_in_process_leaves_the_callers_sigpipe_handler_alone(capsys):
+    """The console script lets `| head` end it quietly; a caller running a command in its own process
+    (a test runner, a job) keeps its own handler, or a later write to a closed pipe would kill it."""
+    import signal
+
+    from app.cli.main import main
+
+    before = signal.getsignal(signal.SIGPIPE)
+    assert before != signal.SIG_DFL  # Python ignores SIGPIPE in its own processes
+    assert main(["units", "--level", "province", "--format", "csv"]) == 0
+    assert "420000" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGPIPE) == before
