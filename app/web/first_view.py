@@ -237,7 +237,9 @@ def _view(state: ViewState) -> dict[str, Any]:
 #: Fits the picture like Leaflet (``getBoundsZoom``: whole zooms, 1% slack; centre of the
 #: bounds), keeps it fitted on resize, and fades it out once the interactive map shows
 #: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
-#: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``.
+#: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``,
+#: their anchors on whole pixels as Leaflet rounds its markers and its pixel origin (a fraction of a pixel
+#: apart, a name can settle on another side of its point).
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
 el.querySelectorAll("[data-css]").forEach(function(n){n.style.cssText=n.dataset.css;});
 var box=el.querySelector(".first-view-map"),svg=box.querySelector("svg"),v=JSON.parse(el.dataset.view);
@@ -247,7 +249,8 @@ z=Math.floor(Math.round(z*100)/100);z=Math.max(%(min)d,Math.min(%(max)d,z));cx=b
 else{z=v.zoom;cx=v.center[0];cy=v.center[1];}
 var k=Math.pow(2,z-%(base)d)/%(u)d,w=W/k,h=H/k;svg.setAttribute("viewBox",[cx-w/2,cy-h/2,w,h].join(" "));
 var names=el.querySelector(".first-view-labels");if(names&&window.hubeiLabels){
-window.hubeiLabels.firstView(names,box,function(x,y){return[(x-cx+w/2)*k,(y-cy+h/2)*k];},z);}}
+var ox=Math.round((cx-w/2)*k),oy=Math.round((cy-h/2)*k);window.hubeiLabels.firstView(names,box,
+function(x,y){return[Math.round(x*k)-ox,Math.round(y*k)-oy];},z);}}
 fit();window.addEventListener("resize",fit);
 var sel="#react-entry-point "+el.dataset.wait,n=+el.dataset.count,obs;
 var also=JSON.parse(el.dataset.also||"[]");function ready(q,k){
