@@ -178,6 +178,24 @@ def test_sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it(users_app):
     assert again.status_code == 303 and again.headers["Location"].startswith("/auth/sign-in?")
 
 
+def test_a_request_still_running_at_sign_out_cannot_sign_the_user_back_in(users_app):
+    """Only sign-in and sign-out send the cookie: a response to a request made with the old cookie
+    (a layer or callback still loading when the button is pressed) carries none to restore it."""
+    client = users_app.server.test_client()
+    _sign_in(client, "alice", PASSWORD)
+    old_cookie = client.get_cookie("hubei_map_session").value
+    for path in ("/", "/_dash-layout", "/ogc/collections", "/data/layers/prefectures/z7-8.pbf"):
+        response = client.get(path)
+        assert response.status_code in (200, 304), path
+        assert "Set-Cookie" not in response.headers, path
+    token = _csrf_of_sign_out(client.get("/_dash-layout").get_json())
+    signed_out = client.post("/auth/sign-out", data={"csrf": token})
+    assert signed_out.status_code == 303 and "Set-Cookie" in signed_out.headers
+    late = users_app.server.test_client()  # the old page's request, answered after the sign-out
+    late.set_cookie("hubei_map_session", old_cookie)
+    assert "Set-Cookie" not in late.get("/_dash-layout").headers
+
+
 def test_the_session_cookie_is_secure_behind_tls(users_app):
     client = users_app.server.test_client()
     page = client.get("/auth/sign-in", base_url="https://map.example").get_data(as_text=True)

@@ -98,7 +98,9 @@ def test_sign_in_and_sign_out_in_chromium(users_server, browser, artifacts):
         WebDriverWait(browser, 30).until(lambda d: "/auth/sign-in" in d.current_url)
         assert "You have signed out" in browser.find_element(By.CSS_SELECTOR, ".message").text
         browser.get(url + "/")
-        WebDriverWait(browser, 30).until(lambda d: "/auth/sign-in" in d.current_url)  # the session is gone
+        WebDriverWait(browser, 30).until(  # the session is gone
+            lambda d: "/auth/sign-in" in d.current_url, message=f"not sent to sign in: {browser.current_url}"
+        )
         severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]]
         assert severe == []
     finally:

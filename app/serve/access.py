@@ -259,6 +259,10 @@ def install(server: Flask) -> Access:
             SESSION_COOKIE_HTTPONLY=True,
             SESSION_COOKIE_SAMESITE="Lax",
             PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+            # The cookie is sent only when the session changes (sign-in, sign-out), never re-sent with
+            # every response: a request still running when the user signs out would otherwise answer
+            # with the old cookie and sign them back in.
+            SESSION_REFRESH_EACH_REQUEST=False,
         )
         signin.register(server, access)
     if access.mode == "public":
