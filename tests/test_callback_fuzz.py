@@ -9,6 +9,7 @@ feature whose ``properties`` is not an object, made-up pattern-matching ids. Eac
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from dashclient import callback_body  # noqa: E402
+from dashclient import callback_body
 
 #: Hostile JSON values tried in every input and state.
 HOSTILE: tuple[Any, ...] = (
@@ -92,8 +93,6 @@ def _page_values() -> dict[str, Any]:
 
 def _value(spec: dict[str, str], page: dict[str, Any]) -> Any:
     if spec["id"].startswith("{"):
-        import json
-
         kind = json.loads(spec["id"])["type"]
         seen: dict[str, tuple[dict[str, Any], Any]] = {}
         for ident, component in page["_patterns"].get(kind, []):
@@ -104,8 +103,6 @@ def _value(spec: dict[str, str], page: dict[str, Any]) -> Any:
 
 def _bodies(dep: dict[str, Any], page: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The hostile requests for one callback: (a short name, the body)."""
-    import json
-
     specs = [*dep["inputs"], *dep["state"]]
     base = {f"{s['id']}.{s['property']}": _value(s, page) for s in specs}
     found = []
@@ -135,8 +132,6 @@ def _bodies(dep: dict[str, Any], page: dict[str, Any]) -> list[tuple[str, dict[s
 
 def _body(dep: dict[str, Any], values: dict[str, Any], trigger: str) -> dict[str, Any]:
     """The request with ``trigger`` changed, named as the renderer names it: a pattern's first component."""
-    import json
-
     pairs = values[trigger]
     if trigger.startswith("{") and pairs:
         trigger = json.dumps(pairs[0][0], sort_keys=True, separators=(",", ":")) + "." + trigger.rsplit(".", 1)[1]
@@ -147,14 +142,18 @@ def _wild(pattern: dict[str, Any], value: Any) -> dict[str, Any]:
     return {k: value for k, v in pattern.items() if isinstance(v, list)}
 
 
-@pytest.mark.slow
-def test_no_hostile_callback_request_makes_the_server_answer_500(caplog):
+@pytest.fixture(scope="module")
+def served():
+    """The app's test client, its callbacks' dependencies and the pages' values."""
     from app.serve.server import create_app
 
-    app = create_app()
-    client = app.server.test_client()
-    dependencies = client.get("/_dash-dependencies").get_json()
-    page = _page_values()
+    client = create_app().server.test_client()
+    return client, client.get("/_dash-dependencies").get_json(), _page_values()
+
+
+@pytest.mark.slow
+def test_no_hostile_callback_request_makes_the_server_answer_500(served, caplog):
+    client, dependencies, page = served
     statuses: dict[int, int] = {}
     faults = []
     caplog.set_level(logging.INFO)
@@ -170,3 +169,78 @@ def test_no_hostile_callback_request_makes_the_server_answer_500(caplog):
     assert not faults, f"{len(faults)} of {sum(statuses.values())}:\n" + "\n".join(faults[:60])
     assert "Traceback" not in caplog.text
     assert statuses.get(200, 0) > 0 and sum(v for k, v in statuses.items() if 400 <= k < 500) > 0
+
+
+def _send(served, output: str, changes: dict[str, Any], changed: str) -> tuple[int, str]:
+    client, dependencies, page = served
+    dep = next(
+        d
+        for d in dependencies
+        if not d.get("clientside_function")
+        and output in d["output"]
+        and set(changes) <= {f"{s['id']}.{s['property']}" for s in [*d["inputs"], *d["state"]]}
+    )
+    values = {f"{s['id']}.{s['property']}": _value(s, page) for s in [*dep["inputs"], *dep["state"]]}
+    response = client.post("/_dash-update-component", json=callback_body(dep, {**values, **changes}, [changed]))
+    return response.status_code, json.dumps(response.get_json(), ensure_ascii=False)
+
+
+_DRILL = '{"code":"420500","type":"drill-button"}.n_clicks'
+
+
+@pytest.mark.parametrize(
+    ("output", "changes", "changed", "error"),
+    [
+        ("unit-list.children", {"drill-unit.data": "999999"}, "drill-unit.data", "drill-unit.data cannot be '999999'"),
+        ("unit-list.children", {"drill-unit.data": ["420100"]}, "drill-unit.data", "drill-unit.data cannot be"),
+        (
+            "indicator-select.options",
+            {"user-indicators.data": {"upload_1": {"meta": 5, "values": []}}},
+            "user-indicators.data",
+            "user-indicators.data cannot be",
+        ),
+        (
+            "hover-info.children",
+            {"layer-prefectures.hoverData": {"type": "Feature", "properties": 5}},
+            "layer-prefectures.hoverData",
+            "layer-prefectures.hoverData cannot be",
+        ),
+        (
+            "drill-unit.data",
+            {'{"code":["ALL"],"type":"drill-button"}.n_clicks': [({"type": "drill-button", "code": "999999"}, 1)]},
+            '{"code":"999999","type":"drill-button"}.n_clicks',
+            "no component has the id {'code': '999999', 'type': 'drill-button'}",
+        ),
+        (
+            "map.viewport",
+            {'{"index":["ALL"],"type":"search-hit"}.n_clicks': [({"type": "search-hit", "index": "0"}, 1)]},
+            '{"index":"0","type":"search-hit"}.n_clicks',
+            "no component has the id",
+        ),
+        (
+            "drill-unit.data",
+            {'{"code":["ALL"],"type":"drill-button"}.n_clicks': [({"type": "drill-button", "code": "420500"}, 1)]},
+            '{"code":["ALL"],"type":"drill-button"}.n_clicks',
+            "changedPropIds must name this request's inputs",
+        ),
+        ("view-query.data", {"basemap-select.value": []}, "basemap-select.value", "basemap-select.value cannot be []"),
+    ],
+)
+def test_a_store_pattern_id_or_feature_of_the_wrong_shape_is_refused_before_dispatch(
+    served, output, changes, changed, error
+):
+    status, text = _send(served, output, changes, changed)
+    assert status == 400 and error in text, text[:300]
+
+
+def test_the_shapes_let_what_the_page_sends_through(served):
+    drill = {'{"code":["ALL"],"type":"drill-button"}.n_clicks': [({"type": "drill-button", "code": "420500"}, 1)]}
+    status, text = _send(served, "drill-unit.data", drill, _DRILL)
+    assert status == 200 and '"420500"' in text
+    feature = {"type": "Feature", "properties": {"code": "999999", "name_zh": "某地", "kind": "地级市"}}
+    status, text = _send(
+        served, "feature-detail.hidden", {"layer-prefectures.clickData": feature}, "layer-prefectures.clickData"
+    )
+    assert status == 200 and "某地" in text  # a code that is no unit: the feature's own fields
+    status, _ = _send(served, "search-results.children", {"search-input.value": 5}, "search-input.value")
+    assert status == 200

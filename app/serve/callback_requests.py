@@ -210,6 +210,6 @@ def _input_ids(inputs: list[Any]) -> set[str]:
     for item in inputs:
         for one in item if isinstance(item, list) else [item]:
             ident = one["id"]
-            text = ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            text = ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True, separators=(",", ":"))
             found.add(f"{text}.{_prop(one['property'])}")
     return found

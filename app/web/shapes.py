@@ -62,7 +62,6 @@ Query = Annotated[StrictStr, Field(max_length=20_000)]  # an address's query str
 
 
 class _Meta(BaseModel):
-    model_config = ConfigDict(extra="forbid")
     title: StrictStr
     unit: StrictStr
     level: Literal["prefecture", "county"]
@@ -72,7 +71,6 @@ class _Meta(BaseModel):
 class UserIndicator(BaseModel):
     """One indicator uploaded in this session (``upload.add_upload`` writes it)."""
 
-    model_config = ConfigDict(extra="forbid")
     meta: _Meta
     values: list[dict[str, _Scalar | list[StrictStr]]]
 
@@ -86,7 +84,7 @@ class SearchHit(BaseModel):
 
 #: The shape of every store a server callback reads, by store id.
 STORES: dict[str, TypeAdapter[Any]] = {
-    ids.LANG: TypeAdapter(Literal[LANGS] | None),  # type: ignore[valid-type]
+    ids.LANG: TypeAdapter(Annotated[StrictStr, AfterValidator(_known(lambda: frozenset(LANGS)))] | None),
     ids.DRILL: TypeAdapter(Prefecture | None),
     ids.HIGHLIGHT: TypeAdapter(Annotated[StrictStr, Field(max_length=40)] | None),
     ids.RENDERED: TypeAdapter(Query | None),
