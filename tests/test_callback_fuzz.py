@@ -244,3 +244,21 @@ def test_the_shapes_let_what_the_page_sends_through(served):
     assert status == 200 and "某地" in text  # a code that is no unit: the feature's own fields
     status, _ = _send(served, "search-results.children", {"search-input.value": 5}, "search-input.value")
     assert status == 200
+
+
+def test_a_real_upload_and_real_search_results_fit_their_store_shapes():
+    import base64
+
+    from app.web import search, shapes, upload
+
+    csv = b"code,value,note\n420100,5,x\n420200,1,\n420300,2.5,y\n"
+    contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
+    store, *_ = upload.upload_indicator(
+        contents=contents, filename="mine.csv", title="我的", unit="个", level="prefecture", store={}, lang="zh"
+    )
+    assert "upload_1" in store
+    assert shapes.store_fits("user-indicators", json.loads(json.dumps(store)))
+    assert not shapes.store_fits("user-indicators", {"upload_1": {**store["upload_1"], "meta": "x"}})
+    _, hits = search.search_results("武汉", "zh")
+    assert hits and shapes.store_fits("search-hits", json.loads(json.dumps(hits)))
+    assert shapes.store_fits("drill-unit", "420100") and not shapes.store_fits("drill-unit", "420102")
