@@ -10,7 +10,9 @@ holds. Dash itself trusts that shape: an unknown output was a ``KeyError`` (500)
 - its inputs, state and outputs match that callback's declaration one to one (ids, pattern-matching
   ids with their fixed keys, properties);
 - every value has a type its component's property can hold, as the component class declares it
-  (``dcc.Location.search`` is text, ``n_clicks`` a number, a ``dcc.Store``'s data any JSON).
+  (``dcc.Location.search`` is text, ``n_clicks`` a number);
+- what the class leaves open has the shape the page declares (``app.web.shapes``): a store's data, a
+  pattern-matching id's wildcard keys (a unit's code, a layer's id), a map feature's ``properties``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app import web
 from app.messages import shown
 
 #: Properties whose type is known better than their component class declares it: dash-leaflet's feature
@@ -139,6 +142,8 @@ def _check_dependencies(
         for one in item if many else [item]:
             if not _matches(one, spec):
                 raise Refused(400, f"{what} do not match this callback's: {shown(one)}")
+            if pattern is not None and not web.pattern_id_fits(one["id"]):
+                raise Refused(400, f"no component has the id {shown(one['id'])}")
             if "value" not in one:
                 continue
             key = str(pattern.get("type")) if pattern is not None else spec["id"]
@@ -147,8 +152,14 @@ def _check_dependencies(
             value = one["value"]
             allowed = choices.get(key) if spec["property"] == "value" else None
             chosen = value if isinstance(value, list) else [value]
-            if not accepts(annotation, value) or (
-                allowed is not None and not all(_hashable(v) and v in allowed for v in chosen)
+            if allowed is not None and isinstance(value, list) and list not in allowed:
+                chosen = [list]  # a list for a component that holds one choice
+            prop = _prop(spec["property"])
+            if (
+                not accepts(annotation, value)
+                or (allowed is not None and not all(_hashable(v) and v in allowed for v in chosen))
+                or (pattern is None and prop == "data" and not web.store_fits(spec["id"], value))
+                or not web.feature_fits(prop, value)
             ):
                 raise Refused(400, f"{spec['id']}.{spec['property']} cannot be {shown(value)}")
 
@@ -187,3 +198,18 @@ def check(
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         raise Refused(400, "changedPropIds must be a list of property ids")
+    sent = _input_ids(body["inputs"])
+    for one in changed:
+        if one not in sent:
+            raise Refused(400, f"changedPropIds must name this request's inputs, not {shown(one)}")
+
+
+def _input_ids(inputs: list[Any]) -> set[str]:
+    """``"id.property"`` of every input sent (a pattern id as Dash's renderer writes it: sorted keys, no spaces)."""
+    found = set()
+    for item in inputs:
+        for one in item if isinstance(item, list) else [item]:
+            ident = one["id"]
+            text = ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True, separators=(",", ":"))
+            found.add(f"{text}.{_prop(one['property'])}")
+    return found

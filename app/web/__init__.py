@@ -22,6 +22,9 @@ _EXPORTS: dict[str, str] = {
     "component_classes": "app.web.dashapp",
     "INITIAL_ZOOM": "app.web.layer_urls",
     "tile_origins": "app.web.mapview",
+    "store_fits": "app.web.shapes",
+    "pattern_id_fits": "app.web.shapes",
+    "feature_fits": "app.web.shapes",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
     from app.web.dashapp import component_classes, create_dash
     from app.web.layer_urls import INITIAL_ZOOM
     from app.web.mapview import tile_origins
+    from app.web.shapes import feature_fits, pattern_id_fits, store_fits
 
 
 def __getattr__(name: str) -> Any:

@@ -138,6 +138,8 @@ def component_classes() -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
                     values.update(o["value"] for o in options)
                     if getattr(component, "value", None) is None or getattr(component, "clearable", False):
                         values.add(None)  # cleared, or nothing chosen yet
+                    if getattr(component, "multi", False) or type(component).__name__ == "Checklist":
+                        values.add(list)  # a list of choices (else one choice, never a list)
     return found, choices
 
 

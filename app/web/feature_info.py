@@ -197,5 +197,8 @@ def clicked_detail(
     unit_layers = {*(ids.layer_id(i) for i in UNIT_LAYERS), *EXTRA_CLICK_IDS}
     unit = _unit_of(feature.get("properties") or {}, triggered) if triggered in unit_layers else None
     if unit:
-        return unit_panel(unit_profile(unit[0], unit[1], lang), lang), False
+        try:
+            return unit_panel(unit_profile(unit[0], unit[1], lang), lang), False
+        except KeyError:  # a code that is no unit at that level (not a feature the map drew): its fields
+            pass
     return detail_panel(feature, lang), False

@@ -54,6 +54,7 @@ def _hit_kind(detail: str, lang: str = "zh") -> str:
 )
 def search_results(query: str | None, lang: str = "zh") -> tuple[list[Any], list[dict[str, Any]]]:
     """Result buttons and their records for a search (at most 10; empty query: nothing)."""
+    query = query if isinstance(query, str) else None  # the input's type allows a number; search is text
     hits = search(query or "")
     if query and not hits:
         return [html.Li(t("no_match", lang), className="search-empty")], []
