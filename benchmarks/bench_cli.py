@@ -29,9 +29,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import readme
+
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "benchmarks" / "README.md"
-START, END = "<!-- bench_cli:start -->", "<!-- bench_cli:end -->"
 TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
 
 
@@ -137,16 +137,6 @@ def report(timed: list[Case], runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(text: str) -> None:
-    """Put the report between the markers in benchmarks/README.md (written through a temporary file)."""
-    readme = README.read_text(encoding="utf-8")
-    block = f"{START}\n{text}{END}"
-    readme = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S)
-    tmp = README.with_suffix(".md.tmp")
-    tmp.write_text(readme, encoding="utf-8")
-    os.replace(tmp, README)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -174,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(timed, args.runs)
     print(text)
     if args.write:
-        write_readme(text)
+        readme.write_section("bench_cli", text)
     return 0
 
 

@@ -37,11 +37,10 @@ from typing import Any
 
 import dashclient
 import harness
+import readme
 import requests
 
 ROOT = harness.ROOT
-README = ROOT / "benchmarks" / "README.md"
-START, END = "<!-- bench_load:start -->", "<!-- bench_load:end -->"
 INDICATORS = ("gdp_2023", "gdp_per_capita_2023", "pop_census_2020", "gdp_2020")
 PREFECTURES = ("420100", "420600", "420500", "420700", "421000")
 EXPORT_EVERY, SNAPSHOT_EVERY = 4, 8
@@ -289,16 +288,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def write_readme(text: str) -> None:
-    """Put the report between the markers in benchmarks/README.md (written through a temporary file)."""
-    readme = README.read_text(encoding="utf-8")
-    block = f"{START}\n{text}{END}"
-    readme = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S)
-    tmp = README.with_suffix(".md.tmp")
-    tmp.write_text(readme, encoding="utf-8")
-    os.replace(tmp, README)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -343,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(runs, seconds, controls)
     print(text)
     if not args.quick:
-        write_readme(text)
+        readme.write_section("bench_load", text)
     return 0
 
 

@@ -219,16 +219,7 @@ def _draw_column(ax: Axes, rows: list[_Row], x: float, col_w: float, top: float,
             )
         elif item.kind == "key":
             first = y - row.fontsize * 0.75  # the first line's middle
-            ax.plot(
-                [x + size * 0.6],
-                [first],
-                marker=item.marker,
-                markersize=item.size,
-                markerfacecolor=item.face,
-                markeredgecolor=item.edge,
-                markeredgewidth=item.linewidth,
-                linestyle="none",
-            )
+            _marker(ax, item, x + size * 0.6, first)
             ax.text(x + swatch_w, first, item.count, fontsize=row.fontsize, fontweight="bold", va="center", ha="right")
             ax.text(text_x, y, text, fontsize=row.fontsize, va="top", ha="left", color=INK, linespacing=LEADING)
         else:
@@ -267,16 +258,21 @@ def _symbol(ax: Axes, item: LegendItem, x: float, cy: float, w: float, h: float)
             solid_capstyle="butt",
         )
     elif item.kind == "marker":
-        ax.plot(
-            [x + w / 2],
-            [cy],
-            marker=item.marker,
-            markersize=item.size,
-            markerfacecolor=item.face,
-            markeredgecolor=item.edge,
-            markeredgewidth=item.linewidth,
-            linestyle="none",
-        )
+        _marker(ax, item, x + w / 2, cy)
+
+
+def _marker(ax: Axes, item: LegendItem, x: float, y: float) -> None:
+    """A legend item's map symbol (its marker, face, edge and size) centred on ``x``, ``y`` (map units)."""
+    ax.plot(
+        [x],
+        [y],
+        marker=item.marker,
+        markersize=item.size,
+        markerfacecolor=item.face,
+        markeredgecolor=item.edge,
+        markeredgewidth=item.linewidth,
+        linestyle="none",
+    )
 
 
 def scale_bar(ax: Axes, bar: ScaleBar, layout: PageLayout, unit: str, scale_text: str, m_per_pt: float) -> None:
