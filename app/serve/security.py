@@ -2,13 +2,14 @@
 
 Headers (one ``after_request`` hook: the page, Dash's routes, ``/data/layers/``, ``/export``, ``/ogc/``, errors):
 
-- ``Content-Security-Policy`` (``content_security_policy``): scripts only from this server, plus the page's
-  inline scripts by their sha256 (Dash's renderer start-up line and the first view's fitting script, hashed
-  once at start-up by ``MapDash.csp_hashes``); no ``unsafe-eval``. Styles from this server and ``<style>``
-  elements (the bundles of Dash, dcc and dash-leaflet insert their CSS so), never ``style`` attributes (React
-  and Leaflet set styles through the CSSOM, which CSP allows). Images from this server, ``data:`` URIs and
-  the online basemaps' tile servers; requests only to this server; no plugins, no ``<base>``, forms only to
-  this server, and framed only by this site (``frame-ancestors 'self'``).
+- ``Content-Security-Policy`` (``content_security_policy``, on HTML pages; every other answer gets ``NOT_A_PAGE``,
+  which a browser applies only if it is opened as a page): scripts only from this server, plus the page's inline
+  scripts by their sha256 (Dash's renderer start-up line and the first view's fitting script, hashed once at
+  start-up by ``MapDash.csp_hashes``); no ``unsafe-eval``. Styles from this server and ``<style>`` elements (the
+  bundles of Dash, dcc and dash-leaflet insert their CSS so), never ``style`` attributes (React and Leaflet set
+  styles through the CSSOM, which CSP allows). Images from this server, ``data:`` URIs and the online basemaps' tile
+  servers; requests only to this server; no plugins, no ``<base>``, forms only to this server, and framed only by
+  this site (``frame-ancestors 'self'``).
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, ``X-Frame-Options: SAMEORIGIN``
   (``frame-ancestors`` for browsers without CSP 2).
 - ``Strict-Transport-Security`` only on a request that came over TLS (``request.is_secure``). Behind a reverse
@@ -59,6 +60,9 @@ FIXED_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "SAMEORIGIN",
 }
+#: The Content-Security-Policy of an answer that is not a page (a script, data, a callback's JSON).
+NOT_A_PAGE = "default-src 'none'; frame-ancestors 'self'"
+
 #: Endpoints of Dash's routes (Dash names them by their rule).
 SUITES_ENDPOINT = "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"
 CALLBACK_ENDPOINT = "/_dash-update-component"
@@ -172,7 +176,10 @@ def register(dash_app: Dash) -> None:
 
     @server.after_request
     def _headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = policy
+        # The whole policy where a browser applies it (documents); other answers (scripts, data, callbacks)
+        # get the shortest one that still stops them being shown or framed as a page (about 0.6 kB less
+        # on each of the dozen callback answers of an opening view).
+        response.headers["Content-Security-Policy"] = policy if response.mimetype == "text/html" else NOT_A_PAGE
         response.headers.update(FIXED_HEADERS)
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
