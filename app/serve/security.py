@@ -10,8 +10,8 @@ Headers (one ``after_request`` hook: the page, Dash's routes, ``/data/layers/``,
   styles through the CSSOM, which CSP allows). Images from this server, ``data:`` URIs and the online basemaps' tile
   servers; requests only to this server; no plugins, no ``<base>``, forms only to this server, and framed only by
   this site (``frame-ancestors 'self'``).
-- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, ``X-Frame-Options: SAMEORIGIN``
-  (``frame-ancestors`` for browsers without CSP 2).
+- ``X-Content-Type-Options: nosniff`` on every answer; on pages ``Referrer-Policy: same-origin`` and
+  ``X-Frame-Options: SAMEORIGIN`` (``frame-ancestors`` for browsers without CSP 2).
 - ``Strict-Transport-Security`` only on a request that came over TLS (``request.is_secure``). Behind a reverse
   proxy that ends TLS, that is the proxy's ``X-Forwarded-Proto: https``, believed only when
   ``HUBEI_MAP_PROXY_HOPS`` trusts the proxy (``server._wrap_wsgi``'s ProxyFix sets the scheme).
@@ -55,11 +55,9 @@ MAX_REQUEST_BYTES = 3 * user_indicators.MAX_BYTES
 #: One year, the usual HSTS lifetime; sub-domains are the organisation's business, not the map's.
 HSTS = "max-age=31536000"
 #: Headers every response carries (the CSP is built per app).
-FIXED_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "SAMEORIGIN",
-}
+FIXED_HEADERS = {"X-Content-Type-Options": "nosniff"}
+#: Headers only a page needs: a browser takes the referrer policy and framing rule from the document.
+PAGE_HEADERS = {"Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN"}
 #: The Content-Security-Policy of an answer that is not a page (a script, data, a callback's JSON).
 NOT_A_PAGE = "default-src 'none'; frame-ancestors 'self'"
 
@@ -179,8 +177,11 @@ def register(dash_app: Dash) -> None:
         # The whole policy where a browser applies it (documents); other answers (scripts, data, callbacks)
         # get the shortest one that still stops them being shown or framed as a page (about 0.6 kB less
         # on each of the dozen callback answers of an opening view).
-        response.headers["Content-Security-Policy"] = policy if response.mimetype == "text/html" else NOT_A_PAGE
+        page = response.mimetype == "text/html"
+        response.headers["Content-Security-Policy"] = policy if page else NOT_A_PAGE
         response.headers.update(FIXED_HEADERS)
+        if page:
+            response.headers.update(PAGE_HEADERS)
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
         return response
