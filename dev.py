@@ -157,6 +157,9 @@ def ensure_system(needs: tuple[str, ...]) -> list[str]:
     if prefix is None:
         return missing
     if not install_packages(missing, prefix):
+        if len(missing) > 1:  # one package apt cannot install must not keep the others out
+            for name in missing:
+                install_packages([name], prefix)
         print("apt-get failed; see its output above.", file=sys.stderr)
     return missing_packages(needs)
 

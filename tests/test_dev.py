@@ -28,8 +28,8 @@ def dev(monkeypatch):
 class FakeSystem:
     """A machine: which commands exist, the user id, whether sudo asks for a password; records what runs."""
 
-    def __init__(self, monkeypatch, dev, *, uid: int, commands: set[str], sudo_ok: bool = False):
-        self.uid, self.commands, self.sudo_ok = uid, set(commands), sudo_ok
+    def __init__(self, monkeypatch, dev, *, uid: int, commands: set[str], sudo_ok: bool = False, broken=()):
+        self.uid, self.commands, self.sudo_ok, self.broken = uid, set(commands), sudo_ok, set(broken)
         self.runs: list[list[str]] = []
         self.provides = {p.name: p.what for p in dev.DEBIAN_PACKAGES}
         monkeypatch.setattr(dev.os, "geteuid", lambda: self.uid)
@@ -44,6 +44,8 @@ class FakeSystem:
         self.runs.append(args)
         if args[:3] == ["sudo", "-n", "true"]:
             return subprocess.CompletedProcess(args, 0 if self.sudo_ok else 1)
+        if "install" in args and self.broken & set(args):  # apt cannot install one of them: none is installed
+            return subprocess.CompletedProcess(args, 100)
         if "install" in args:  # what a package provides is there afterwards
             self.commands |= {self.provides[name] for name in args[args.index("--no-install-recommends") + 1 :]}
         return subprocess.CompletedProcess(args, 0)
@@ -133,3 +135,11 @@ def test_ci_installs_through_dev_py_the_one_package_list(dev):
     for package in dev.DEBIAN_PACKAGES:
         assert package.name not in ci
     assert {p.name for p in dev.DEBIAN_PACKAGES} >= {"chromium", "chromium-driver", "fonts-noto-cjk", "poppler-utils"}
+
+
+def test_a_package_apt_cannot_install_does_not_keep_the_others_out(dev, monkeypatch, capsys):
+    have = BASE | {"Noto Sans CJK", "pdftoppm"}
+    machine = FakeSystem(monkeypatch, dev, uid=0, commands=have, broken={"python3-qgis"})
+    assert dev.main(["test"]) == 0  # Chromium came, so the tests run; the QGIS checks will say they are skipped
+    assert {"chromium", "chromedriver"} <= machine.commands and QGIS not in machine.commands
+    assert "python3-qgis" in capsys.readouterr().err
