@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import g
 
-from app import audit, cli
+from app import audit, cli, export, jobs
 from app.serve.server import create_app
 from app.web import downloads, upload
 
@@ -134,6 +134,59 @@ def test_the_download_button_records_the_user_and_what_was_exported(server, trai
     assert line["user"] == "alice" and line["address"] == "10.1.2.3" and line["action"] == "export"
     assert line["crs"] == "webmercator" and line["extent"] == [113.0, 30.0, 115.0, 31.0]
     assert line["bytes"] == len(base64.b64decode(payload["content"]))
+
+
+def test_one_export_job_packs_the_file_and_writes_its_line_or_nothing(trail):
+    from app import export
+
+    packed = export.export_in_job(["computing"], "csv", crs_choice="cgcs2000", bbox=(113, 29, 115, 31), route="/x")
+    (line,) = _lines(trail)
+    assert line["route"] == "/x" and line["layers"] == ["computing"] and line["format"] == "csv"
+    assert line["crs"] == "cgcs2000" and line["extent"] == [113, 29, 115, 31]
+    assert line["bytes"] == len(packed.body) and line["features"] == packed.features > 0
+    with pytest.raises(export.ExportError):
+        export.export_in_job(["computing"], "kml")
+    assert len(_lines(trail)) == 1  # a refused request writes no line
+
+
+def _refusing(error: Exception):
+    def refuse(*args, **kwargs):
+        raise error
+
+    return refuse
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "panel"),
+    [
+        (jobs.Busy("export", 1), 503, "busy"),
+        (export.ExportWriteError("disk full"), 507, "disk full"),
+        (export.ExportError("unknown layer"), 400, "unknown layer"),
+        (audit.AuditError("no trail"), 503, "cannot be written"),
+    ],
+)
+def test_the_route_and_the_button_share_one_export_job_and_answer_its_errors_their_way(
+    server, trail, monkeypatch, error, status, panel
+):
+    monkeypatch.setattr(export, "export_in_job", _refusing(error))
+    response = server.test_client().get("/export?layers=computing&format=geojson")
+    assert response.status_code == status and "Content-Disposition" not in response.headers
+    assert str(error) in response.get_json()["error"]
+    assert ("Retry-After" in response.headers) == isinstance(error, jobs.Busy)
+    context = _as_web_user(server)
+    try:
+        payload, message = downloads.download_layers(
+            n_clicks=1,
+            layer_values=[["computing"]],
+            fmt="geojson",
+            crs_choice="wgs84",
+            only_view=[],
+            bounds=None,
+            lang="en",
+        )
+    finally:
+        context.pop()
+    assert payload is downloads.no_update and panel in message[0].children
 
 
 def test_the_snapshot_button_records_the_map_it_drew(server, trail):
