@@ -14,6 +14,7 @@ import pytest
 from flask import g
 
 from app import audit, cli, export, jobs
+from app.export import ogc
 from app.serve.server import create_app
 from app.web import downloads, upload
 
@@ -232,6 +233,48 @@ def test_an_upload_is_recorded_and_refused_when_the_trail_cannot_be_written(serv
     finally:
         context.pop()
     assert refused_store == {} and "审计日志无法写入" in message[0].children
+
+
+def test_an_ogc_items_read_is_one_line_with_who_what_and_how_much(server, trail, capsys):
+    client = server.test_client()
+    query = "limit=5&offset=2&crs=http://www.opengis.net/def/crs/EPSG/0/4490&bbox=29,113,32,116"
+    query += "&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4490"
+    response = client.get(f"/ogc/collections/computing/items?{query}", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert response.status_code == 200
+    (line,) = _lines(trail)
+    assert line["action"] == "ogc" and line["via"] == "web" and line["address"] == "10.9.8.7"
+    assert line["route"] == "/ogc/collections/computing/items" and line["collection"] == "computing"
+    assert line["crs"] == "http://www.opengis.net/def/crs/EPSG/0/4490"
+    assert line["extent"] == [113, 29, 116, 32]  # in longitude/latitude, whatever the bbox's axis order
+    assert line["limit"] == 5 and line["offset"] == 2
+    assert line["features"] == response.json["numberReturned"] and line["matched"] == response.json["numberMatched"]
+    assert line["bytes"] == len(response.data)
+    assert response.headers["Cache-Control"] == "private, no-cache"  # no shared cache hands it out unrecorded
+    feature_id = response.json["features"][0]["id"]
+    assert client.get(f"/ogc/collections/computing/items/{feature_id}").status_code == 200
+    one = _lines(trail)[-1]
+    assert one["action"] == "ogc" and one["feature"] == feature_id and one["features"] == 1
+    assert cli.main(["audit"]) == 0
+    assert "collection=computing" in capsys.readouterr().out
+
+
+def test_the_ogc_service_description_and_refused_requests_write_no_line(server, trail):
+    client = server.test_client()
+    paths = ["/ogc/", "/ogc/api", "/ogc/conformance", "/ogc/collections", "/ogc/collections/computing"]
+    assert all(client.get(path).status_code == 200 for path in paths)
+    assert client.get("/ogc/collections/computing/items?limit=0").status_code == 400
+    assert client.get("/ogc/collections/nothing/items").status_code == 404
+    assert not trail.exists()
+
+
+def test_an_ogc_items_read_is_refused_when_the_trail_cannot_be_written(server, broken_trail):
+    client = server.test_client()
+    response = client.get("/ogc/collections/computing/items")
+    assert response.status_code == 503 and response.json["code"] == "ServiceUnavailable"
+    assert "cannot be written" in response.json["description"] and "features" not in response.json
+    feature_id = ogc.collection("computing").ids[0]
+    assert client.get(f"/ogc/collections/computing/items/{feature_id}").status_code == 503
+    assert client.get("/ogc/collections").status_code == 200  # descriptions are not records
 
 
 # --- CLI actions -------------------------------------------------------------------------------
