@@ -61,6 +61,23 @@ def _as_web_user(server, user: str = "alice", address: str = "10.1.2.3"):
     return context
 
 
+def _press_download(server, fmt: str, crs: str, bounds: list[list[float]] | None = None):
+    """The Download button pressed by alice with the computing layer on (only the view when ``bounds``)."""
+    context = _as_web_user(server)
+    try:
+        return downloads.download_layers(
+            n_clicks=1,
+            layer_values=[["computing"]],
+            fmt=fmt,
+            crs_choice=crs,
+            only_view=["view"] if bounds else [],
+            bounds=bounds,
+            lang="en",
+        )
+    finally:
+        context.pop()
+
+
 # --- the trail itself --------------------------------------------------------------------------
 
 
@@ -118,19 +135,7 @@ def test_the_export_route_sends_nothing_when_the_trail_cannot_be_written(server,
 
 
 def test_the_download_button_records_the_user_and_what_was_exported(server, trail):
-    context = _as_web_user(server)
-    try:
-        payload, _ = downloads.download_layers(
-            n_clicks=1,
-            layer_values=[["computing"]],
-            fmt="gpkg",
-            crs_choice="webmercator",
-            only_view=["view"],
-            bounds=[[30, 113], [31, 115]],
-            lang="en",
-        )
-    finally:
-        context.pop()
+    payload, _ = _press_download(server, "gpkg", "webmercator", bounds=[[30, 113], [31, 115]])
     (line,) = _lines(trail)
     assert line["user"] == "alice" and line["address"] == "10.1.2.3" and line["action"] == "export"
     assert line["crs"] == "webmercator" and line["extent"] == [113.0, 30.0, 115.0, 31.0]
@@ -174,19 +179,7 @@ def test_the_route_and_the_button_share_one_export_job_and_answer_its_errors_the
     assert response.status_code == status and "Content-Disposition" not in response.headers
     assert str(error) in response.get_json()["error"]
     assert ("Retry-After" in response.headers) == isinstance(error, jobs.Busy)
-    context = _as_web_user(server)
-    try:
-        payload, message = downloads.download_layers(
-            n_clicks=1,
-            layer_values=[["computing"]],
-            fmt="geojson",
-            crs_choice="wgs84",
-            only_view=[],
-            bounds=None,
-            lang="en",
-        )
-    finally:
-        context.pop()
+    payload, message = _press_download(server, "geojson", "wgs84")
     assert payload is downloads.no_update and panel in message[0].children
 
 
