@@ -1,4 +1,4 @@
-"""The audit trail (规划全过程留痕): one JSON line per export, snapshot, briefing, upload and sign-in.
+"""The audit trail (规划全过程留痕): a JSON line per export, OGC features read, snapshot, briefing, upload, sign-in.
 
 Lines go to the file ``HUBEI_MAP_AUDIT_LOG`` names (no trail when it is unset), appended under an
 exclusive lock (several gunicorn workers write to one file) and rotated by size: the full file is
@@ -22,7 +22,7 @@ from typing import Any
 from app import settings
 
 #: The kinds of action recorded.
-ACTIONS = ("export", "snapshot", "briefing", "html", "upload", "sign-in")
+ACTIONS = ("export", "ogc", "snapshot", "briefing", "html", "upload", "sign-in")
 
 
 class AuditError(RuntimeError):

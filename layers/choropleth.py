@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo import boundaries
 from layers import catalogue, classify, features, indicators, palettes
+from layers.style import choropleth_look
 from layers.style import style as layer_style
 
 
@@ -49,9 +50,10 @@ class Choropleth:
     table: pd.DataFrame  # code, name_zh, name_en, value, class index, colour, sources
 
     def hideout(self) -> dict[str, Any]:
-        """The small style payload the browser needs: class colour and value text per unit code."""
+        """The small style payload the browser needs: class colour and value text per unit code, the units' look."""
         have = self.table[self.table["class"] >= 0]
         return {
+            "look": choropleth_look(),
             "colors": dict(zip(have["code"], have["color"], strict=True)),
             "labels": dict(zip(have["code"], have["value_text"], strict=True)),
             "noData": self.classification.no_data_color,

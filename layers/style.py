@@ -136,8 +136,8 @@ STYLES: dict[str, dict[str, Any]] = {
 #: Defaults Leaflet uses for path options a style leaves out (the print renderer and GIS styles use them too).
 LEAFLET_DEFAULTS: dict[str, Any] = {"color": "#3388ff", "weight": 3, "opacity": 1.0, "fillOpacity": 0.2}
 #: An indicator choropleth's units: outline, fill opacity of classed units, and of units without data
-#: (drawn dashed). Print, the offline HTML map and GIS styles read them; the web map's
-#: ``hubeiMap.layer.choropleth`` (``app/web/assets/hubei_map.js``) still repeats them.
+#: (drawn dashed). Print, the offline HTML map and GIS styles read them; the web map gets them in its
+#: choropleth's ``hideout`` (``choropleth_look``), which ``hubeiMap.layer.choropleth`` applies.
 CHOROPLETH_STYLE: dict[str, Any] = {
     "color": "#4d4d4d",
     "weight": 0.8,
@@ -145,6 +145,17 @@ CHOROPLETH_STYLE: dict[str, Any] = {
     "noDataFillOpacity": 0.55,
     "noDataDashArray": "2 3",
 }
+
+
+def choropleth_look() -> list[Any]:
+    """``CHOROPLETH_STYLE`` as the web map's choropleth ``hideout`` carries it, in few bytes.
+
+    ``[color, weight, fillOpacity, noDataFillOpacity, noDataDashArray]``: the order
+    ``hubeiMap.layer.choropleth`` (``app/web/assets/hubei_map.js``) reads.
+    """
+    return [CHOROPLETH_STYLE[key] for key in ("color", "weight", "fillOpacity", "noDataFillOpacity", "noDataDashArray")]
+
+
 #: A facility marker's rim; approximate places (a representative point) get a dashed, fainter one.
 MARKER_EDGE: dict[str, Any] = {"color": "#333333", "weight": 1.0, "approxDashArray": "2 1.5", "approxOpacity": 0.85}
 #: Place names on the web map and its first view: near-black type in a white halo, so a name reads on

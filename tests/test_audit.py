@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from flask import g
 
-from app import audit, cli
+from app import audit, cli, export, jobs
+from app.export import ogc
 from app.serve.server import create_app
 from app.web import downloads, upload
 
@@ -58,6 +59,23 @@ def _as_web_user(server, user: str = "alice", address: str = "10.1.2.3"):
     context.push()
     g.hubei_user = user
     return context
+
+
+def _press_download(server, fmt: str, crs: str, bounds: list[list[float]] | None = None):
+    """The Download button pressed by alice with the computing layer on (only the view when ``bounds``)."""
+    context = _as_web_user(server)
+    try:
+        return downloads.download_layers(
+            n_clicks=1,
+            layer_values=[["computing"]],
+            fmt=fmt,
+            crs_choice=crs,
+            only_view=["view"] if bounds else [],
+            bounds=bounds,
+            lang="en",
+        )
+    finally:
+        context.pop()
 
 
 # --- the trail itself --------------------------------------------------------------------------
@@ -117,23 +135,52 @@ def test_the_export_route_sends_nothing_when_the_trail_cannot_be_written(server,
 
 
 def test_the_download_button_records_the_user_and_what_was_exported(server, trail):
-    context = _as_web_user(server)
-    try:
-        payload, _ = downloads.download_layers(
-            n_clicks=1,
-            layer_values=[["computing"]],
-            fmt="gpkg",
-            crs_choice="webmercator",
-            only_view=["view"],
-            bounds=[[30, 113], [31, 115]],
-            lang="en",
-        )
-    finally:
-        context.pop()
+    payload, _ = _press_download(server, "gpkg", "webmercator", bounds=[[30, 113], [31, 115]])
     (line,) = _lines(trail)
     assert line["user"] == "alice" and line["address"] == "10.1.2.3" and line["action"] == "export"
     assert line["crs"] == "webmercator" and line["extent"] == [113.0, 30.0, 115.0, 31.0]
     assert line["bytes"] == len(base64.b64decode(payload["content"]))
+
+
+def test_one_export_job_packs_the_file_and_writes_its_line_or_nothing(trail):
+    from app import export
+
+    packed = export.export_in_job(["computing"], "csv", crs_choice="cgcs2000", bbox=(113, 29, 115, 31), route="/x")
+    (line,) = _lines(trail)
+    assert line["route"] == "/x" and line["layers"] == ["computing"] and line["format"] == "csv"
+    assert line["crs"] == "cgcs2000" and line["extent"] == [113, 29, 115, 31]
+    assert line["bytes"] == len(packed.body) and line["features"] == packed.features > 0
+    with pytest.raises(export.ExportError):
+        export.export_in_job(["computing"], "kml")
+    assert len(_lines(trail)) == 1  # a refused request writes no line
+
+
+def _refusing(error: Exception):
+    def refuse(*args, **kwargs):
+        raise error
+
+    return refuse
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "panel"),
+    [
+        (jobs.Busy("export", 1), 503, "busy"),
+        (export.ExportWriteError("disk full"), 507, "disk full"),
+        (export.ExportError("unknown layer"), 400, "unknown layer"),
+        (audit.AuditError("no trail"), 503, "cannot be written"),
+    ],
+)
+def test_the_route_and_the_button_share_one_export_job_and_answer_its_errors_their_way(
+    server, trail, monkeypatch, error, status, panel
+):
+    monkeypatch.setattr(export, "export_in_job", _refusing(error))
+    response = server.test_client().get("/export?layers=computing&format=geojson")
+    assert response.status_code == status and "Content-Disposition" not in response.headers
+    assert str(error) in response.get_json()["error"]
+    assert ("Retry-After" in response.headers) == isinstance(error, jobs.Busy)
+    payload, message = _press_download(server, "geojson", "wgs84")
+    assert payload is downloads.no_update and panel in message[0].children
 
 
 def test_the_snapshot_button_records_the_map_it_drew(server, trail):
@@ -179,6 +226,48 @@ def test_an_upload_is_recorded_and_refused_when_the_trail_cannot_be_written(serv
     finally:
         context.pop()
     assert refused_store == {} and "审计日志无法写入" in message[0].children
+
+
+def test_an_ogc_items_read_is_one_line_with_who_what_and_how_much(server, trail, capsys):
+    client = server.test_client()
+    query = "limit=5&offset=2&crs=http://www.opengis.net/def/crs/EPSG/0/4490&bbox=29,113,32,116"
+    query += "&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4490"
+    response = client.get(f"/ogc/collections/computing/items?{query}", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert response.status_code == 200
+    (line,) = _lines(trail)
+    assert line["action"] == "ogc" and line["via"] == "web" and line["address"] == "10.9.8.7"
+    assert line["route"] == "/ogc/collections/computing/items" and line["collection"] == "computing"
+    assert line["crs"] == "http://www.opengis.net/def/crs/EPSG/0/4490"
+    assert line["extent"] == [113, 29, 116, 32]  # in longitude/latitude, whatever the bbox's axis order
+    assert line["limit"] == 5 and line["offset"] == 2
+    assert line["features"] == response.json["numberReturned"] and line["matched"] == response.json["numberMatched"]
+    assert line["bytes"] == len(response.data)
+    assert response.headers["Cache-Control"] == "private, no-cache"  # no shared cache hands it out unrecorded
+    feature_id = response.json["features"][0]["id"]
+    assert client.get(f"/ogc/collections/computing/items/{feature_id}").status_code == 200
+    one = _lines(trail)[-1]
+    assert one["action"] == "ogc" and one["feature"] == feature_id and one["features"] == 1
+    assert cli.main(["audit"]) == 0
+    assert "collection=computing" in capsys.readouterr().out
+
+
+def test_the_ogc_service_description_and_refused_requests_write_no_line(server, trail):
+    client = server.test_client()
+    paths = ["/ogc/", "/ogc/api", "/ogc/conformance", "/ogc/collections", "/ogc/collections/computing"]
+    assert all(client.get(path).status_code == 200 for path in paths)
+    assert client.get("/ogc/collections/computing/items?limit=0").status_code == 400
+    assert client.get("/ogc/collections/nothing/items").status_code == 404
+    assert not trail.exists()
+
+
+def test_an_ogc_items_read_is_refused_when_the_trail_cannot_be_written(server, broken_trail):
+    client = server.test_client()
+    response = client.get("/ogc/collections/computing/items")
+    assert response.status_code == 503 and response.json["code"] == "ServiceUnavailable"
+    assert "cannot be written" in response.json["description"] and "features" not in response.json
+    feature_id = ogc.collection("computing").ids[0]
+    assert client.get(f"/ogc/collections/computing/items/{feature_id}").status_code == 503
+    assert client.get("/ogc/collections").status_code == 200  # descriptions are not records
 
 
 # --- CLI actions -------------------------------------------------------------------------------

@@ -171,6 +171,25 @@ def test_choosing_an_indicator_colours_the_map_and_writes_the_legend(live_server
     assert browser.find_element(By.ID, ids.SCHEME).get_attribute("disabled") is not None
 
 
+def test_the_choropleth_is_drawn_in_the_style_print_and_exports_use(live_server, browser, artifacts):
+    from layers.style import CHOROPLETH_STYLE
+
+    browser.get(live_server + "/?ind=gdp_2023")
+    _wait_count(browser, "path.choropleth-unit", 17)
+    classed = browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit:not(.no-data)")
+    (no_data,) = browser.find_elements(By.CSS_SELECTOR, "path.choropleth-unit.no-data")  # Enshi
+    assert len(classed) == 16
+    for path in [*classed, no_data]:
+        assert path.get_attribute("stroke") == CHOROPLETH_STYLE["color"]
+        assert float(path.get_attribute("stroke-width")) == CHOROPLETH_STYLE["weight"]
+        assert float(path.get_attribute("stroke-opacity")) == 1
+    assert {float(p.get_attribute("fill-opacity")) for p in classed} == {CHOROPLETH_STYLE["fillOpacity"]}
+    assert {p.get_attribute("stroke-dasharray") for p in classed} == {None}
+    assert float(no_data.get_attribute("fill-opacity")) == CHOROPLETH_STYLE["noDataFillOpacity"]
+    assert no_data.get_attribute("stroke-dasharray") == CHOROPLETH_STYLE["noDataDashArray"]
+    browser.save_screenshot(str(artifacts / "map-choropleth-style.png"))
+
+
 def test_a_person_uploads_a_csv_and_maps_it(live_server, browser, artifacts, tmp_path):
     table = tmp_path / "my-indicator.csv"
     table.write_text("name,value\n武汉市,10\n襄阳市,4\n宜昌市,6\n荆州,2\n", encoding="utf-8")

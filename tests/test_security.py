@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -109,6 +110,19 @@ def test_the_csp_lets_the_online_basemaps_tiles_in_as_images(client):
     policy = _policy(client.get("/").headers["Content-Security-Policy"])
     assert "https://tile.openstreetmap.org" in tile_origins()
     assert set(tile_origins()) | {"'self'", "data:"} == set(policy["img-src"])
+
+
+def test_every_basemap_loads_its_tiles_over_https_and_the_csp_names_those_origins(client):
+    from app.web import mapview
+
+    policy = _policy(client.get("/", base_url="https://map.example").headers["Content-Security-Policy"])
+    for basemap in mapview.BASEMAPS:
+        (tiles,) = mapview.basemap_children(basemap)
+        assert tiles.url.startswith("https://"), tiles.url  # an http:// tile is blocked as mixed content over TLS
+        origin = "https://" + urlsplit(tiles.url).netloc
+        assert origin in policy["img-src"]
+    assert mapview.basemap_children("gaode")[0].url.startswith("https://webrd01.is.autonavi.com/appmaptile?")
+    assert not [source for source in policy["img-src"] if source.startswith("http:")]
 
 
 def test_hsts_only_over_tls(client):

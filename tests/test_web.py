@@ -447,6 +447,28 @@ def test_the_browser_shows_counties_from_the_same_zoom_the_server_loads_them():
     assert int(re.search(r"const COUNTIES_FROM_ZOOM = (\d+);", script)[1]) == mapview.COUNTIES_FROM_ZOOM
 
 
+def test_the_web_choropleth_takes_its_outline_and_opacities_from_layers_style():
+    import json
+    from pathlib import Path
+
+    from layers.style import CHOROPLETH_STYLE
+
+    _, hideout, _, _ = indicator_panel.choropleth_view("gdp_2023", "quantiles", 5, "blues", 7)
+    color, weight, fill, no_data_fill, no_data_dash = hideout["look"]
+    assert (color, weight, fill) == (
+        CHOROPLETH_STYLE["color"],
+        CHOROPLETH_STYLE["weight"],
+        CHOROPLETH_STYLE["fillOpacity"],
+    )
+    assert (no_data_fill, no_data_dash) == (CHOROPLETH_STYLE["noDataFillOpacity"], CHOROPLETH_STYLE["noDataDashArray"])
+    assert len(json.dumps(hideout["look"], separators=(",", ":"))) < 40  # a few bytes per choropleth answer
+    script = (Path(mapview.__file__).parent / "assets" / "hubei_map.js").read_text(encoding="utf-8")
+    function = script[script.index("choropleth: function") : script.index("pointToLayer: function")]
+    written = [CHOROPLETH_STYLE["color"], '"' + CHOROPLETH_STYLE["noDataDashArray"] + '"']
+    written += [str(CHOROPLETH_STYLE[key]) for key in ("weight", "fillOpacity", "noDataFillOpacity")]
+    assert [value for value in written if value in function] == []  # the JavaScript repeats none of them
+
+
 def test_the_callback_registry_keeps_functions_plain_and_checks_their_names():
     from dash import Dash, Input, Output, State
 

@@ -12,8 +12,8 @@ from typing import Any
 
 #: Keys shown as the "what" column of the table, in this order.
 WHAT_KEYS = (
-    *("layers", "indicator", "format", "crs", "extent", "paper"),
-    *("filename", "rows", "features", "pages", "bytes", "method"),
+    *("layers", "collection", "feature", "indicator", "format", "crs", "extent", "limit", "offset", "paper"),
+    *("filename", "rows", "matched", "features", "pages", "bytes", "method"),
 )
 
 

@@ -1,7 +1,8 @@
 """Files and services for GIS teams: layer export (GeoJSON, GeoPackage, Shapefile, CSV) and the OGC API.
 
 Owns what leaves the app as data. May import ``geo``, ``layers`` and the app's common modules
-(``app.settings``, ``app.messages``); never the web pages, the renderer or the serving code.
+(``app.settings``, ``app.messages``, ``app.jobs``, ``app.audit``); never the web pages, the renderer or the
+serving code.
 Other packages use the names below (``from app import export``; ``export.export_layers(...)``);
 they load on first use, so importing the package costs nothing.
 """
@@ -20,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "IndicatorRequest": "app.export.styles",
     "Written": "app.export.files",
     "download": "app.export.files",
+    "export_in_job": "app.export.handout",
     "export_layers": "app.export.files",
     "neutralise_formulas": "app.export.cells",
     "scorecard_table": "app.export.tables",
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time they load on first
         export_layers,
         select,
     )
+    from app.export.handout import export_in_job
     from app.export.ogc import register as register_ogc
     from app.export.styles import IndicatorRequest
     from app.export.tables import scorecard_table

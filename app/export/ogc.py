@@ -5,6 +5,8 @@ in WGS-84 longitude/latitude (CRS84) and served in CRS84, EPSG:4326, EPSG:4490 (
 EPSG:3857 (``ogc_crs``), with the ids of ``layers.features.feature_ids``. The query parameters
 are defined once in ``ogc_params``: the OpenAPI document is written from them and anything else
 is refused. The layers are built once (``layers.features``) and indexed once here; a request only filters and pages.
+A read of features (``items``, one ``item``) is an export: it writes one ``ogc`` audit line and is refused (503)
+when the line cannot be written; the service's descriptions (landing page, API, conformance, collections) do not.
 See https://docs.ogc.org/is/17-069r4/17-069r4.html and https://docs.ogc.org/is/18-058r1/18-058r1.html.
 """
 
@@ -23,7 +25,7 @@ import numpy as np
 import shapely
 from flask import Blueprint, Flask, Response, request, url_for
 
-from app import settings
+from app import audit, settings
 from app.export import ogc_crs, ogc_params
 from app.export.ogc_crs import CRS84
 from app.export.ogc_params import DEFAULT_LIMIT, FORMATS, LIMIT_MAX, PAGE_MAX
@@ -197,6 +199,24 @@ def _refuse(error: OgcError) -> Response:
     return _json({"code": error.code, "description": error.description}, status=error.status)
 
 
+@blueprint.errorhandler(audit.AuditError)
+def _unrecorded(error: audit.AuditError) -> Response:
+    return _json({"code": "ServiceUnavailable", "description": str(error)}, status=503)
+
+
+def _audited(response: Response, collection_id: str, crs: str, **what: Any) -> Response:
+    """Write the ``ogc`` audit line of a features read (``audit.AuditError``: nothing is sent).
+
+    With a trail the response may not be kept by shared caches or reused unasked, so every read reaches the server.
+    """
+    if audit.log_path() is None:
+        return response
+    body = response.get_data()
+    audit.record("ogc", route=request.path, collection=collection_id, crs=crs, **what, bytes=len(body))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 @blueprint.before_request
 def _check_parameters() -> None:
     wrong = ogc_params.check_query(request.endpoint, [key for key, _ in request.args.items(multi=True)])
@@ -317,10 +337,12 @@ def items(collection_id: str) -> Response:
     limit = min(_int_param("limit", DEFAULT_LIMIT, 1, LIMIT_MAX), PAGE_MAX)
     offset = _int_param("offset", 0, 0)
     crs, bbox_crs, bbox = crs_param("crs"), crs_param("bbox-crs"), request.args.get("bbox")
+    extent = None
     if bbox is None:
         matched = np.arange(len(found.frame))
     else:
-        box = shapely.box(*parse_bbox(bbox, bbox_crs))
+        extent = parse_bbox(bbox, bbox_crs)
+        box = shapely.box(*extent)
         matched = np.sort(found.frame.sindex.query(box, predicate="intersects"))
     page = matched[offset : offset + limit]
     query = request.args.to_dict()
@@ -340,7 +362,17 @@ def items(collection_id: str) -> Response:
         "timeStamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "links": links,
     }
-    return _json(body, GEOJSON, content_crs=crs)
+    response = _json(body, GEOJSON, content_crs=crs)
+    return _audited(
+        response,
+        collection_id,
+        crs,
+        extent=list(extent) if extent else None,
+        limit=limit,
+        offset=offset,
+        matched=len(matched),
+        features=len(page),
+    )
 
 
 @blueprint.route("/collections/<collection_id>/items/<feature_id>")
@@ -356,7 +388,7 @@ def item(collection_id: str, feature_id: str) -> Response:
         _link(_url("ogc.item", collection_id=collection_id, feature_id=feature_id), "self", GEOJSON, "this feature"),
         _link(_url("ogc.collection_page", collection_id=collection_id), "collection", JSON, "collection"),
     ]
-    return _json(feature, GEOJSON, content_crs=crs)
+    return _audited(_json(feature, GEOJSON, content_crs=crs), collection_id, crs, feature=feature_id, features=1)
 
 
 @blueprint.route("/<path:rest>")

@@ -88,29 +88,21 @@ def export_file() -> Response:
             return _bad_request("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat")
     fmt = request.args.get("format", "geojson")
     try:
-        with jobs.slot("export") as job:
-            packed = job.call(
-                export.download,
-                layer_ids,
-                fmt,
-                job.scratch,
-                crs_choice=request.args.get("crs", "wgs84"),
-                bbox=bbox,
-                lang=request.args.get("lang", "zh"),
-                indicator=indicator,
-            )
+        packed = export.export_in_job(
+            layer_ids,
+            fmt,
+            crs_choice=request.args.get("crs", "wgs84"),
+            bbox=bbox,
+            lang=request.args.get("lang", "zh"),
+            indicator=indicator,
+            route="/export",
+        )
     except export.ExportWriteError as exc:  # the server's disk, not the request: 507 Insufficient Storage
-        response = jsonify(error=str(exc))
-        response.status_code = 507
-        return response
+        return _error(exc, 507)
     except export.ExportError as exc:
         return _bad_request(str(exc))
-    try:
-        _record_export(layer_ids, indicator, fmt, bbox, len(packed.body), packed.features)
     except audit.AuditError as exc:  # no file without its record
-        response = jsonify(error=str(exc))
-        response.status_code = 503
-        return response
+        return _error(exc, 503)
     mimetype = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/zip"
     return Response(
         packed.body,
@@ -133,26 +125,10 @@ def _indicator_request(args: Any) -> tuple[export.IndicatorRequest | None, str |
     return request_, None
 
 
-def _record_export(
-    layer_ids: list[str],
-    indicator: export.IndicatorRequest | None,
-    fmt: str,
-    bbox: list[float] | None,
-    size: int,
-    features: int,
-) -> None:
-    """The audit line of an ``/export`` download (raises ``audit.AuditError`` if it cannot be written)."""
-    audit.record(
-        "export",
-        route="/export",
-        layers=layer_ids,
-        indicator=indicator.indicator if indicator else None,
-        format=fmt,
-        crs=request.args.get("crs", "wgs84"),
-        extent=bbox,
-        bytes=size,
-        features=features,
-    )
+def _error(exc: Exception, status: int) -> Response:
+    response = jsonify(error=str(exc))
+    response.status_code = status
+    return response
 
 
 def _bad_request(message: str) -> Response:

@@ -220,34 +220,15 @@ def download_layers(
         except (TypeError, ValueError):
             return no_update, [html.P(t("bad_view_bounds", lang), className="upload-error")]
     try:
-        with jobs.slot("export") as job:
-            packed = job.call(
-                export.download,
-                layer_ids,
-                fmt,
-                job.scratch,
-                crs_choice=crs_choice,
-                bbox=bbox,
-                lang="en" if lang == "en" else "zh",
-                indicator=indicator,
-            )
+        packed = export.export_in_job(
+            layer_ids, fmt, crs_choice=crs_choice, bbox=bbox, lang="en" if lang == "en" else "zh", indicator=indicator
+        )
     except jobs.Busy:
         return no_update, [html.P(t("busy", lang), className="upload-error")]
     except export.ExportError as exc:
         return no_update, [html.P(str(exc), className="upload-error")]
-    refused = _audited(
-        "export",
-        lang,
-        layers=layer_ids,
-        indicator=indicator.indicator if indicator else None,
-        format=fmt,
-        crs=crs_choice,
-        extent=bbox,
-        bytes=len(packed.body),
-        features=packed.features,
-    )
-    if refused:
-        return no_update, refused
+    except audit.AuditError:  # no file without its record
+        return no_update, [html.P(t("audit_failed", lang), className="upload-error")]
     payload = dcc.send_bytes(packed.body, packed.filename)
     message = t("download_done", lang).format(layers=packed.layers, features=packed.features)
     return payload, [html.P(message, className="upload-ok")]

@@ -202,13 +202,18 @@ def basemap_note(basemap: str | None, lang: str) -> str:
     return t("gcj_note", lang) if datum_for(basemap) == "gcj02" else ""
 
 
+def tile_url(basemap: str) -> str:
+    """A basemap's tile URL template, always https: a page served over TLS blocks ``http://`` tiles as mixed content.
+
+    xyzservices gives Gaode's as ``http://``; its tile servers answer the same paths over https.
+    """
+    url = xyz.query_name(BASEMAPS[basemap][0]).build_url()
+    return "https://" + url.removeprefix("http://") if url.startswith("http://") else url
+
+
 def tile_origins() -> tuple[str, ...]:
-    """The servers the online basemaps' tiles come from (``scheme://host``), for the page's CSP ``img-src``."""
-    origins = set()
-    for name, _datum in BASEMAPS.values():
-        url = urlsplit(xyz.query_name(name).build_url())
-        origins.add(f"{url.scheme}://{url.netloc}")
-    return tuple(sorted(origins))
+    """The servers the online basemaps' tiles come from (``https://host``), for the page's CSP ``img-src``."""
+    return tuple(sorted({"https://" + urlsplit(tile_url(key)).netloc for key in BASEMAPS}))
 
 
 def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
@@ -218,7 +223,7 @@ def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
     provider = xyz.query_name(BASEMAPS[basemap][0])
     return [
         dl.TileLayer(
-            url=provider.build_url(),
+            url=tile_url(basemap),
             attribution=provider.html_attribution,
             maxZoom=provider.get("max_zoom", settings.MAX_ZOOM),
         )

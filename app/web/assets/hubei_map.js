@@ -33,11 +33,13 @@ window.hubeiMap = Object.assign({}, window.hubeiMap, {
                 return {color: "#9a9a9a", weight: 0.4, opacity: 0.6, fillColor: colour || h.noData || "#d9d9d9",
                         fillOpacity: 0.12, className: "choropleth-unit outside"};
             }
+            // h.look: layers/style.py's CHOROPLETH_STYLE (choropleth_look), the one place it is written.
+            const [line, weight, fillOpacity, noDataFillOpacity, noDataDashArray] = h.look || [];
             return {
-                color: "#4d4d4d", weight: 0.8, opacity: 1,
+                color: line, weight: weight, opacity: 1,
                 fillColor: colour || h.noData || "#d9d9d9",
-                fillOpacity: colour ? 0.9 : 0.55,
-                dashArray: colour ? null : "2 3",
+                fillOpacity: colour ? fillOpacity : noDataFillOpacity,
+                dashArray: colour ? null : noDataDashArray,
                 className: "choropleth-unit" + (colour ? "" : " no-data")
             };
         },
