@@ -87,7 +87,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(
         "HUBEI_MAP_AUDIT_LOG",
         "(none: no audit trail)",
-        "file of the audit trail: a JSON line per export, snapshot, briefing, upload and sign-in",
+        "file of the audit trail: a JSON line per export, OGC features read, snapshot, briefing, upload and sign-in",
     ),
     EnvVar("HUBEI_MAP_AUDIT_MAX_BYTES", "10000000", "the audit file is rotated (renamed with its time) at this size"),
 )

@@ -1,4 +1,4 @@
-"""The audit trail (issue 18): a JSON line per export, snapshot, briefing, upload and sign-in, rotated by size,
+"""The audit trail (issue 18): a JSON line per export, OGC features read, snapshot, briefing, upload and sign-in, rotated by size,
 read by `hubei-map audit`; an audit file that cannot be written stops the action with a clear error."""
 
 from __future__ import annotations
