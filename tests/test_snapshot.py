@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib import colors as mcolors
 from PIL import Image
 from pypdf import PdfReader
@@ -296,6 +298,34 @@ def test_wrap_breaks_cjk_anywhere_and_latin_at_spaces():
     assert geometry.wrap("恩施土家族苗族自治州", 5) == ["恩施土家族", "苗族自治州"]
     assert geometry.wrap("Enshi Tujia and Miao", 5) == ["Enshi", "Tujia", "and Miao"]
     assert geometry.balanced_wrap("中国电信中部大数据中心", 10) == ["中国电信中部", "大数据中心"]
+
+
+def _wrap_token_by_token(text, width_em, measure):
+    """The plain greedy wrap: one measurement per token (what ``geometry.wrap`` must agree with)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in geometry._tokens(paragraph):
+            if line and measure(line + token) > width_em:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="湖北省数字经济，。（）《》 abcWuhan-\n", max_size=60),
+    width=st.sampled_from([0.5, 1.0, 2.0, 3.3, 5.0, 8.0, 12.0, 40.0]),
+)
+def test_wrap_by_bisection_breaks_where_token_by_token_does(text, width):
+    def measure(s):
+        return geometry.text_width_em(s.rstrip())
+
+    assert geometry.wrap(text, width, measure) == _wrap_token_by_token(text, width, measure)
+    assert geometry.wrap(text, width) == _wrap_token_by_token(text, width, geometry.text_width_em)
 
 
 # --- determinism ---------------------------------------------------------------------------------

@@ -177,18 +177,40 @@ def wrap(text: str, width_em: float, measure: Callable[[str], float] = text_widt
     """Break ``text`` into lines at most ``width_em`` wide; Latin words are kept whole, CJK breaks anywhere.
 
     ``measure`` gives a line's width in ems (an estimate by default; printed legends measure the font).
+    Each line takes as many tokens as fit (a line's first token always). A line only gets wider as tokens
+    are added, so where a line ends is found by bisection: a few measurements per line rather than one
+    per token (measuring the real font is what a printed legend's layout costs).
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for token in _tokens(paragraph):
-            if line and measure(line + token) > width_em:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
+        tokens = _tokens(paragraph)
+        line, i = "", 0
+        while i < len(tokens):
+            if not line:
+                line, i = tokens[i], i + 1
+                continue
+            end = _first_overflow(line, tokens, i, width_em, measure)
+            line += "".join(tokens[i:end])
+            if end == len(tokens):
+                break
+            lines.append(line.rstrip())
+            line, i = tokens[end].lstrip(), end + 1
         lines.append(line.rstrip())
     return lines
+
+
+def _first_overflow(line: str, tokens: list[str], start: int, width_em: float, measure: Callable[[str], float]) -> int:
+    """The first index ``j >= start`` whose token no longer fits on ``line`` (after ``tokens[start:j]``), or the end."""
+    if measure(line + "".join(tokens[start:])) <= width_em:
+        return len(tokens)
+    lo, hi = start, len(tokens) - 1  # the token at hi does not fit; every token before lo does
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if measure(line + "".join(tokens[start : mid + 1])) > width_em:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 #: Closing punctuation that never starts a line (it stays with the character before it), and
