@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from pyproj import Transformer
 
+from geo import crs
 from geo.crs import HUBEI_CONFORMAL, WGS84
 
 MM_PER_M = 1000.0
@@ -117,14 +117,14 @@ def scale_bar(extent: Extent, *, max_fraction: float, origin: tuple[float, float
 
 def to_lonlat(x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     """Projected ``HUBEI_CONFORMAL`` coordinates to WGS-84 longitude/latitude."""
-    lon, lat = Transformer.from_crs(HUBEI_CONFORMAL, WGS84, always_xy=True).transform(x, y)
+    lon, lat = crs.transformer(HUBEI_CONFORMAL, WGS84).transform(x, y)
     return np.asarray(lon), np.asarray(lat)
 
 
 def north_angle(x: float, y: float) -> float:
     """Angle (degrees, anticlockwise from the map's up) of true north at projected point (x, y)."""
     lon, lat = to_lonlat([x], [y])
-    fwd = Transformer.from_crs(WGS84, HUBEI_CONFORMAL, always_xy=True)
+    fwd = crs.transformer(WGS84, HUBEI_CONFORMAL)
     nx, ny = fwd.transform(lon[0], lat[0] + 0.1)
     return math.degrees(math.atan2(-(nx - x), ny - y))
 
