@@ -76,6 +76,34 @@ def test_cjk_font_is_embedded_as_truetype(papers):
     assert not [r for r in rows if r[1] == "Type" and r[2] == "3"]
 
 
+def test_embedded_cjk_outlines_are_the_fonts_own():
+    """The subset's glyphs are read by FreeType; they must be what fontTools reads from the CFF table itself."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    with fonts.style():
+        path = font_manager.findfont(font_manager.FontProperties(family=fonts.cjk_family()))
+    face = FT2Font(path, face_index=path.face_index)
+    gids = sorted({0, *(face.get_char_index(ord(c)) for c in "湖北省数字经济发展布局图（2022-2024年），Wuhan 恩施")})
+    ours = fonts._truetype_glyphs(path, gids)
+    with TTFont(path, fontNumber=path.face_index, lazy=True) as font:
+        if "CFF " not in font:
+            pytest.skip("the CJK font found has TrueType outlines")
+        order, glyph_set = font.getGlyphOrder(), font.getGlyphSet()
+        for gid in gids:
+            pen = TTGlyphPen(None)
+            glyph_set[order[gid]].draw(Cu2QuPen(pen, fonts._CU2QU_MAX_ERR, reverse_direction=True))
+            theirs = pen.glyph()
+            assert ours[gid].numberOfContours == theirs.numberOfContours, order[gid]
+            if theirs.numberOfContours:
+                assert list(ours[gid].coordinates) == list(theirs.coordinates), order[gid]
+                assert list(ours[gid].flags) == list(theirs.flags), order[gid]
+                assert ours[gid].endPtsOfContours == theirs.endPtsOfContours, order[gid]
+
+
 def test_pdf_text_has_the_chinese_title_legend_and_marks(papers):
     path = papers["a4-landscape"]
     result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)

@@ -30,7 +30,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps
-from matplotlib.ft2font import FT2Font, LoadFlags
+from matplotlib.ft2font import FT2Font, GlyphIndexType, LoadFlags
 from matplotlib.path import Path as Path_
 
 #: Family names tried in order; the first one installed is used.
@@ -108,7 +108,7 @@ def _draw_outline(face: FT2Font, gid: int, pen: Any) -> None:
     FreeType closes every contour with an explicit line back to its start; it is left out, as ``closePath``
     implies it (fontTools' own CFF reader draws the same segments).
     """
-    face.load_glyph(gid, flags=LoadFlags.NO_SCALE | LoadFlags.NO_HINTING)
+    face.load_glyph(GlyphIndexType(gid), flags=LoadFlags.NO_SCALE | LoadFlags.NO_HINTING)
     vertices, codes = face.get_path()
     points = [(round(x * 64), round(y * 64)) for x, y in vertices.tolist()]  # get_path divides by 64
     segments: list[tuple[str, list[tuple[int, int]]]] = []
