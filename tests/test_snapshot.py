@@ -76,6 +76,39 @@ def test_cjk_font_is_embedded_as_truetype(papers):
     assert not [r for r in rows if r[1] == "Type" and r[2] == "3"]
 
 
+def _place_one_by_one(candidates, frame, soft=(), taken=()):
+    """The plain placement loop, box by box (what ``geometry.place_labels`` must agree with)."""
+    placed, chosen = list(taken), []
+    for boxes in candidates:
+        free = [
+            i
+            for i, b in enumerate(boxes)
+            if geometry.inside(b, frame) and not any(geometry.overlaps(b, p) for p in placed)
+        ]
+        clear = [i for i in free if not any(geometry.overlaps(boxes[i], o) for o in soft)]
+        pick = clear[0] if clear else (free[0] if free else None)
+        chosen.append(pick)
+        if pick is not None:
+            placed.append(boxes[pick])
+    return chosen
+
+
+_box = st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(1, 6), st.integers(1, 6)).map(
+    lambda t: (float(t[0]), float(t[1]), float(t[0] + t[2]), float(t[1] + t[3]))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    candidates=st.lists(st.lists(_box, max_size=5), max_size=12),
+    soft=st.lists(_box, max_size=4),
+    taken=st.lists(_box, max_size=3),
+)
+def test_label_placement_picks_what_the_box_by_box_loop_picks(candidates, soft, taken):
+    frame = (0.0, 0.0, 22.0, 22.0)
+    assert geometry.place_labels(candidates, frame, soft, taken) == _place_one_by_one(candidates, frame, soft, taken)
+
+
 def test_embedded_cjk_outlines_are_the_fonts_own():
     """The subset's glyphs are read by FreeType; they must be what fontTools reads from the CFF table itself."""
     from fontTools.pens.cu2quPen import Cu2QuPen

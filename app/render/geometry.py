@@ -156,16 +156,29 @@ def place_labels(
     preferred. Returns the chosen candidate's index per label, or None where no position is
     free (the label is dropped).
     """
-    placed: list[Box] = list(taken)
+    placed = np.asarray(taken, dtype=float).reshape(-1, 4)
+    soft = np.asarray(soft_obstacles, dtype=float).reshape(-1, 4)
+    x0, y0, x1, y1 = frame
     chosen: list[int | None] = []
-    for boxes in candidates:
-        free = [i for i, b in enumerate(boxes) if inside(b, frame) and not any(overlaps(b, p) for p in placed)]
-        clear = [i for i in free if not any(overlaps(boxes[i], o) for o in soft_obstacles)]
-        pick = clear[0] if clear else (free[0] if free else None)
+    for boxes in candidates:  # the same comparisons as ``inside`` and ``overlaps``, for all boxes at once
+        b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        inside_frame = (b[:, 0] >= x0) & (b[:, 1] >= y0) & (b[:, 2] <= x1) & (b[:, 3] <= y1)
+        free = np.flatnonzero(inside_frame & ~_overlaps_any(b, placed))
+        clear = free[~_overlaps_any(b[free], soft)]
+        pick = int(clear[0]) if len(clear) else (int(free[0]) if len(free) else None)
         chosen.append(pick)
         if pick is not None:
-            placed.append(boxes[pick])
+            placed = np.vstack([placed, b[pick]])
     return chosen
+
+
+def _overlaps_any(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each of ``boxes`` (n x 4), whether it overlaps any of ``others`` (m x 4), as ``overlaps`` decides."""
+    if not len(others) or not len(boxes):
+        return np.zeros(len(boxes), dtype=bool)
+    a, o = boxes[:, None, :], others[None, :, :]
+    hits = (a[..., 0] < o[..., 2]) & (o[..., 0] < a[..., 2]) & (a[..., 1] < o[..., 3]) & (o[..., 1] < a[..., 3])
+    return np.asarray(hits.any(axis=1))
 
 
 def text_width_em(text: str) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 
 from app.render.geometry import Extent
-from geo import boundaries
+from geo import boundaries, crs
 from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL
 from layers import features
@@ -48,7 +48,8 @@ def _thin(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     ]
     todo = [i for i, key in enumerate(keys) if key is not None and key not in _THINNED]
     if todo:
-        projected = np.asarray(gpd.GeoSeries(geoms[todo], crs=frame.crs).to_crs(HUBEI_CONFORMAL).values, dtype=object)
+        forward = crs.transformer(frame.crs, HUBEI_CONFORMAL).transform  # what to_crs does, with the shared transformer
+        projected = shapely.transform(geoms[todo], lambda xy: np.column_stack(forward(xy[:, 0], xy[:, 1])))
         if tolerance_m > 0:
             lines_or_polys = shapely.get_dimensions(projected) > 0
             simplified = shapely.simplify(projected, tolerance_m, preserve_topology=True)
