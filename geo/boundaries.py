@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import datafiles
+from geo import datafiles, unittable
 from geo.codes import LEVELS
 from geo.crs import HUBEI_EQUAL_AREA, WGS84
 from geo.paths import BOUNDARIES_DIR
@@ -152,7 +152,9 @@ def representative_points(codes: pd.Series | list[str], level: str) -> gpd.GeoSe
 
     This is what "placed at the city seat / district" means for a location whose
     precision is ``city`` or ``district``: computed from our polygons, reproducible and
-    always inside the unit.
+    always inside the unit. The points are computed when the boundaries are built and
+    stored in the unit table (``geo.unittable``), so placing a facility in its district
+    reads no county polygons; without stored points they are computed here.
 
     Parameters
     ----------
@@ -167,13 +169,26 @@ def representative_points(codes: pd.Series | list[str], level: str) -> gpd.GeoSe
         Naming the codes that are not units at that level.
 
     """
-    table = units(level).set_index("code")
     wanted = pd.Index([str(c) for c in codes])
+    stored = _stored_points(level)
+    if stored is not None:  # computed from these polygons at build time: no need to read them
+        missing = sorted(set(wanted) - set(stored))
+        if missing:
+            raise KeyError(f"no {level}-level unit with code(s) {missing}")
+        xy = [stored[c] for c in wanted]
+        return gpd.GeoSeries(shapely.points([p[0] for p in xy], [p[1] for p in xy]), index=wanted, crs=WGS84)
+    table = units(level).set_index("code")
     missing = sorted(set(wanted) - set(table.index))
     if missing:
         raise KeyError(f"no {level}-level unit with code(s) {missing}")
     points = shapely.point_on_surface(table.geometry.reindex(wanted).values)
     return gpd.GeoSeries(points, index=wanted, crs=WGS84)
+
+
+@functools.cache
+def _stored_points(level: str) -> dict[str, tuple[float, float]] | None:
+    _check_level(level)
+    return unittable.points(level)
 
 
 def children(code: str) -> gpd.GeoDataFrame:

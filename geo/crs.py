@@ -8,12 +8,13 @@ closed-form forward transform from WGS-84, inverted here by fixed-point iteratio
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 #: Storage and web CRS: WGS-84 geographic, longitude/latitude order in GeoJSON.
 WGS84 = CRS.from_epsg(4326)
@@ -39,6 +40,17 @@ HUBEI_EQUAL_AREA = CRS.from_proj4(
 HUBEI_CONFORMAL = CRS.from_proj4(
     "+proj=lcc +lat_0=31 +lon_0=112.5 +lat_1=29.5 +lat_2=32.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 )
+
+
+@functools.cache
+def transformer(source: CRS, target: CRS) -> Transformer:
+    """The transformer from ``source`` to ``target``, longitude (easting) first; made once per process.
+
+    Making one costs PROJ a database look-up (tens of milliseconds); a printed map uses the same few many times.
+    pyproj transformers are safe to share between threads.
+    """
+    return Transformer.from_crs(source, target, always_xy=True)
+
 
 # GCJ-02 constants, as in every published implementation (e.g. cnmaps/geo.py,
 # wandergis/coordTransform): the Krasovsky 1940 ellipsoid.

@@ -26,9 +26,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from geo import boundaries, datafiles
+from geo import boundaries, crs, datafiles
 from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL, WGS84
 from geo.paths import BOUNDARIES_DIR, DATA_DIR
@@ -226,8 +225,8 @@ def schematic_line(origin: shapely.Point, terminal: shapely.Point, outline: shap
     All inputs and the output are EPSG:4326. The part returned is the one that starts
     at ``origin`` and runs to where the line first leaves ``outline``.
     """
-    fwd = Transformer.from_crs(WGS84, HUBEI_CONFORMAL, always_xy=True)
-    inv = Transformer.from_crs(HUBEI_CONFORMAL, WGS84, always_xy=True)
+    fwd = crs.transformer(WGS84, HUBEI_CONFORMAL)
+    inv = crs.transformer(HUBEI_CONFORMAL, WGS84)
     (x0, x1), (y0, y1) = fwd.transform([origin.x, terminal.x], [origin.y, terminal.y])
     # Densify so the line stays straight in the projected CRS when drawn in degrees.
     t = np.linspace(0.0, 1.0, 200)

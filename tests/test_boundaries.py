@@ -159,8 +159,34 @@ def test_the_stored_unit_table_is_the_one_computed_from_the_boundaries():
 
     stored = unittable.read()
     computed = unittable.compute(boundaries.units())
-    assert stored.to_dict(orient="records") == computed.to_dict(orient="records")
+    assert stored.to_dict(orient="records") == computed[list(unittable.COLUMNS)].to_dict(orient="records")
     assert len(stored) == 121 and unittable.read("county")["level"].eq("county").all()
+    for level in ("province", "prefecture", "county"):  # every digit: the same points as computed, exactly
+        rows = computed[computed["level"] == level]
+        expected = dict(zip(rows["code"], zip(rows["point_lon"], rows["point_lat"], strict=True), strict=True))
+        assert unittable.points(level) == expected
+
+
+def test_district_points_come_from_the_unit_table_without_county_polygons(monkeypatch):
+    """Facilities placed in their district sit at the county's point_on_surface, read from the stored table."""
+    codes = ["420102", "420111", "422802"]
+    computed = shapely.point_on_surface(boundaries.units("county").set_index("code").geometry.reindex(codes).values)
+    monkeypatch.setattr(boundaries, "_load_level", lambda level: pytest.fail(f"read the {level} polygons"))
+    stored = boundaries.representative_points(codes, "county")
+    assert list(stored.index) == codes
+    assert shapely.equals_identical(stored.values, computed).all()
+    with pytest.raises(KeyError, match="999999"):
+        boundaries.representative_points(["420102", "999999"], "county")
+
+
+def test_without_stored_points_they_are_computed_from_the_polygons(monkeypatch):
+    codes = ["420100", "429021"]
+    stored = boundaries.representative_points(codes, "prefecture")
+    monkeypatch.setattr(boundaries, "_stored_points", lambda level: None)  # an older unit table
+    computed = boundaries.representative_points(codes, "prefecture")
+    assert shapely.equals_identical(stored.values, computed.values).all()
+    with pytest.raises(KeyError, match="999999"):
+        boundaries.representative_points(["999999"], "prefecture")
 
 
 def test_a_broken_unit_table_is_named_by_row_and_field(tmp_path):

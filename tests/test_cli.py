@@ -289,6 +289,27 @@ def test_commands_load_only_what_they_need(tmp_path, args, heavy):
     assert result.stdout.strip() == ""
 
 
+def test_a_drawing_command_freezes_loaded_libraries_for_its_own_process_only(tmp_path):
+    """As the program, `hubei-map snapshot` leaves the libraries it loaded frozen for the cyclic GC (its exit is
+    quick); run inside a caller's process, the caller's collector gets everything back."""
+    code = (
+        "import gc, sys, contextlib, io\n"
+        "from app.cli.main import main\n"
+        f"sys.argv = ['hubei-map', 'snapshot', '--out', {str(tmp_path / 'a.pdf')!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main() == 0\n"
+        "frozen = gc.get_freeze_count()\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['snapshot', '--out', {str(tmp_path / 'b.pdf')!r}]) == 0\n"
+        "print(frozen, gc.get_freeze_count())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    as_program, in_process = map(int, result.stdout.split())
+    assert as_program > 100_000  # matplotlib, pandas, GDAL's bindings...
+    assert in_process == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
 def test_a_command_run_in_process_leaves_the_callers_sigpipe_handler_alone(capsys):
     """The console script lets `| head` end it quietly; a caller running a command in its own process
     (a test runner, a job) keeps its own handler, or a later write to a closed pipe would kill it."""

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib import colors as mcolors
 from PIL import Image
 from pypdf import PdfReader
@@ -72,6 +74,67 @@ def test_cjk_font_is_embedded_as_truetype(papers):
         assert "TrueType" in " ".join(row)  # CID TrueType: the outlines match what the PDF declares
         assert row[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, with a ToUnicode map
     assert not [r for r in rows if r[1] == "Type" and r[2] == "3"]
+
+
+def _place_one_by_one(candidates, frame, soft=(), taken=()):
+    """The plain placement loop, box by box (what ``geometry.place_labels`` must agree with)."""
+    placed, chosen = list(taken), []
+    for boxes in candidates:
+        free = [
+            i
+            for i, b in enumerate(boxes)
+            if geometry.inside(b, frame) and not any(geometry.overlaps(b, p) for p in placed)
+        ]
+        clear = [i for i in free if not any(geometry.overlaps(boxes[i], o) for o in soft)]
+        pick = clear[0] if clear else (free[0] if free else None)
+        chosen.append(pick)
+        if pick is not None:
+            placed.append(boxes[pick])
+    return chosen
+
+
+_box = st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(1, 6), st.integers(1, 6)).map(
+    lambda t: (float(t[0]), float(t[1]), float(t[0] + t[2]), float(t[1] + t[3]))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    candidates=st.lists(st.lists(_box, max_size=5), max_size=12),
+    soft=st.lists(_box, max_size=4),
+    taken=st.lists(_box, max_size=3),
+)
+def test_label_placement_picks_what_the_box_by_box_loop_picks(candidates, soft, taken):
+    frame = (0.0, 0.0, 22.0, 22.0)
+    assert geometry.place_labels(candidates, frame, soft, taken) == _place_one_by_one(candidates, frame, soft, taken)
+
+
+def test_embedded_cjk_outlines_are_the_fonts_own():
+    """The subset's glyphs are read by FreeType; they must be what fontTools reads from the CFF table itself."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    with fonts.style():
+        path = font_manager.findfont(font_manager.FontProperties(family=fonts.cjk_family()))
+    face = FT2Font(path, face_index=path.face_index)
+    gids = sorted({0, *(face.get_char_index(ord(c)) for c in "湖北省数字经济发展布局图（2022-2024年），Wuhan 恩施")})
+    ours = fonts._truetype_glyphs(path, gids)
+    with TTFont(path, fontNumber=path.face_index, lazy=True) as font:
+        if "CFF " not in font:
+            pytest.skip("the CJK font found has TrueType outlines")
+        order, glyph_set = font.getGlyphOrder(), font.getGlyphSet()
+        for gid in gids:
+            pen = TTGlyphPen(None)
+            glyph_set[order[gid]].draw(Cu2QuPen(pen, fonts._CU2QU_MAX_ERR, reverse_direction=True))
+            theirs = pen.glyph()
+            assert ours[gid].numberOfContours == theirs.numberOfContours, order[gid]
+            if theirs.numberOfContours:
+                assert list(ours[gid].coordinates) == list(theirs.coordinates), order[gid]
+                assert list(ours[gid].flags) == list(theirs.flags), order[gid]
+                assert ours[gid].endPtsOfContours == theirs.endPtsOfContours, order[gid]
 
 
 def test_pdf_text_has_the_chinese_title_legend_and_marks(papers):
@@ -296,6 +359,34 @@ def test_wrap_breaks_cjk_anywhere_and_latin_at_spaces():
     assert geometry.wrap("恩施土家族苗族自治州", 5) == ["恩施土家族", "苗族自治州"]
     assert geometry.wrap("Enshi Tujia and Miao", 5) == ["Enshi", "Tujia", "and Miao"]
     assert geometry.balanced_wrap("中国电信中部大数据中心", 10) == ["中国电信中部", "大数据中心"]
+
+
+def _wrap_token_by_token(text, width_em, measure):
+    """The plain greedy wrap: one measurement per token (what ``geometry.wrap`` must agree with)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in geometry._tokens(paragraph):
+            if line and measure(line + token) > width_em:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="湖北省数字经济，。（）《》 abcWuhan-\n", max_size=60),
+    width=st.sampled_from([0.5, 1.0, 2.0, 3.3, 5.0, 8.0, 12.0, 40.0]),
+)
+def test_wrap_by_bisection_breaks_where_token_by_token_does(text, width):
+    def measure(s):
+        return geometry.text_width_em(s.rstrip())
+
+    assert geometry.wrap(text, width, measure) == _wrap_token_by_token(text, width, measure)
+    assert geometry.wrap(text, width) == _wrap_token_by_token(text, width, geometry.text_width_em)
 
 
 # --- determinism ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from app.cli import process
 from app.cli.parser import build_parser
 
 
@@ -29,3 +30,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if before is not None:
             signal.signal(signal.SIGPIPE, before)
+        if argv is not None:  # run inside a caller's process: the libraries frozen by a command are its to collect
+            process.restore()

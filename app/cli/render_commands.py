@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli import process
 from app.cli.audit_command import audited, check_before
 from app.cli.tables import catalogue_ids, progress_bar
 
@@ -82,8 +83,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         return 2
 
     def draw() -> tuple[Any, Path]:
+        write = render.write  # loads the renderer: matplotlib, geopandas, the layers
+        process.libraries_loaded()
         request = render.validate(_snapshot_request(args, fmt))  # type: ignore[arg-type]
-        return request, render.write(request, args.out)
+        return request, write(request, args.out)
 
     result, code = _drawn(draw, args.out)
     if code:
@@ -104,8 +107,10 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, title: str) -> None:
         print(progress_bar(done, total, title), file=sys.stderr, flush=True)
 
+    write_pack = render.write_pack  # loads the renderer
+    process.libraries_loaded()
     pages, code = _drawn(
-        lambda: render.write_pack(
+        lambda: write_pack(
             args.out,
             chosen,
             atlas=args.atlas,
@@ -130,7 +135,9 @@ def cmd_html(args: argparse.Namespace) -> int:
     from app import render
 
     request = _snapshot_request(args)
-    path, code = _drawn(lambda: render.write_html(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
+    write_html = render.write_html  # loads folium and the layers
+    process.libraries_loaded()
+    path, code = _drawn(lambda: write_html(render.validate(request), args.out), args.out)  # type: ignore[arg-type]
     if code:
         return code
     if audited("html", lambda: [path], **{**_what(request), "format": "html"}, bytes=path.stat().st_size):

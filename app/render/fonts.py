@@ -11,7 +11,8 @@ outlines, and matplotlib embeds a subset of any OpenType font as ``FontFile2`` u
 ``CIDFontType2`` (TrueType) font. For CFF fonts that is malformed: poppler warns
 "Mismatch between font type and embedded font file", and Acrobat can refuse the font.
 ``_truetype_subset`` converts the small subset matplotlib embeds (only the glyphs used)
-to TrueType outlines with fontTools, so the PDF declares what it contains.
+to TrueType outlines, so the PDF declares what it contains: FreeType (through matplotlib's
+``FT2Font``) reads the glyphs' cubic outlines, fontTools' ``cu2qu`` makes them quadratic.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps
+from matplotlib.ft2font import FT2Font, GlyphIndexType, LoadFlags
+from matplotlib.path import Path as Path_
 
 #: Family names tried in order; the first one installed is used.
 CJK_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Source Han Sans CN")
@@ -99,15 +102,62 @@ _PATCH_LOCK = threading.Lock()
 _ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
 
 
-def to_truetype(font: TTFont) -> None:
-    """Convert a CFF-flavoured OpenType font in place to TrueType (quadratic ``glyf``) outlines."""
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
+def _draw_outline(face: FT2Font, gid: int, pen: Any) -> None:
+    """Draw glyph ``gid`` of ``face`` in font units onto a fontTools pen, as read by FreeType (unscaled, unhinted).
+
+    FreeType closes every contour with an explicit line back to its start; it is left out, as ``closePath``
+    implies it (fontTools' own CFF reader draws the same segments).
+    """
+    face.load_glyph(GlyphIndexType(gid), flags=LoadFlags.NO_SCALE | LoadFlags.NO_HINTING)
+    vertices, codes = face.get_path()
+    points = [(round(x * 64), round(y * 64)) for x, y in vertices.tolist()]  # get_path divides by 64
+    segments: list[tuple[str, list[tuple[int, int]]]] = []
+    start = (0, 0)
+    i = 0
+    while i < len(codes):
+        code = codes[i]
+        if code == Path_.MOVETO:
+            start = points[i]
+            pen.moveTo(start)
+            i += 1
+        elif code == Path_.LINETO:
+            segments.append(("l", [points[i]]))
+            i += 1
+        elif code == Path_.CURVE4:
+            segments.append(("c", points[i : i + 3]))
+            i += 3
+        elif code == Path_.CURVE3:
+            segments.append(("q", points[i : i + 2]))
+            i += 2
+        else:  # CLOSEPOLY
+            if segments and segments[-1] == ("l", [start]):
+                segments.pop()
+            for kind, pts in segments:
+                if kind == "l":
+                    pen.lineTo(pts[0])
+                elif kind == "c":
+                    pen.curveTo(*pts)
+                else:
+                    pen.qCurveTo(*pts)
+            pen.closePath()
+            segments = []
+            i += 1
+
+
+def _truetype_glyphs(fontfile: Any, gids: list[int]) -> dict[int, Any]:
+    """TrueType (quadratic) outlines of glyphs ``gids`` of a CFF font, read with FreeType (no CFF parsing here)."""
+    face = FT2Font(str(fontfile), face_index=getattr(fontfile, "face_index", 0))
     glyphs = {}
-    for name in order:  # a subset: only the glyphs a document uses
+    for gid in gids:
         pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, _CU2QU_MAX_ERR, reverse_direction=True))
-        glyphs[name] = pen.glyph()
+        _draw_outline(face, gid, Cu2QuPen(pen, _CU2QU_MAX_ERR, reverse_direction=True))
+        glyphs[gid] = pen.glyph()
+    return glyphs
+
+
+def to_truetype(font: TTFont, glyphs: dict[str, Any]) -> None:
+    """Make a CFF-flavoured OpenType ``font`` a TrueType font in place, with ``glyphs`` (name: quadratic glyph)."""
+    order = font.getGlyphOrder()
     font["loca"] = newTable("loca")
     glyf = font["glyf"] = newTable("glyf")
     glyf.glyphOrder = order
@@ -139,16 +189,18 @@ def to_truetype(font: TTFont) -> None:
 
 
 #: Tables kept from a CFF font for its embedded TrueType subset (the rest are rebuilt or not needed).
-_CFF_KEPT = ("head", "hhea", "maxp", "OS/2", "name", "post", "CFF ")
+_CFF_KEPT = ("head", "hhea", "maxp", "OS/2", "name", "post")
 
 
 @contextlib.contextmanager
 def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
     """A font subset as matplotlib's ``get_glyphs_subset`` makes it, in TrueType outlines.
 
-    A CFF font (Noto Sans CJK) is cut directly: its glyph order, the outlines and advance widths of the
-    glyphs used, and the few tables a ``CIDFontType2`` needs. fontTools' general subsetter read and pruned
-    tens of thousands of layout, metric and cmap entries first, which was most of a snapshot's time.
+    A CFF font (Noto Sans CJK) is cut directly: the outlines of the glyphs used (read by FreeType, which
+    matplotlib already uses to draw text, and converted to quadratics), their advance widths (from the raw
+    ``hmtx``) and the few tables a ``CIDFontType2`` needs. Its CFF table (65,535 glyphs) is never parsed:
+    fontTools' subsetter, then its CFF reader and charstring interpreter, were most of a snapshot's time.
+    Glyph names are not embedded (``post`` format 3), so the subset names its glyphs by index.
     """
     # the font's own modification time, not the clock: the same request gives the same bytes
     with TTFont(fontfile, fontNumber=fontfile.face_index, lazy=True, recalcTimestamp=False) as font:
@@ -157,17 +209,18 @@ def _truetype_subset(fontfile: Any, glyphs: Any) -> Iterator[Any]:
                 yield subset
             return
         keep = sorted({0, *glyphs})  # .notdef first, then the glyphs in their original order
-        names = [font.getGlyphOrder()[gid] for gid in keep]
+        names = [".notdef" if gid == 0 else f"glyph{gid:05d}" for gid in keep]
         count = font["hhea"].numberOfHMetrics
         advances = np.frombuffer(font.reader["hmtx"], dtype=">u2", count=2 * count)[0::2]
         hmtx = newTable("hmtx")
         hmtx.metrics = {name: (int(advances[min(gid, count - 1)]), 0) for gid, name in zip(keep, names, strict=True)}
+        outlines = _truetype_glyphs(fontfile, keep)
         for tag in [t for t in font.keys() if t not in (*_CFF_KEPT, "GlyphOrder")]:
             del font[tag]
         font["hmtx"] = hmtx
         font["name"].names = [n for n in font["name"].names if n.nameID <= 6 and n.langID == 0x409]
         font.setGlyphOrder(names)
-        to_truetype(font)
+        to_truetype(font, {name: outlines[gid] for gid, name in zip(keep, names, strict=True)})
         yield _backend_pdf_ps.SubsetResults(font, {gid: new for new, gid in enumerate(keep)})
 
 

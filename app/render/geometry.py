@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from pyproj import Transformer
 
+from geo import crs
 from geo.crs import HUBEI_CONFORMAL, WGS84
 
 MM_PER_M = 1000.0
@@ -117,14 +117,14 @@ def scale_bar(extent: Extent, *, max_fraction: float, origin: tuple[float, float
 
 def to_lonlat(x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     """Projected ``HUBEI_CONFORMAL`` coordinates to WGS-84 longitude/latitude."""
-    lon, lat = Transformer.from_crs(HUBEI_CONFORMAL, WGS84, always_xy=True).transform(x, y)
+    lon, lat = crs.transformer(HUBEI_CONFORMAL, WGS84).transform(x, y)
     return np.asarray(lon), np.asarray(lat)
 
 
 def north_angle(x: float, y: float) -> float:
     """Angle (degrees, anticlockwise from the map's up) of true north at projected point (x, y)."""
     lon, lat = to_lonlat([x], [y])
-    fwd = Transformer.from_crs(WGS84, HUBEI_CONFORMAL, always_xy=True)
+    fwd = crs.transformer(WGS84, HUBEI_CONFORMAL)
     nx, ny = fwd.transform(lon[0], lat[0] + 0.1)
     return math.degrees(math.atan2(-(nx - x), ny - y))
 
@@ -156,16 +156,29 @@ def place_labels(
     preferred. Returns the chosen candidate's index per label, or None where no position is
     free (the label is dropped).
     """
-    placed: list[Box] = list(taken)
+    placed = np.asarray(taken, dtype=float).reshape(-1, 4)
+    soft = np.asarray(soft_obstacles, dtype=float).reshape(-1, 4)
+    x0, y0, x1, y1 = frame
     chosen: list[int | None] = []
-    for boxes in candidates:
-        free = [i for i, b in enumerate(boxes) if inside(b, frame) and not any(overlaps(b, p) for p in placed)]
-        clear = [i for i in free if not any(overlaps(boxes[i], o) for o in soft_obstacles)]
-        pick = clear[0] if clear else (free[0] if free else None)
+    for boxes in candidates:  # the same comparisons as ``inside`` and ``overlaps``, for all boxes at once
+        b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        inside_frame = (b[:, 0] >= x0) & (b[:, 1] >= y0) & (b[:, 2] <= x1) & (b[:, 3] <= y1)
+        free = np.flatnonzero(inside_frame & ~_overlaps_any(b, placed))
+        clear = free[~_overlaps_any(b[free], soft)]
+        pick = int(clear[0]) if len(clear) else (int(free[0]) if len(free) else None)
         chosen.append(pick)
         if pick is not None:
-            placed.append(boxes[pick])
+            placed = np.vstack([placed, b[pick]])
     return chosen
+
+
+def _overlaps_any(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each of ``boxes`` (n x 4), whether it overlaps any of ``others`` (m x 4), as ``overlaps`` decides."""
+    if not len(others) or not len(boxes):
+        return np.zeros(len(boxes), dtype=bool)
+    a, o = boxes[:, None, :], others[None, :, :]
+    hits = (a[..., 0] < o[..., 2]) & (o[..., 0] < a[..., 2]) & (a[..., 1] < o[..., 3]) & (o[..., 1] < a[..., 3])
+    return np.asarray(hits.any(axis=1))
 
 
 def text_width_em(text: str) -> float:
@@ -177,18 +190,40 @@ def wrap(text: str, width_em: float, measure: Callable[[str], float] = text_widt
     """Break ``text`` into lines at most ``width_em`` wide; Latin words are kept whole, CJK breaks anywhere.
 
     ``measure`` gives a line's width in ems (an estimate by default; printed legends measure the font).
+    Each line takes as many tokens as fit (a line's first token always). A line only gets wider as tokens
+    are added, so where a line ends is found by bisection: a few measurements per line rather than one
+    per token (measuring the real font is what a printed legend's layout costs).
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for token in _tokens(paragraph):
-            if line and measure(line + token) > width_em:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
+        tokens = _tokens(paragraph)
+        line, i = "", 0
+        while i < len(tokens):
+            if not line:
+                line, i = tokens[i], i + 1
+                continue
+            end = _first_overflow(line, tokens, i, width_em, measure)
+            line += "".join(tokens[i:end])
+            if end == len(tokens):
+                break
+            lines.append(line.rstrip())
+            line, i = tokens[end].lstrip(), end + 1
         lines.append(line.rstrip())
     return lines
+
+
+def _first_overflow(line: str, tokens: list[str], start: int, width_em: float, measure: Callable[[str], float]) -> int:
+    """The first index ``j >= start`` whose token no longer fits on ``line`` (after ``tokens[start:j]``), or the end."""
+    if measure(line + "".join(tokens[start:])) <= width_em:
+        return len(tokens)
+    lo, hi = start, len(tokens) - 1  # the token at hi does not fit; every token before lo does
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if measure(line + "".join(tokens[start : mid + 1])) > width_em:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 #: Closing punctuation that never starts a line (it stays with the character before it), and

@@ -7,13 +7,14 @@ are only projected, simplified below what paper can show, and cached per process
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from app.render.geometry import Extent
-from geo import boundaries
+from geo import boundaries, crs
 from geo.codes import HUBEI_CODE
 from geo.crs import HUBEI_CONFORMAL
 from layers import features
@@ -32,14 +33,31 @@ def tolerance_for(scale_denominator: float) -> float:
     return fitting[-1] if fitting else 0.0
 
 
+#: Geometries projected and thinned in this process, by source CRS, tolerance and a digest of the source
+#: geometry: layers that draw the same shapes (the prefectures as units, as a layer and as the layout's
+#: roles; the neighbouring provinces; the province) are projected and simplified once.
+_THINNED: dict[tuple[str, float, bytes], shapely.Geometry] = {}
+
+
 def _thin(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    projected = frame.to_crs(HUBEI_CONFORMAL)
-    if tolerance_m <= 0:
-        return projected
-    geoms = projected.geometry.values
-    lines_or_polys = shapely.get_dimensions(geoms) > 0
-    thinned = np.where(lines_or_polys, shapely.simplify(geoms, tolerance_m, preserve_topology=True), geoms)
-    return projected.set_geometry(gpd.GeoSeries(thinned, index=projected.index, crs=HUBEI_CONFORMAL))
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    source = frame.crs.to_wkt()
+    keys = [
+        None if wkb is None else (source, tolerance_m, hashlib.blake2b(wkb, digest_size=16).digest())
+        for wkb in shapely.to_wkb(geoms)
+    ]
+    todo = [i for i, key in enumerate(keys) if key is not None and key not in _THINNED]
+    if todo:
+        forward = crs.transformer(frame.crs, HUBEI_CONFORMAL).transform  # what to_crs does, with the shared transformer
+        projected = shapely.transform(geoms[todo], lambda xy: np.column_stack(forward(xy[:, 0], xy[:, 1])))
+        if tolerance_m > 0:
+            lines_or_polys = shapely.get_dimensions(projected) > 0
+            simplified = shapely.simplify(projected, tolerance_m, preserve_topology=True)
+            projected = np.where(lines_or_polys, simplified, projected)
+        for i, geom in zip(todo, projected, strict=True):
+            _THINNED[keys[i]] = geom  # type: ignore[index]  # todo holds no None key
+    thinned = np.array([None if key is None else _THINNED[key] for key in keys], dtype=object)
+    return frame.set_geometry(gpd.GeoSeries(thinned, index=frame.index, crs=HUBEI_CONFORMAL))
 
 
 @functools.cache
