@@ -1,5 +1,6 @@
-"""The audit trail (issue 18): a JSON line per export, OGC features read, snapshot, briefing, upload and sign-in, rotated by size,
-read by `hubei-map audit`; an audit file that cannot be written stops the action with a clear error."""
+"""The audit trail (issue 18): a JSON line per export, OGC features read, snapshot, briefing, upload and
+sign-in, rotated by size, read by `hubei-map audit`;
+an audit file that cannot be written stops the action with a clear error."""
 
 from __future__ import annotations
 
