@@ -299,6 +299,8 @@ def view_state(
         opacity_levels=Input(LAYER_OPACITY_ALL, "value"),
         highlight=Input(ids.HIGHLIGHT, "data"),
     ),
+    # The address is the page's own until a control or the map moves (the map reports its view once drawn).
+    prevent_initial_call=True,
 )
 def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str:
     """The query string of the current view (written to the address bar without reloading).
