@@ -8,7 +8,9 @@ For each load (a fresh headless Chromium, cache disabled, as in ``bench_webmap.p
 the interactive map's 17 prefectures were painted, DOMContentLoaded, the script bytes fetched (wire and
 decoded), the long tasks (over 50 ms: count and total) before the paint, and every
 ``_dash-update-component`` request before the paint with its start and end and the outputs it asked for.
-Counts (callbacks, bytes, long tasks) are the figures to compare; milliseconds depend on the machine's load.
+It also counts the actions dispatched to Dash's store before the paint (one per component mounted, one per
+prop change). Counts (callbacks, bytes, long tasks, actions) are the figures to compare; milliseconds depend
+on the machine's load. A first, unreported load of each app warms the servers.
 """
 
 from __future__ import annotations
@@ -70,21 +72,20 @@ def trace_load(base_url: str, conditions: dict[str, Any] | None) -> dict[str, An
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TRACE_PROBE})
         times = bench._open_and_wait_for_paint(driver, base_url + "/")
         trace = driver.execute_script("return window.__benchTrace")
-        origin_ms = driver.execute_script("return performance.timeOrigin")
         log = bench.NetworkLog(driver)
         log.until_idle()
-        bodies = {}
+        answers = {}  # what each callback answered (its response body, shortened)
         for rid, t in log.transfers.items():
             if bench.category(t.url) == "callbacks":
                 with contextlib.suppress(Exception):
-                    bodies[t.url + str(t.start_ms)] = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": rid})["body"]
+                    body = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": rid})["body"]
+                    answers[id(t)] = body[:100]
     transfers = sorted(log.transfers.values(), key=lambda t: t.start_ms)
     # NetworkLog's times start at the page's request, close to navigation start (a few ms).
     paint = times["paint_ms"]
     scripts = [t for t in transfers if urlsplit(t.url).path.endswith(".js")]
     callbacks = [t for t in transfers if bench.category(t.url) == "callbacks"]
     long_before = [d for s, d in trace["long"] if s < paint]
-    del origin_ms
     return {
         **times,
         "dcl_ms": trace.get("dcl", 0.0),
@@ -94,7 +95,9 @@ def trace_load(base_url: str, conditions: dict[str, Any] | None) -> dict[str, An
         "long_tasks": len(long_before),
         "long_ms": sum(long_before),
         "callbacks_before_paint": [
-            (t.start_ms, t.end_ms, outputs_of(t.post_data) + " => " + bodies.get(t.url + str(t.start_ms), "-")[:200]) for t in callbacks if t.start_ms < paint
+            (t.start_ms, t.end_ms, f"{outputs_of(t.post_data)} => {answers.get(id(t), '-')}")
+            for t in callbacks
+            if t.start_ms < paint
         ],
         "callbacks_all": len(callbacks),
         "actions": trace.get("actions", {}),
@@ -114,7 +117,8 @@ def report(name: str, loads: list[dict[str, Any]], verbose: bool) -> None:
         f"{name:6} paint {med('paint_ms'):6.0f} ms  first view {med('first_ms'):5.0f} ms  DCL {med('dcl_ms'):6.0f} ms"
         f"  scripts {med('script_wire') / 1e3:6.1f} kB wire / {med('script_decoded') / 1e3:7.1f} kB decoded"
         f"  long tasks {med('long_tasks'):3.0f} ({med('long_ms'):5.0f} ms)  callbacks before paint {before:3.0f}"
-        f" (all {med('callbacks_all'):3.0f}) store actions {med('dispatches'):4.0f}  data {med('data_bytes') / 1e3:6.1f} kB"
+        f" (all {med('callbacks_all'):3.0f}) store actions {med('dispatches'):4.0f}"
+        f"  data {med('data_bytes') / 1e3:6.1f} kB"
     )
     if verbose:
         first = loads[-1]

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from dash import no_update
-from selenium.webdriver.support.ui import WebDriverWait
 from plotly.utils import PlotlyJSONEncoder
+from selenium.webdriver.support.ui import WebDriverWait
 
 from app.serve.server import create_app
 from app.web import dashapp, drilldown, feature_info, ids, indicator_panel, mapview, page, units_list
@@ -84,7 +84,9 @@ def test_the_opening_layout_holds_what_the_start_up_callbacks_would_answer(query
         lang=lang,
         **controls,
     )
-    drawn = [_prop(found, i, p) for i, p in ((ids.CHOROPLETH, "url"), (ids.CHOROPLETH, "hideout"), (ids.LEGEND, "children"))]
+    drawn = [
+        _prop(found, i, p) for i, p in ((ids.CHOROPLETH, "url"), (ids.CHOROPLETH, "hideout"), (ids.LEGEND, "children"))
+    ]
     assert _plain([*drawn, bool(_prop(found, ids.SCHEME, "disabled"))]) == _plain(list(answer))
     if _prop(found, ids.INDICATOR, "value"):
         assert drawn[0] is not None and drawn[1]  # a linked indicator is on the map from the start
@@ -94,7 +96,10 @@ def test_the_opening_layout_holds_what_the_start_up_callbacks_would_answer(query
     hint = feature_info.hover_panel(hovers=nothing, hideout=drawn[1], lang=lang)
     assert _plain(_prop(found, ids.INFO, "children")) == _plain(hint)
     crumbs = drilldown.drill_view(unit=unit, lang=lang, zoom=zoom, basemap=basemap)
-    drill = [_prop(found, i, p) for i, p in ((ids.BREADCRUMB, "children"), (ids.DRILL_LAYER, "url"), (ids.DRILL_LAYER, "hideout"))]
+    drill = [
+        _prop(found, i, p)
+        for i, p in ((ids.BREADCRUMB, "children"), (ids.DRILL_LAYER, "url"), (ids.DRILL_LAYER, "hideout"))
+    ]
     assert _plain(drill) == _plain(list(crumbs))
     assert _plain(_prop(found, ids.UNIT_LIST, "children")) == _plain(units_list.drilled_units(unit=unit, lang=lang))
 
@@ -103,9 +108,13 @@ def test_only_the_comparison_map_is_drawn_by_a_callback_at_start_up():
     app = dashapp.create_dash()
     server_side = [c["output"] for c in app._callback_list if not c.get("clientside_function")]
     initial = [
-        c["output"] for c in app._callback_list if not c.get("clientside_function") and not c.get("prevent_initial_call")
+        c["output"]
+        for c in app._callback_list
+        if not c.get("clientside_function") and not c.get("prevent_initial_call")
     ]
-    assert server_side and initial == [f"..{ids.CHOROPLETH2}.url...{ids.CHOROPLETH2}.hideout...{ids.LEGEND2}.children.."]
+    assert server_side and initial == [
+        f"..{ids.CHOROPLETH2}.url...{ids.CHOROPLETH2}.hideout...{ids.LEGEND2}.children.."
+    ]
 
 
 def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_query():
@@ -115,7 +124,10 @@ def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_qu
 
     # dcc.Store sets data=None again on mount (calling every callback that reads it); no data is quiet.
     assert "data" not in props("", ids.DRILL) and "data" not in props("", ids.HIGHLIGHT)
-    assert props("unit=420100", ids.DRILL)["data"] == "420100" and props("hl=T-art18-gigabit", ids.HIGHLIGHT)["data"] == "T-art18-gigabit"
+    assert (
+        props("unit=420100", ids.DRILL)["data"] == "420100"
+        and props("hl=T-art18-gigabit", ids.HIGHLIGHT)["data"] == "T-art18-gigabit"
+    )
     # dcc.Location sets its search on mount unless it already holds the address's (page.render_page would run).
     assert props("ind=gdp_2023", ids.URL)["search"] == "?ind=gdp_2023" and props("", ids.URL)["search"] == ""
     assert "search" not in props(None, ids.URL)  # no referrer: the page is drawn for the address it finds
@@ -157,9 +169,13 @@ STARTUP_PROBE = """
   };
   new MutationObserver((records, observer) => {
     for (const record of records) for (const node of record.addedNodes) {
-      if (node.nodeType === 1 && node.textContent === "Loading..." && node.closest(".leaflet-container")) seen.fallbacks++;
+      const element = node.nodeType === 1 ? node : null;
+      if (element && element.textContent === "Loading..." && element.closest(".leaflet-container")) seen.fallbacks++;
     }
-    if (document.querySelectorAll("path.unit-prefecture").length >= 17) { seen.painted = performance.now(); observer.disconnect(); }
+    if (document.querySelectorAll("path.unit-prefecture").length >= 17) {
+      seen.painted = performance.now();
+      observer.disconnect();
+    }
   }).observe(document, {childList: true, subtree: true});
 })();
 """

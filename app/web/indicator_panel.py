@@ -65,7 +65,9 @@ def indicator_panel(
             ),
             html.Label(t("palette", lang), htmlFor=ids.PALETTE),
             dcc.Dropdown(id=ids.PALETTE, options=dropdown_options(pals, lang), value=state.palette, clearable=False),
-            html.Div(legend, id=ids.LEGEND, className="legend", role="region", **html_attrs(aria_label=t("legend", lang))),
+            html.Div(
+                legend, id=ids.LEGEND, className="legend", role="region", **html_attrs(aria_label=t("legend", lang))
+            ),
             html.Details(
                 [html.Summary(t("table_view", lang), id=ids.TABLE_SUMMARY, n_clicks=0), html.Div(id=ids.TABLE_VIEW)],
                 className="table-view",

@@ -19,8 +19,8 @@ from app.web.access_note import access_tools, public_note
 from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, compare_panel
 from app.web.downloads import download_panel, snapshot_panel
 from app.web.drilldown import breadcrumb
-from app.web.highlight import highlight_note
 from app.web.feature_info import hover_hint
+from app.web.highlight import highlight_note
 from app.web.indicator_panel import indicator_panel, opening_choropleth
 from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, opacity_pairs, visible_layers
 from app.web.mapview import basemap_panel, map_view
@@ -125,7 +125,10 @@ def map_column(state: ViewState, opening: tuple[Any, ...]) -> html.Div:
     first = html.Div(
         [
             html.Div(
-                map_view(state, opening[:2]), role="region", className="map-region", **html_attrs(aria_label=t("map_label", lang))
+                map_view(state, opening[:2]),
+                role="region",
+                className="map-region",
+                **html_attrs(aria_label=t("map_label", lang)),
             ),
             html.Nav(
                 breadcrumb(state.unit, lang),
