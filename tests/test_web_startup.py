@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.serve.server import create_app
@@ -197,3 +198,9 @@ def test_the_map_opens_without_start_up_callbacks_or_lazy_fallbacks(live_server,
         "return [...document.querySelectorAll('path.choropleth-unit')].map(p => p.getAttribute('fill'))"
     )
     assert len(set(colours)) > 1  # the linked indicator is mapped without a callback
+
+    # The targets view has no map: its page does not fetch dash-leaflet's GeoJSON chunk.
+    browser.get(live_server + "/?view=targets")
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, ids.TARGETS_TABLE))
+    fetched = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    assert fetched and not any("async-GeoJSON" in name for name in fetched)

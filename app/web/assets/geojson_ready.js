@@ -9,13 +9,15 @@
 // into a detached root that is unmounted at once, starts the lazy import now (its chunk is preloaded by
 // the index page, app/web/dashapp.py LAZY_CHUNKS); when Dash renders the map, the component is resolved
 // and the layers are drawn in the first commit. Only dash-leaflet's public component and React's own API
-// are used; if either is missing, nothing happens and the map draws as before.
+// are used; if either is missing, nothing happens and the map draws as before. Pages without a map (the
+// targets view) do not load the chunk as a script, and nothing is done there.
 (function () {
     "use strict";
     const leaflet = window.dash_leaflet;
     const React = window.React;
     const ReactDOM = window.ReactDOM;
-    if (!leaflet || !leaflet.GeoJSON || !React || !ReactDOM || !ReactDOM.createRoot || !ReactDOM.flushSync) {
+    if (!leaflet || !leaflet.GeoJSON || !React || !ReactDOM || !ReactDOM.createRoot || !ReactDOM.flushSync ||
+        !document.querySelector('script[src$="dash_leaflet/async-GeoJSON.js"]')) {
         return;
     }
     try {
