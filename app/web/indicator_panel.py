@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from app.i18n import t
 from app.web import ids
@@ -300,13 +301,27 @@ def main_choropleth(
     basemap: str | None,
     lang: str,
 ) -> tuple[Any, ...]:
-    """The first map's choropleth (``choropleth_view``), on classes shared with the comparison if asked."""
+    """The first map's choropleth (``choropleth_view``), on classes shared with the comparison if asked.
+
+    The session's uploads changing alone (restored from the session on page load) change nothing unless
+    one of the two indicators is an upload: the map, drawn with the page, is not drawn again.
+    """
+    if _triggered_only_by(ids.USER_INDICATORS) and not {indicator_id, compare_id} & set(uploaded or {}):
+        return no_update, no_update, no_update, no_update
     breaks = None
     if indicator_id and compare_id and shared:
         breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
     return choropleth_view(
         indicator_id, scheme, k, palette, zoom, uploaded=uploaded, lang=lang, unit=unit, basemap=basemap, breaks=breaks
     )
+
+
+def _triggered_only_by(component_id: str) -> bool:
+    """Whether the running callback was triggered by ``component_id`` alone (False outside a callback)."""
+    try:
+        return ctx.triggered_id == component_id and len(ctx.triggered_prop_ids) == 1
+    except (LookupError, MissingCallbackContextException):  # Dash's context variable is unset outside callbacks
+        return False
 
 
 def opening_choropleth(state: ViewState, uploaded: dict[str, Any] | None = None) -> tuple[Any, ...]:
