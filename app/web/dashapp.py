@@ -46,6 +46,14 @@ LAZY_CHUNKS = (
 )
 #: The targets view draws no map and no upload box: only its filter's dropdown.
 TARGETS_CHUNKS = ("dash/dcc/async-dropdown.js",)
+#: Of those, the chunks the map's layers wait for (dash-leaflet's GeoJSON and its Geobuf decoder) also run
+#: as scripts of the page: webpack then finds them installed, and the layers' data is decoded as soon as it
+#: is fetched instead of after one more script load (``assets/geojson_ready.js`` starts the lazy import).
+EAGER_CHUNKS = ("dash_leaflet/async-GeoJSON.js", "dash_leaflet/async-geobuf.js")
+#: Bundles Dash adds to every page that no page of this app uses: Dash always adds dash_table's, and
+#: dash-extensions' is registered by importing ``dash_extensions.javascript`` (Python only here).
+#: ``tests/test_web.py`` checks that no layout holds a component of these libraries.
+UNUSED_BUNDLES = ("dash/dash_table/", "dash_extensions/")
 
 
 #: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
@@ -93,6 +101,7 @@ class MapDash(Dash):
             for name in ("_dash-layout", "_dash-dependencies")
         )
         metas += preload_links(state) + chunks + dash_json
+        scripts = page_scripts(scripts, prefix, eager=() if state.view == "targets" else EAGER_CHUNKS)
         # A static picture of the opening view, shown until the interactive map has painted.
         app_entry = first_view.html_for(state) + app_entry
         index = str(super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer))
@@ -104,6 +113,20 @@ class MapDash(Dash):
         method = getattr(hashlib, hash_algorithm)
         digest = base64.b64encode(method(first_view.script().encode("utf-8")).digest()).decode("ascii")
         return [*super().csp_hashes(hash_algorithm), f"'{hash_algorithm}-{digest}'"]
+
+
+def page_scripts(scripts: str, prefix: str, eager: tuple[str, ...]) -> str:
+    """The index page's ``<script>`` tags without ``UNUSED_BUNDLES``, and the ``eager`` chunks (under ``prefix``).
+
+    Each chunk follows its library's bundle, so it is installed before the app's assets run.
+    """
+    unused = tuple(f'src="{prefix}{path}' for path in UNUSED_BUNDLES)
+    lines = [line for line in scripts.splitlines() if not any(u in line for u in unused)]
+    for chunk in reversed(eager):
+        library = f'src="{prefix}{chunk.split("/")[0]}/'
+        at = max((i for i, line in enumerate(lines) if library in line), default=len(lines) - 1)
+        lines.insert(at + 1, f'<script src="{prefix}{chunk}"></script>')
+    return "\n".join(lines)
 
 
 def serve_layout() -> Any:

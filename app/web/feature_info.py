@@ -53,6 +53,7 @@ CLICK_IDS = (*(ids.layer_id(i) for i in CLICK_LAYERS), *EXTRA_CLICK_IDS)
     output=Output(ids.INFO, "children"),
     inputs=dict(hovers=[Input(i, "hoverData") for i in HOVER_IDS]),
     state=dict(hideout=State(ids.CHOROPLETH, "hideout"), lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,  # the layout opens with the hint (``hover_hint``)
 )
 def hover_panel(hovers: list[dict[str, Any] | None], hideout: dict[str, Any] | None, lang: str) -> list[Any]:
     """Children of the info panel for the unit hovered last, with the indicator value if mapped.
@@ -68,7 +69,7 @@ def hover_panel(hovers: list[dict[str, Any] | None], hideout: dict[str, Any] | N
     props = feature.get("properties") if feature else None
     lines = unit_lines(props, lang)
     if not lines:
-        return [html.Span(t("hover_hint", lang))]
+        return hover_hint(lang)
     out = [html.Strong(lines[0]), *[html.Div(line) for line in lines[1:]]]
     if hideout and props and hideout.get("title"):
         value = (hideout.get("labels") or {}).get(props.get("code"))
@@ -78,6 +79,11 @@ def hover_panel(hovers: list[dict[str, Any] | None], hideout: dict[str, Any] | N
             )
         )
     return out
+
+
+def hover_hint(lang: str) -> list[Any]:
+    """The info panel before anything is hovered: how to get a unit's name."""
+    return [html.Span(t("hover_hint", lang))]
 
 
 def detail_panel(feature: dict[str, Any] | None, lang: str = "zh") -> list[Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from app.i18n import t
 from app.web import ids
@@ -26,9 +27,16 @@ def indicator_options(lang: str = "zh") -> list[dict[str, str]]:
     return [{"label": f"{s.title(lang)}（{t(s.level, lang)}）", "value": s.id} for s in specs]
 
 
-def indicator_panel(state: ViewState) -> html.Details:
-    """Indicator, scheme, class count and palette pickers (keyboard-usable), legend and table view."""
+def indicator_panel(
+    state: ViewState, opening: tuple[Any, ...] | None = None, uploaded: dict[str, Any] | None = None
+) -> html.Details:
+    """Indicator, scheme, class count and palette pickers (keyboard-usable), legend and table view.
+
+    ``opening`` is ``opening_choropleth(state, uploaded)`` (its legend and whether the class controls are
+    off); ``uploaded`` the indicators this session uploaded (the session store), offered after the catalogue's.
+    """
     lang = state.lang
+    _url, _hideout, legend, fixed = opening if opening is not None else opening_choropleth(state, uploaded)
     schemes = [(key, zh, en) for key, (_, zh, en) in classify.SCHEMES.items() if key != "user_defined"]
     pals = [(p.name, p.title_zh, p.title_en) for p in map(palettes.palette, palettes.CLASS_PALETTES)]
     return section(
@@ -37,12 +45,18 @@ def indicator_panel(state: ViewState) -> html.Details:
             html.Label(t("indicator", lang), htmlFor=ids.INDICATOR),
             dcc.Dropdown(
                 id=ids.INDICATOR,
-                options=indicator_options(lang),
+                options=indicator_choices(uploaded, lang),
                 value=state.indicator,
                 placeholder=t("choose", lang),
             ),
             html.Label(t("scheme", lang), htmlFor=ids.SCHEME),
-            dcc.Dropdown(id=ids.SCHEME, options=dropdown_options(schemes, lang), value=state.scheme, clearable=False),
+            dcc.Dropdown(
+                id=ids.SCHEME,
+                options=dropdown_options(schemes, lang),
+                value=state.scheme,
+                clearable=False,
+                disabled=fixed,
+            ),
             html.Label(t("classes", lang), htmlFor=ids.CLASSES),
             dcc.Dropdown(
                 id=ids.CLASSES,
@@ -52,7 +66,9 @@ def indicator_panel(state: ViewState) -> html.Details:
             ),
             html.Label(t("palette", lang), htmlFor=ids.PALETTE),
             dcc.Dropdown(id=ids.PALETTE, options=dropdown_options(pals, lang), value=state.palette, clearable=False),
-            html.Div(id=ids.LEGEND, className="legend", role="region", **html_attrs(aria_label=t("legend", lang))),
+            html.Div(
+                legend, id=ids.LEGEND, className="legend", role="region", **html_attrs(aria_label=t("legend", lang))
+            ),
             html.Details(
                 [html.Summary(t("table_view", lang), id=ids.TABLE_SUMMARY, n_clicks=0), html.Div(id=ids.TABLE_VIEW)],
                 className="table-view",
@@ -230,6 +246,7 @@ def choropleth_view(
         unit=Input(ids.DRILL, "data"),
     ),
     state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,  # nothing until the table is opened
 )
 def table_for(
     opened: int | None,
@@ -269,6 +286,7 @@ def table_for(
         basemap=Input(ids.BASEMAP, "value"),
     ),
     state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,  # the layout carries the opening view's (``opening_choropleth``)
 )
 def main_choropleth(
     indicator_id: str | None,
@@ -283,7 +301,13 @@ def main_choropleth(
     basemap: str | None,
     lang: str,
 ) -> tuple[Any, ...]:
-    """The first map's choropleth (``choropleth_view``), on classes shared with the comparison if asked."""
+    """The first map's choropleth (``choropleth_view``), on classes shared with the comparison if asked.
+
+    The session's uploads changing alone (restored from the session on page load) change nothing unless
+    one of the two indicators is an upload: the map, drawn with the page, is not drawn again.
+    """
+    if _triggered_only_by(ids.USER_INDICATORS) and not {indicator_id, compare_id} & set(uploaded or {}):
+        return no_update, no_update, no_update, no_update
     breaks = None
     if indicator_id and compare_id and shared:
         breaks = shared_breaks(indicator_id, compare_id, scheme, int(k), uploaded)
@@ -292,11 +316,41 @@ def main_choropleth(
     )
 
 
-# On page load: the catalogue plus what this session uploaded before a reload.
+def _triggered_only_by(component_id: str) -> bool:
+    """Whether the running callback was triggered by ``component_id`` alone (False outside a callback)."""
+    try:
+        return ctx.triggered_id == component_id and len(ctx.triggered_prop_ids) == 1
+    except (LookupError, MissingCallbackContextException):  # Dash's context variable is unset outside callbacks
+        return False
+
+
+def opening_choropleth(state: ViewState, uploaded: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """What ``main_choropleth`` answers for a page opened on ``state``: drawn into the layout, so no callback.
+
+    ``uploaded`` is the session's store when the server has it (a page redrawn by ``page.render_page``);
+    on page load the session store, if it holds uploads, sets its data and so calls the callbacks.
+    """
+    return main_choropleth(
+        indicator_id=state.indicator,
+        scheme=state.scheme,
+        k=state.k,
+        palette=state.palette,
+        zoom=state.zoom,
+        compare_id=state.compare,
+        shared=["shared"],  # the comparison panel opens with shared classes on
+        uploaded=uploaded,
+        unit=state.unit,
+        basemap=state.basemap,
+        lang=state.lang,
+    )
+
+
+# After a reload: the catalogue plus what this session uploaded (the session store sets its data on load).
 @callbacks.callback(
     output=Output(ids.INDICATOR, "options"),
     inputs=dict(store=Input(ids.USER_INDICATORS, "data")),
     state=dict(lang=State(ids.LANG, "data")),
+    prevent_initial_call=True,  # the layout carries the options (``indicator_panel``)
 )
 def indicator_choices(store: dict[str, Any] | None, lang: str = "zh") -> list[dict[str, str]]:
     """Dropdown options: the catalogue's indicators, then those uploaded in this session."""

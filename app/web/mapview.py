@@ -17,7 +17,7 @@ from app import settings
 from app.i18n import t
 from app.web import ids
 from app.web.highlight import highlight_children
-from app.web.labels import facility_names, label_children
+from app.web.labels import counties_shown, facility_names, label_children
 from app.web.layer_urls import COUNTIES_FROM_ZOOM, INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.places import places_bounds, places_for
@@ -66,15 +66,17 @@ def panes(layer_ids: list[str] | None = None) -> list[dl.Pane]:
     return out
 
 
-def choropleth_layer(component_id: str = ids.CHOROPLETH) -> dl.GeoJSON:
+def choropleth_layer(
+    component_id: str = ids.CHOROPLETH, url: str | None = None, hideout: dict[str, Any] | None = None
+) -> dl.GeoJSON:
     """The indicator choropleth: unit polygons by URL, coloured from ``hideout`` (empty until chosen)."""
     return dl.GeoJSON(
         id=component_id,
-        url=None,
+        url=url,
         format="geobuf",
         style=NS("choropleth"),
         onEachFeature=NS("bindTooltip"),
-        hideout={},
+        hideout=hideout or {},
         hoverStyle=HOVER_STYLE,
         pane=CHOROPLETH_PANE,
     )
@@ -101,15 +103,21 @@ def drill_hideout(unit: str | None, lang: str) -> dict[str, Any]:
 
 
 def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
-    """A GeoJSON component for a catalogue layer, fetched by URL and styled via ``hideout``."""
+    """A GeoJSON component for a catalogue layer, fetched by URL and styled via ``hideout``.
+
+    Its URL is what ``zoom_urls`` answers for ``state`` (the page opens without that callback).
+    """
     path_style = style(spec.style)
+    shown = spec.id in state.layers or (
+        spec.id == "counties" and counties_shown(set(state.layers), state.zoom, counties_auto=True)
+    )
     interactive = path_style.get("interactive", True)
     extra = {"pointToLayer": NS("pointToLayer")} if spec.geometry == "point" else {}
     names = {"names": facility_names()} if spec.geometry == "point" else {}
     return dl.GeoJSON(
         id=ids.layer_id(spec.id),
         format="geobuf",
-        url=layer_url(spec.id, state.zoom, datum_for(state.basemap)) if spec.id in state.layers else None,
+        url=layer_url(spec.id, state.zoom, datum_for(state.basemap)) if shown else None,
         style=NS("style"),
         # Never None: dash-leaflet's default binds a feature's "popup"/"tooltip" property as HTML.
         onEachFeature=NS("bindTooltip") if interactive else NS("noTooltip"),
@@ -155,14 +163,17 @@ def leaflet_map(component_id: str, children: list[Any], state: ViewState) -> dl.
     )
 
 
-def map_view(state: ViewState) -> dl.Map:
-    """The main map: no tiles unless a basemap is chosen (works offline), boundaries from our own data."""
+def map_view(state: ViewState, choropleth: tuple[str | None, dict[str, Any]] = (None, {})) -> dl.Map:
+    """The main map: no tiles unless a basemap is chosen (works offline), boundaries from our own data.
+
+    ``choropleth`` is the indicator choropleth's URL and style payload for ``state`` (``opening_choropleth``).
+    """
     layers = [geojson_layer(s, state) for s in catalogue.catalogue().values()]
     children = [
         dl.LayerGroup(basemap_children(state.basemap), id=ids.BASEMAP_LAYER),
         *panes(),
         *layers,
-        choropleth_layer(),
+        choropleth_layer(ids.CHOROPLETH, *choropleth),
         drill_layer(state),
         *label_children(state),
         *highlight_children(state),
@@ -238,6 +249,7 @@ def basemap_children(basemap: str | None) -> list[dl.TileLayer]:
         layer_values=Input(LAYER_ON_ALL, "value"),
         counties_auto=Input(ids.COUNTIES_AUTO, "value"),
     ),
+    prevent_initial_call=True,  # the layout carries the opening view's URLs (``geojson_layer``)
 )
 def zoom_urls(
     zoom: float | None,

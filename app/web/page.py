@@ -19,8 +19,9 @@ from app.web.access_note import access_tools, public_note
 from app.web.compare import COMPARE_DEFAULT, compare_legend, compare_map_view, compare_panel
 from app.web.downloads import download_panel, snapshot_panel
 from app.web.drilldown import breadcrumb
+from app.web.feature_info import hover_hint
 from app.web.highlight import highlight_note
-from app.web.indicator_panel import indicator_panel
+from app.web.indicator_panel import indicator_panel, opening_choropleth
 from app.web.layers_panel import LAYER_ON_ALL, LAYER_OPACITY_ALL, layer_panel, opacity_pairs, visible_layers
 from app.web.mapview import basemap_panel, map_view
 from app.web.search import search_box
@@ -92,15 +93,18 @@ def header(state: ViewState) -> html.Header:
     )
 
 
-def sidebar(state: ViewState) -> html.Aside:
-    """The control column: search, layers, indicator map, comparison, basemap, download, upload."""
+def sidebar(state: ViewState, opening: tuple[Any, ...], uploaded: dict[str, Any] | None = None) -> html.Aside:
+    """The control column: search, layers, indicator map, comparison, basemap, download, upload.
+
+    ``opening`` is the indicator map's ``opening_choropleth``, ``uploaded`` the session's uploads.
+    """
     lang = state.lang
     return html.Aside(
         [
             search_box(lang),
             units_panel(state),
             layer_panel(state),
-            indicator_panel(state),
+            indicator_panel(state, opening, uploaded),
             compare_panel(state),
             basemap_panel(state),
             snapshot_panel(lang),
@@ -112,13 +116,19 @@ def sidebar(state: ViewState) -> html.Aside:
     )
 
 
-def map_column(state: ViewState) -> html.Div:
-    """The map (or two synchronised maps), breadcrumb, hover info, detail panel and boundary note."""
+def map_column(state: ViewState, opening: tuple[Any, ...]) -> html.Div:
+    """The map (or two synchronised maps), breadcrumb, hover info, detail panel and boundary note.
+
+    ``opening`` is the indicator map's ``opening_choropleth`` (its URL and style payload).
+    """
     lang = state.lang
     first = html.Div(
         [
             html.Div(
-                map_view(state), role="region", className="map-region", **html_attrs(aria_label=t("map_label", lang))
+                map_view(state, opening[:2]),
+                role="region",
+                className="map-region",
+                **html_attrs(aria_label=t("map_label", lang)),
             ),
             html.Nav(
                 breadcrumb(state.unit, lang),
@@ -126,7 +136,7 @@ def map_column(state: ViewState) -> html.Div:
                 className="breadcrumb",
                 **html_attrs(aria_label=t("breadcrumb", lang)),
             ),
-            html.Div(id=ids.INFO, role="status", **html_attrs(aria_live="polite")),
+            html.Div(hover_hint(lang), id=ids.INFO, role="status", **html_attrs(aria_live="polite")),
             html.Aside(
                 [
                     html.Button(
@@ -161,19 +171,32 @@ def map_column(state: ViewState) -> html.Div:
     return html.Div(maps, id="map-area", className="compare" if state.compare else "")
 
 
-def page(state: ViewState) -> html.Div:
-    """The whole page for ``state``: the map, or the targets view."""
+def page(state: ViewState, uploaded: dict[str, Any] | None = None) -> html.Div:
+    """The whole page for ``state``: the map, or the targets view.
+
+    It carries what the map's callbacks would answer for ``state`` (``uploaded``: the session's
+    uploaded indicators, when known), so they are declared ``prevent_initial_call`` and the page
+    opens without a round of callbacks and re-renders.
+    """
     if state.view == "targets":
         body: list[Any] = [header(state), targets_main(state)]
     else:
+        opening = opening_choropleth(state, uploaded)
         body = [
             dcc.Store(id=ids.LANG, data=state.lang),
-            dcc.Store(id=ids.DRILL, data=state.unit),
-            dcc.Store(id=ids.HIGHLIGHT, data=state.hl),
+            # A store whose data is None would set it again on mount (dcc.Store's memory backend
+            # holds undefined), calling every callback that reads it: no data for none.
+            dcc.Store(id=ids.DRILL, **_data(state.unit)),
+            dcc.Store(id=ids.HIGHLIGHT, **_data(state.hl)),
             header(state),
-            html.Main([sidebar(state), map_column(state)], id="main"),
+            html.Main([sidebar(state, opening, uploaded), map_column(state, opening)], id="main"),
         ]
     return html.Div(localise_dropdowns(body, state.lang), id="page", lang=html_lang(state.lang))
+
+
+def _data(value: Any) -> dict[str, Any]:
+    """A store's ``data`` keyword: the value, or nothing for None (see ``page``)."""
+    return {} if value is None else {"data": value}
 
 
 def html_lang(lang: str) -> str:
@@ -189,9 +212,12 @@ def shell(query: str | None = None) -> html.Div:
     page is drawn again only when the address says something else.
     """
     state = viewstate.parse(query)
+    # With the address's query known, the address bar component starts with it and so does not set
+    # it on mount (which would call ``render_page``); unknown, it sets it and the page is drawn for it.
+    search = {} if query is None else {"search": f"?{query.lstrip('?')}" if query.lstrip("?") else ""}
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.URL, refresh=False, **search),
             dcc.Store(id=ids.RENDERED, data=(query or "").lstrip("?")),
             dcc.Store(id=ids.USER_INDICATORS, storage_type="session", data={}),
             dcc.Store(id=ids.VIEW_QUERY),
@@ -205,14 +231,18 @@ def shell(query: str | None = None) -> html.Div:
 @callbacks.callback(
     output=[Output(ids.PAGE, "children"), Output(ids.RENDERED, "data")],
     inputs=dict(search_string=Input(ids.URL, "search")),
-    state=dict(rendered=State(ids.RENDERED, "data")),
+    state=dict(rendered=State(ids.RENDERED, "data"), uploaded=State(ids.USER_INDICATORS, "data")),
+    prevent_initial_call=True,  # the layout is drawn for the address (``shell``)
 )
-def render_page(search_string: str | None, rendered: str | None) -> Any:
-    """The page for the view a URL's query string describes (unchanged if already drawn for it)."""
+def render_page(search_string: str | None, rendered: str | None, uploaded: dict[str, Any] | None = None) -> Any:
+    """The page for the view a URL's query string describes (unchanged if already drawn for it).
+
+    ``uploaded`` (the session's uploaded indicators) are offered, and drawn if the view shows one.
+    """
     query = (search_string or "").lstrip("?")
     if rendered is not None and query == rendered:
         return no_update, no_update
-    return page(viewstate.parse(query)), query
+    return page(viewstate.parse(query), uploaded), query
 
 
 def view_state(
@@ -272,6 +302,8 @@ def view_state(
         opacity_levels=Input(LAYER_OPACITY_ALL, "value"),
         highlight=Input(ids.HIGHLIGHT, "data"),
     ),
+    # The address is the page's own until a control or the map moves (the map reports its view once drawn).
+    prevent_initial_call=True,
 )
 def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str:
     """The query string of the current view (written to the address bar without reloading).

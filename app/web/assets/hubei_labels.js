@@ -116,10 +116,11 @@
         root.classList.toggle("labels-compact", zoom < COMPACT_BELOW_ZOOM);  // a small screen's whole province
         const drilled = root.querySelector(".map-label[data-drill-parent]");  // a drill-down's names
         const focus = drilled ? drilled.dataset.drillParent : null;
+        const hidden = [];  // hidden after the measuring: a style written between reads forces a relayout each
         root.querySelectorAll(".map-label").forEach(function (el) {
             const d = el.dataset;
             if (d.minZoom !== undefined && !(zoom >= Number(d.minZoom) || (focus && d.unit === focus))) {
-                el.style.visibility = "hidden";
+                hidden.push(el);
                 return;
             }
             if (el.offsetParent === null) { return; }  // its pane (layer) is hidden
@@ -128,6 +129,7 @@
                         h: el.offsetHeight, area: Number(d.area || 0), required: d.required === "1",
                         clearance: Number(d.clearance || 0)});
         });
+        hidden.forEach(function (el) { el.style.visibility = "hidden"; });
         place(items, obstacles(root, scope).concat(markers(root)), rect(root.getBoundingClientRect()));
         return items.length;
     }
@@ -171,15 +173,21 @@
     // units (data-x, data-y); `toPx` maps them to pixels of `box`; markers are moved by fanOut, then
     // the names laid out as on the map.
     function firstView(names, box, toPx, zoom) {
-        names.querySelectorAll(".first-view-anchor").forEach(function (a) {
+        // Every marker measured first, then everything moved: a size read after a move would lay the page
+        // out again for each marker (a marker's size does not depend on where its anchor is).
+        const moves = Array.from(names.querySelectorAll(".first-view-anchor")).map(function (a) {
+            const m = a.querySelector(".facility-marker");
+            return {a: a, m: m, w: m ? m.offsetWidth : 0, h: m ? m.offsetHeight : 0};
+        });
+        moves.forEach(function (move) {
+            const a = move.a;
             const p = toPx(Number(a.dataset.x), Number(a.dataset.y));
             a.style.left = p[0] + "px";
             a.style.top = p[1] + "px";
-            const m = a.querySelector(".facility-marker");
-            if (m) {
+            if (move.m) {
                 const d = fanOut(Number(a.dataset.stackIndex), Number(a.dataset.stackSize));
-                m.style.left = (d[0] - m.offsetWidth / 2) + "px";
-                m.style.top = (d[1] - m.offsetHeight / 2) + "px";
+                move.m.style.left = (d[0] - move.w / 2) + "px";
+                move.m.style.top = (d[1] - move.h / 2) + "px";
             }
         });
         layout(names, box, zoom);
