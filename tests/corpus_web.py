@@ -230,7 +230,10 @@ PAGE_CALLBACK = {
     "output": "..page-content.children...rendered-query.data..",
     "outputs": [{"id": "page-content", "property": "children"}, {"id": "rendered-query", "property": "data"}],
     "inputs": [{"id": "url", "property": "search", "value": "?lang=en"}],
-    "state": [{"id": "rendered-query", "property": "data", "value": None}],
+    "state": [
+        {"id": "rendered-query", "property": "data", "value": None},
+        {"id": "user-indicators", "property": "data", "value": None},
+    ],
     "changedPropIds": ["url.search"],
 }
 

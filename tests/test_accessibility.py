@@ -16,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.web import ids
+from app.web.first_view import ELEMENT_ID as FIRST_VIEW
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +73,11 @@ def _readable(violations: list[dict]) -> str:
 
 
 def _wait_drawn(browser, css: str, n: int) -> None:
+    """Wait for ``n`` × ``css`` and for the first view to have faded out: the page a person then uses is audited
+    (while the first view fades, its text and the map beneath blend, a state that lasts 0.4 s)."""
     WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, css)) >= n, message=f"expected {n} × {css}"
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, css)) >= n and not d.find_elements(By.ID, FIRST_VIEW),
+        message=f"expected {n} × {css} and no first view",
     )
 
 
