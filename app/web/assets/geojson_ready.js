@@ -6,8 +6,8 @@
 // until 500 ms after that fallback was shown (its FALLBACK_THROTTLE_MS): the map's layers waited for that.
 //
 // Assets run after dash_leaflet's bundle and before Dash renders the layout. Rendering one GeoJSON here,
-// into a detached root that is unmounted at once, starts the lazy import now (its chunk is preloaded by
-// the index page, app/web/dashapp.py LAZY_CHUNKS); when Dash renders the map, the component is resolved
+// into a detached root that is unmounted at once, starts the lazy import now (its chunk has already run as
+// a page script, app/web/dashapp.py EAGER_CHUNKS); when Dash renders the map, the component is resolved
 // and the layers are drawn in the first commit. Only dash-leaflet's public component and React's own API
 // are used; if either is missing, nothing happens and the map draws as before. Pages without a map (the
 // targets view) do not load the chunk as a script, and nothing is done there.
