@@ -344,6 +344,10 @@ def test_two_synchronised_maps_compare_two_years(live_server, browser, artifacts
     legend2 = browser.find_element(By.ID, ids.LEGEND2)
     WebDriverWait(browser, 10).until(lambda d: "2020" in legend2.text)
     assert "cmp=gdp_2020" in browser.current_url
+    # The second map names the prefectures too, in the page's language.
+    _wait_count(browser, f"#{ids.MAP2} .map-label", 17)
+    names2 = {el.text.replace("\n", "") for el in browser.find_elements(By.CSS_SELECTOR, f"#{ids.MAP2} .map-label")}
+    assert {"武汉市", "宜昌市", "恩施土家族苗族自治州"} <= names2
     browser.save_screenshot(str(artifacts / "map-compare.png"))
     # Zooming the first map moves the second.
     before = _scale(browser, ids.MAP2)

@@ -14,6 +14,7 @@ from dash import Input, Output, State, dcc, html
 from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import choropleth_view, indicator_options, shared_breaks
+from app.web.labels import prefecture_names
 from app.web.layer_urls import datum_for, layer_url
 from app.web.mapview import NS, choropleth_layer, leaflet_map, pane_name, panes
 from app.web.viewstate import ViewState
@@ -63,7 +64,10 @@ COMPARE_LAYERS = ("neighbours", "prefectures", "province")
 
 
 def compare_map_view(state: ViewState) -> dl.Map:
-    """The second map of a comparison: context, outlines and its own choropleth, view synced with the first."""
+    """The second map of a comparison: context, outlines, its own choropleth and the prefectures' names.
+
+    Its view is synced with the first map's.
+    """
     specs = [catalogue.layer(i) for i in COMPARE_LAYERS]
     children = [
         *panes(list(COMPARE_LAYERS)),
@@ -80,6 +84,7 @@ def compare_map_view(state: ViewState) -> dl.Map:
             for s in specs
         ],
         choropleth_layer(ids.CHOROPLETH2),
+        *prefecture_names(state),
         dl.ScaleControl(position="bottomleft", imperial=False),
     ]
     return leaflet_map(ids.MAP2, children, state)

@@ -7,6 +7,7 @@ each other and of the map's controls (the first view, ``first_view.py``, runs th
 
 - Prefecture names show at the province view, in the ``prefectures`` layer's pane class, so
   the layer panel hides them with the layer.
+  The comparison map names the prefectures too (``prefecture_names``).
 - County-level names show with the ``counties`` layer (from ``COUNTIES_FROM_ZOOM`` when
   "automatic" is on); in a drill-down the prefecture's own units are always named.
 - Facility names are drawn by the facility markers themselves, from ``FACILITY_LABELS_FROM_ZOOM``,
@@ -88,9 +89,10 @@ def facility_names() -> dict[str, Any]:
     return {"css": label_css("facility"), "fromZoom": FACILITY_LABELS_FROM_ZOOM}
 
 
-def _label_layer(component_id: str, pane: str, url: str | None, hideout: dict[str, Any]) -> dl.GeoJSON:
+def _label_layer(component_id: str | None, pane: str, url: str | None, hideout: dict[str, Any]) -> dl.GeoJSON:
+    """A label layer in ``pane``; ``component_id`` None for one no callback updates."""
     return dl.GeoJSON(
-        id=component_id,
+        **({} if component_id is None else {"id": component_id}),
         format="geobuf",
         url=url,
         pointToLayer=NS("label"),
@@ -126,6 +128,17 @@ def label_children(state: ViewState) -> list[Any]:
         for (component_id, pane, _), url, hideout in zip(LABEL_LAYERS, urls, hideouts, strict=True)
     ]
     return [*label_panes(), *layers]
+
+
+def prefecture_names(state: ViewState) -> list[Any]:
+    """The prefectures' names for the comparison map: their pane and label layer (no id: no callback moves them).
+
+    They share the ``prefectures`` layer's pane class, so the layer panel hides them on both maps.
+    """
+    _, pane, _ = LABEL_LAYERS[0]
+    url = layer_url(label_layer_id("prefecture"), state.zoom, datum_for(state.basemap))
+    hideout = label_hideout("prefecture", state.lang, required=True)
+    return [label_panes()[0], _label_layer(None, pane, url, hideout)]
 
 
 def _hideouts(unit: str | None, lang: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
