@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html
 
 from app.i18n import t
 from app.web import ids
-from app.web.indicator_panel import choropleth_view, indicator_options, shared_breaks
+from app.web.indicator_panel import SHARED_OPENING, choropleth_view, indicator_options, shared_breaks
 from app.web.labels import prefecture_names
 from app.web.layer_urls import datum_for, layer_url
 from app.web.mapview import NS, choropleth_layer, leaflet_map, pane_name, panes
@@ -51,7 +51,7 @@ def compare_panel(state: ViewState) -> html.Details:
             dcc.Checklist(
                 id=ids.SHARED_CLASSES,
                 options=[{"label": t("shared_classes", lang), "value": "shared"}],
-                value=["shared"],
+                value=SHARED_OPENING,
             ),
         ],
         open_=bool(state.compare),

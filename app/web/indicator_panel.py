@@ -324,6 +324,10 @@ def _triggered_only_by(component_id: str) -> bool:
         return False
 
 
+#: The comparison panel's "shared classes" checkbox when a page opens (on).
+SHARED_OPENING = ["shared"]
+
+
 def opening_choropleth(state: ViewState, uploaded: dict[str, Any] | None = None) -> tuple[Any, ...]:
     """What ``main_choropleth`` answers for a page opened on ``state``: drawn into the layout, so no callback.
 
@@ -337,7 +341,7 @@ def opening_choropleth(state: ViewState, uploaded: dict[str, Any] | None = None)
         palette=state.palette,
         zoom=state.zoom,
         compare_id=state.compare,
-        shared=["shared"],  # the comparison panel opens with shared classes on
+        shared=SHARED_OPENING,
         uploaded=uploaded,
         unit=state.unit,
         basemap=state.basemap,

@@ -24,7 +24,7 @@ from dash_extensions.javascript import Namespace
 
 from app.web import ids
 from app.web.layer_urls import COUNTIES_FROM_ZOOM, datum_for, layer_url
-from app.web.layers_panel import LAYER_ON_ALL, visible_layers
+from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, visible_layers
 from app.web.viewstate import ViewState
 from app.web.wiring import Callbacks
 from layers import catalogue
@@ -118,7 +118,7 @@ def label_children(state: ViewState) -> list[Any]:
     lang = state.lang
     layer_ids = set(state.layers)
     pref_url = layer_url(label_layer_id("prefecture"), state.zoom, datum) if "prefectures" in layer_ids else None
-    counties = counties_shown(layer_ids, state.zoom, counties_auto=True)  # the panel opens with "automatic" on
+    counties = counties_shown(layer_ids, state.zoom, counties_auto=bool(COUNTIES_AUTO_OPENING))
     county_url = layer_url(label_layer_id("county"), state.zoom, datum) if counties else None
     drill_url = layer_url(label_layer_id("county"), state.zoom, datum) if state.unit else None
     hideouts = _hideouts(state.unit, lang)

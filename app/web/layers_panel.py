@@ -25,6 +25,8 @@ callbacks = Callbacks()
 #: Every layer's on/off checklist and opacity slider (pattern-matching ids, one per catalogue layer).
 LAYER_ON_ALL = {"type": ids.LAYER_ON, "layer": ALL}
 LAYER_OPACITY_ALL = {"type": ids.LAYER_OPACITY, "layer": ALL}
+#: The "counties automatic" checkbox's value when a page opens (on): the layout's URLs and names follow it.
+COUNTIES_AUTO_OPENING = ["auto"]
 
 
 def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.Ul]:
@@ -136,7 +138,7 @@ def layer_panel(state: ViewState) -> html.Details:
         dcc.Checklist(
             id=ids.COUNTIES_AUTO,
             options=[{"label": t("counties_auto", state.lang), "value": "auto"}],
-            value=["auto"],
+            value=COUNTIES_AUTO_OPENING,
             className="counties-auto",
         )
     )
