@@ -17,6 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app.web import ids
 from app.web.first_view import ELEMENT_ID as FIRST_VIEW
+from layers.catalogue import catalogue
 
 pytestmark = pytest.mark.browser
 
@@ -153,6 +154,10 @@ def test_every_panel_open_and_a_dropdown_open_pass_the_audit(live_server, browse
     _wait_drawn(browser, "path.choropleth-unit", 17)
     for summary in browser.find_elements(By.CSS_SELECTOR, "#sidebar details:not([open]) > summary"):
         browser.execute_script("arguments[0].click()", summary)
+    # Each part made when first opened (the closed sections, every layer's "about") has its contents.
+    filled = "return [...document.querySelectorAll('#sidebar .lazy-body')].every(b => b.children.length > 0)"
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(filled))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#sidebar .lazy-body input[type=range]")) == len(catalogue())
     # A dropdown is reached by Tab as one stop (its button), and opens with Enter.
     trigger = browser.find_element(By.ID, ids.SCHEME)
     assert trigger.get_attribute("tabindex") == "0"

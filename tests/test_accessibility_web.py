@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dash import no_update
 
-from app.web import feature_info, ids, page, units_list
+from app.web import feature_info, ids, page, panel_bodies, units_list
 from app.web.viewstate import ViewState
 from geo import boundaries
 
@@ -44,8 +44,15 @@ def test_in_a_drill_down_the_prefectures_counties_are_listed_under_it():
 
 
 def test_the_map_page_has_the_list_and_the_targets_page_does_not():
-    assert len(_buttons(page.page(ViewState()))) == 17
-    assert _buttons(page.page(ViewState(view="targets"))) == []
+    # The list is made when its section is first opened (``panel_bodies``): none before, 17 buttons then.
+    for state, count in ((ViewState(), 17), (ViewState(view="targets"), 0)):
+        drawn = page.page(state)
+        assert _buttons(drawn) == []
+        opened = panel_bodies.with_parts(drawn, state)
+        assert (
+            len([c for c in opened if isinstance(getattr(c, "id", None), dict) and c.id["type"] == ids.UNIT_BUTTON])
+            == count
+        )
 
 
 def _press(monkeypatch, code: str, level: str):

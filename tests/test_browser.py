@@ -54,6 +54,12 @@ def _shown(browser, css: str) -> int:
     return sum(1 for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed())
 
 
+def _open(browser, summary_css: str, inside: tuple[str, str]):
+    """Open a closed part (its summary) and wait for ``inside`` (a locator), made when first opened."""
+    browser.find_element(By.CSS_SELECTOR, summary_css).click()
+    return WebDriverWait(browser, 15).until(ec.visibility_of_element_located(inside))
+
+
 def test_counties_switch_on_from_the_layer_panel(live_server, browser, artifacts):
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
@@ -76,8 +82,11 @@ def test_toggling_a_layer_hides_its_features_and_opacity_follows(live_server, br
     _toggle(browser, "layout")
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
     # Opacity: the slider in the layer's "about" section sets its pane's opacity.
-    browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about summary").click()
-    handle = browser.find_element(By.CSS_SELECTOR, ".layer-row-layout .layer-about input[type=range]")
+    handle = _open(
+        browser,
+        ".layer-row-layout .layer-about summary",
+        (By.CSS_SELECTOR, ".layer-row-layout .layer-about input[type=range]"),
+    )
     handle.send_keys(*[Keys.ARROW_LEFT] * 6)  # keyboard: six steps of 0.05 down from 1
     pane = browser.find_element(By.CSS_SELECTOR, ".leaflet-pane.layer-pane-layout")
     WebDriverWait(browser, 10).until(lambda d: pane.value_of_css_property("opacity") == "0.7")
@@ -195,8 +204,7 @@ def test_a_person_uploads_a_csv_and_maps_it(live_server, browser, artifacts, tmp
     table.write_text("name,value\n武汉市,10\n襄阳市,4\n宜昌市,6\n荆州,2\n", encoding="utf-8")
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
-    browser.find_element(By.CSS_SELECTOR, ".upload summary").click()
-    title = browser.find_element(By.ID, ids.UPLOAD_TITLE)
+    title = _open(browser, ".upload summary", (By.ID, ids.UPLOAD_TITLE))
     title.send_keys("我的指标")
     browser.find_element(By.ID, ids.UPLOAD_UNIT).send_keys("个")
     browser.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD} input[type=file]").send_keys(str(table))
@@ -213,7 +221,7 @@ def test_download_button_saves_the_layers_switched_on(live_server, browser, tmp_
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     browser.get(live_server + "/")
     _wait_count(browser, "path.unit-prefecture", 17)
-    browser.find_element(By.CSS_SELECTOR, ".download > summary").click()
+    _open(browser, ".download > summary", (By.ID, ids.DOWNLOAD_BUTTON))
     _choose(browser, ids.DOWNLOAD_FORMAT, "gpkg")
     browser.find_element(By.ID, ids.DOWNLOAD_BUTTON).click()
     WebDriverWait(browser, 60).until(lambda d: (tmp_path / "hubei-layers.gpkg").exists())
@@ -362,7 +370,7 @@ def test_snapshot_button_prints_the_current_view(live_server, browser, tmp_path)
     browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     browser.get(live_server + "/?lang=en&ind=gdp_2023&unit=420500")
     _wait_count(browser, "path.choropleth-unit", 17)
-    browser.find_element(By.CSS_SELECTOR, ".snapshot > summary").click()
+    _open(browser, ".snapshot > summary", (By.ID, ids.SNAPSHOT_BUTTON))
     browser.find_element(By.ID, ids.SNAPSHOT_BUTTON).click()
     target = tmp_path / "hubei-map_a4-landscape.pdf"
     WebDriverWait(browser, 120).until(lambda d: target.exists() and target.stat().st_size > 0)

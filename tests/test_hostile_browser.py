@@ -173,6 +173,8 @@ def test_hostile_data_text_is_shown_as_text(hostile_server, browser, artifacts, 
 def _open_upload_panel(browser) -> None:
     """Open the upload panel once the page has drawn it (the page is drawn after the load event)."""
     WebDriverWait(browser, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".upload summary"))).click()
+    # Its contents are made when it is first opened.
+    WebDriverWait(browser, 15).until(ec.visibility_of_element_located((By.ID, ids.UPLOAD_TITLE)))
 
 
 def test_an_uploaded_indicator_with_hostile_title_and_unit(hostile_server, browser, artifacts, tmp_path):

@@ -21,6 +21,7 @@ from app.web import (
     ids,
     mapview,
     page,
+    panel_bodies,
     places,
     target_chart,
     targets,
@@ -368,15 +369,22 @@ def test_every_callback_on_a_page_has_all_its_inputs_there_or_none():
     app = create_app()
     for state in (ViewState(), ViewState(hl="T-art19-racks"), ViewState(view="targets", lang="en")):
         drawn = page.shell(viewstate.to_query(state))
-        present = {c.id if isinstance(c.id, str) else c.id["type"] for c in _walk(drawn) if getattr(c, "id", None)}
-        for output, callback in app.callback_map.items():
-            outputs = re.findall(r"([\w-]+)\.\w+(?:@\w+)?", output.replace("..", " "))
-            if not any(o in present for o in outputs):
-                continue  # Dash drops a callback whose outputs are not on the page
-            single = [d["id"] in present for d in callback["inputs"] if not d["id"].startswith("{")]
-            patterns = [json.loads(d["id"])["type"] in present for d in callback["inputs"] if d["id"].startswith("{")]
-            if not all(single):
-                assert not any(single) and not any(patterns), (state.view, state.hl, output)
+        # The page as it opens, and with every part made when first opened (``panel_bodies``) opened.
+        for components in (list(_walk(drawn)), panel_bodies.with_parts(drawn, state)):
+            present = {c.id if isinstance(c.id, str) else c.id["type"] for c in components if getattr(c, "id", None)}
+            _check_inputs(app, present, state)
+
+
+def _check_inputs(app, present: set[str], state: ViewState) -> None:
+    """Every callback whose outputs are in ``present`` finds all its single inputs there or none."""
+    for output, callback in app.callback_map.items():
+        outputs = re.findall(r"([\w-]+)\.\w+(?:@\w+)?", output.replace("..", " "))
+        if not any(o in present for o in outputs):
+            continue  # Dash drops a callback whose outputs are not on the page
+        single = [d["id"] in present for d in callback["inputs"] if not d["id"].startswith("{")]
+        patterns = [json.loads(d["id"])["type"] in present for d in callback["inputs"] if d["id"].startswith("{")]
+        if not all(single):
+            assert not any(single) and not any(patterns), (state.view, state.hl, output)
 
 
 # --- the places on the map ------------------------------------------------------------------------

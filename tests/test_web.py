@@ -15,6 +15,7 @@ from app.web import (
     indicator_panel,
     mapview,
     page,
+    panel_bodies,
     search,
     upload,
     viewstate,
@@ -212,15 +213,15 @@ def _component_ids(node) -> list:
 def test_component_ids_are_unique():
     app = create_app()
     # The fullest map page (comparison, drill-down, a target's places highlighted) and the targets view.
-    pages = [
-        page.shell(viewstate.to_query(ViewState(compare="gdp_2020", unit="420100", hl="T-art19-racks"))),
-        page.shell(viewstate.to_query(ViewState(view="targets"))),
-    ]
+    # With every part made when first opened (a layer's "about", the closed sections) opened.
+    states = [ViewState(compare="gdp_2020", unit="420100", hl="T-art19-racks"), ViewState(view="targets")]
     found = []
-    for drawn in pages:
-        keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in _component_ids(drawn)]
+    for state in states:
+        drawn = panel_bodies.with_parts(page.shell(viewstate.to_query(state)), state)
+        page_ids = [c.id for c in drawn if getattr(c, "id", None)]
+        keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in page_ids]
         assert len(keys) == len(set(keys))
-        found += _component_ids(drawn)
+        found += page_ids
     keys = [json.dumps(i, sort_keys=True) if isinstance(i, dict) else i for i in found]
     assert {ids.MAP, ids.MAP2, ids.INFO, *(ids.layer_id(i) for i in catalogue.catalogue())} <= set(keys)
     # Every id a callback names is on one of the pages (the page is drawn by a callback, so

@@ -26,6 +26,7 @@ from app.web import (
     layers_panel,
     mapview,
     page,
+    panel_bodies,
     search,
     targets,
     units_list,
@@ -36,13 +37,13 @@ from app.web import (
 from app.web.layer_urls import preload_links
 
 #: Script chunks Dash loads only once the page's layout is known (the map's GeoJSON and
-#: Geobuf decoder, the dropdowns, sliders and upload box): fetched early, they are ready
-#: when the layout arrives instead of one round trip after it.
+#: Geobuf decoder, the dropdowns): fetched early, they are ready when the layout arrives
+#: instead of one round trip after it. The upload box's chunk is not among them: its section
+#: is made when first opened (``panel_bodies``).
 LAZY_CHUNKS = (
     "dash_leaflet/async-GeoJSON.js",
     "dash_leaflet/async-geobuf.js",
     "dash/dcc/async-dropdown.js",
-    "dash/dcc/async-upload.js",
 )
 #: The targets view draws no map and no upload box: only its filter's dropdown.
 TARGETS_CHUNKS = ("dash/dcc/async-dropdown.js",)
@@ -72,6 +73,7 @@ FEATURES = (
     highlight,
     targets,
     units_list,
+    panel_bodies,
 )
 
 
@@ -150,7 +152,7 @@ def component_classes() -> tuple[dict[str, set[type]], dict[str, set[Any]]]:
     found: dict[str, set[type]] = {}
     choices: dict[str, set[Any]] = {}
     for query in COMPONENT_PAGES:
-        for component in page.shell(query)._traverse():
+        for component in panel_bodies.with_parts(page.shell(query), viewstate.parse(query)):
             ident = getattr(component, "id", None)
             if isinstance(component, Component) and ident is not None:
                 key = str(ident.get("type") if isinstance(ident, dict) else ident)

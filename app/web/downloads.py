@@ -10,7 +10,8 @@ from app import audit, export, jobs
 from app.i18n import t
 from app.web import ids, viewstate
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
-from app.web.widgets import html_attrs, section, text_options
+from app.web.viewstate import ViewState
+from app.web.widgets import html_attrs, lazy_section, text_options
 from app.web.wiring import Callbacks
 
 callbacks = Callbacks()
@@ -35,27 +36,32 @@ SNAPSHOT_BUSY = [html.P(f"{t('snapshot_busy', 'zh')} {t('snapshot_busy', 'en')}"
 
 
 def snapshot_panel(lang: str) -> html.Details:
-    """Make a briefing map of the current view (layers, indicator, classes, extent, language)."""
-    return section(
-        t("snapshot", lang),
-        [
-            html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
-            dcc.Dropdown(
-                id=ids.SNAPSHOT_PAPER,
-                options=text_options(SNAPSHOT_PAPERS, lang),
-                value="a4-landscape",
-                clearable=False,
-            ),
-            html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
-            dcc.Dropdown(
-                id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
-            ),
-            html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
-            html.Div(id=ids.SNAPSHOT_STATUS, role="status", **html_attrs(aria_live="polite")),
-            dcc.Download(id=ids.SNAPSHOT),
-        ],
-        class_name="snapshot",
-    )
+    """Make a briefing map of the current view (layers, indicator, classes, extent, language).
+
+    Its contents are made when it is first opened (``snapshot_body``).
+    """
+    return lazy_section(t("snapshot", lang), "snapshot", class_name="snapshot")
+
+
+def snapshot_body(state: ViewState) -> list[Any]:
+    """The snapshot section's contents: paper, format, the button, its status and download."""
+    lang = state.lang
+    return [
+        html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
+        dcc.Dropdown(
+            id=ids.SNAPSHOT_PAPER,
+            options=text_options(SNAPSHOT_PAPERS, lang),
+            value="a4-landscape",
+            clearable=False,
+        ),
+        html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
+        dcc.Dropdown(
+            id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
+        ),
+        html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
+        html.Div(id=ids.SNAPSHOT_STATUS, role="status", **html_attrs(aria_live="polite")),
+        dcc.Download(id=ids.SNAPSHOT),
+    ]
 
 
 def snapshot_state(query: str | None, paper: str, fmt: str) -> dict[str, Any]:
@@ -155,26 +161,31 @@ DOWNLOAD_CRS = [
 
 
 def download_panel(lang: str) -> html.Details:
-    """Download the layers now switched on, in a chosen format and CRS (same files as the CLI)."""
-    return section(
-        t("download", lang),
-        [
-            html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
-            dcc.Dropdown(
-                id=ids.DOWNLOAD_FORMAT,
-                options=text_options(DOWNLOAD_FORMATS, lang),
-                value="geojson",
-                clearable=False,
-            ),
-            html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
-            dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
-            dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
-            html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
-            html.Div(id=ids.DOWNLOAD_STATUS, role="status", **html_attrs(aria_live="polite")),
-            dcc.Download(id=ids.DOWNLOAD),
-        ],
-        class_name="download",
-    )
+    """Download the layers now switched on, in a chosen format and CRS (same files as the CLI).
+
+    Its contents are made when it is first opened (``download_body``).
+    """
+    return lazy_section(t("download", lang), "download", class_name="download")
+
+
+def download_body(state: ViewState) -> list[Any]:
+    """The download section's contents: format, CRS, only the view, the button, its status and download."""
+    lang = state.lang
+    return [
+        html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
+        dcc.Dropdown(
+            id=ids.DOWNLOAD_FORMAT,
+            options=text_options(DOWNLOAD_FORMATS, lang),
+            value="geojson",
+            clearable=False,
+        ),
+        html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
+        dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
+        dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
+        html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
+        html.Div(id=ids.DOWNLOAD_STATUS, role="status", **html_attrs(aria_live="polite")),
+        dcc.Download(id=ids.DOWNLOAD),
+    ]
 
 
 @callbacks.callback(

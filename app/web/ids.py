@@ -85,6 +85,10 @@ SNAPSHOT_FORMAT = "snapshot-format"
 SNAPSHOT_PAPER = "snapshot-paper"
 SNAPSHOT = "snapshot-download"
 SNAPSHOT_STATUS = "snapshot-status"
+# A part of the page made when first opened (``app/web/panel_bodies.py``): pattern-matching ids
+# {"type": LAZY_SUMMARY, "part": <part>} (the summary whose click opens it) and LAZY_BODY (its contents).
+LAZY_SUMMARY = "lazy-summary"
+LAZY_BODY = "lazy-body"
 
 
 def layer_panes_class(layer: str) -> str:

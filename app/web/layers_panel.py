@@ -14,7 +14,7 @@ from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.viewstate import ViewState
-from app.web.widgets import article_list, section
+from app.web.widgets import article_list, lazy_details, section
 from app.web.wiring import Callbacks
 from layers import catalogue, features, provenance
 from layers.choropleth import short_sources
@@ -59,7 +59,8 @@ def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.
         out.append(
             html.Ul(
                 [
-                    html.Li([html.Span(className="symbol fill", style={"background": colour}), labels[key]])
+                    # The swatch is the item's ::before, coloured by --swatch (one component per category).
+                    html.Li(labels[key], style={"--swatch": colour})
                     for key, colour in cats["colors"].items()
                 ],
                 className="categories",
@@ -77,10 +78,9 @@ def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
     return short_sources(cited, lang, limit=4)
 
 
-def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
-    """One layer in the panel: on/off, its symbol, and (one click away) description, sources, opacity."""
+def layer_about(spec: catalogue.LayerSpec, state: ViewState) -> list[Any]:
+    """A layer's "about" contents: description, plan articles, sources, and its opacity slider."""
     lang = state.lang
-    opacity = dict(state.opacity).get(spec.id, 1.0)
     about: list[Any] = [html.P(spec.description_en if lang == "en" else spec.description_zh)]
     if spec.plan_articles:
         about.append(html.P(f"{t('plan_articles', lang)}: {article_list(spec.plan_articles, lang)}"))
@@ -97,13 +97,34 @@ def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
                     min=0,
                     max=1,
                     step=0.05,
-                    value=opacity,
+                    value=dict(state.opacity).get(spec.id, 1.0),
                     className="opacity",
                 ),
             ],
             className="opacity-label",
         ),
     ]
+    return about
+
+
+def about_part(layer_id: str) -> str:
+    """The name of a layer's "about" contents (``panel_bodies``)."""
+    return f"{ABOUT_PART}{layer_id}"
+
+
+#: The start of a layer's "about" part name (the layer's id follows).
+ABOUT_PART = "about:"
+
+
+def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
+    """One layer in the panel: on/off, its symbol, and (one click away) description, sources, opacity.
+
+    The "about" contents are made when first opened, unless the address sets the layer's opacity:
+    then its slider is on the page from the start, so the view keeps that opacity. A slider not on
+    the page is at 1 (``view_query`` and ``layerVisibility`` read the sliders there are).
+    """
+    lang = state.lang
+    preset = layer_about(spec, state) if spec.id in dict(state.opacity) else None
     return html.Li(
         [
             dcc.Checklist(
@@ -113,7 +134,7 @@ def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
                 className="layer-toggle",
             ),
             *layer_symbol(spec, lang),
-            html.Details([html.Summary(t("layer_about", lang)), *about], className="layer-about"),
+            lazy_details(t("layer_about", lang), about_part(spec.id), class_name="layer-about", children=preset),
         ],
         className=f"layer-row layer-row-{spec.id}",
     )

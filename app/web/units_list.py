@@ -16,7 +16,7 @@ from app import i18n
 from app.i18n import t
 from app.web import ids
 from app.web.viewstate import ViewState
-from app.web.widgets import html_attrs, section
+from app.web.widgets import html_attrs, lazy_section
 from app.web.wiring import Callbacks
 from geo import boundaries
 
@@ -56,22 +56,25 @@ def unit_items(unit: str | None, lang: str) -> list[html.Li]:
 
 
 def units_panel(state: ViewState) -> html.Details:
-    """A collapsible sidebar section listing the map's units as buttons that open their profiles."""
+    """A collapsible sidebar section listing the map's units as buttons that open their profiles.
+
+    Its contents are made when it is first opened (``units_body``).
+    """
+    return lazy_section(t("units_list", state.lang), "units", class_name="units")
+
+
+def units_body(state: ViewState) -> list[Any]:
+    """The units section's contents: a hint and the buttons, with the counties of ``state.unit``."""
     lang = state.lang
-    return section(
-        t("units_list", lang),
-        [
-            html.P(t("units_list_hint", lang), className="help", id=ids.UNIT_LIST_HINT),
-            html.Ul(
-                unit_items(state.unit, lang),
-                id=ids.UNIT_LIST,
-                className="unit-list",
-                **html_attrs(aria_describedby=ids.UNIT_LIST_HINT),
-            ),
-        ],
-        open_=False,
-        class_name="units",
-    )
+    return [
+        html.P(t("units_list_hint", lang), className="help", id=ids.UNIT_LIST_HINT),
+        html.Ul(
+            unit_items(state.unit, lang),
+            id=ids.UNIT_LIST,
+            className="unit-list",
+            **html_attrs(aria_describedby=ids.UNIT_LIST_HINT),
+        ),
+    ]
 
 
 @callbacks.callback(

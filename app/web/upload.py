@@ -11,7 +11,8 @@ from app import audit
 from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import indicator_choices
-from app.web.widgets import html_attrs, section
+from app.web.viewstate import ViewState
+from app.web.widgets import html_attrs, lazy_section
 from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import user_indicators
@@ -20,48 +21,53 @@ callbacks = Callbacks()
 
 
 def upload_panel(lang: str) -> html.Details:
-    """Bring your own indicator: a CSV (code or Chinese name, value) checked before it is mapped."""
-    return section(
-        t("upload", lang),
-        [
-            html.P(t("upload_help", lang), className="help"),
-            html.Label(t("upload_title", lang), htmlFor=ids.UPLOAD_TITLE),
-            dcc.Input(id=ids.UPLOAD_TITLE, type="text", placeholder=t("upload_title_placeholder", lang), debounce=True),
-            html.Label(t("upload_unit", lang), htmlFor=ids.UPLOAD_UNIT),
-            dcc.Input(id=ids.UPLOAD_UNIT, type="text", placeholder=t("upload_unit_placeholder", lang), debounce=True),
-            html.Label(t("level", lang), htmlFor=ids.UPLOAD_LEVEL),
-            dcc.Dropdown(
-                id=ids.UPLOAD_LEVEL,
-                options=[
-                    {"label": t("prefecture", lang), "value": "prefecture"},
-                    {"label": t("county", lang), "value": "county"},
-                ],
-                value="prefecture",
-                clearable=False,
+    """Bring your own indicator: a CSV (code or Chinese name, value) checked before it is mapped.
+
+    Its contents are made when it is first opened (``upload_body``).
+    """
+    return lazy_section(t("upload", lang), "upload", class_name="upload")
+
+
+def upload_body(state: ViewState) -> list[Any]:
+    """The upload section's contents in the page's language: title, unit, level, the file box."""
+    lang = state.lang
+    return [
+        html.P(t("upload_help", lang), className="help"),
+        html.Label(t("upload_title", lang), htmlFor=ids.UPLOAD_TITLE),
+        dcc.Input(id=ids.UPLOAD_TITLE, type="text", placeholder=t("upload_title_placeholder", lang), debounce=True),
+        html.Label(t("upload_unit", lang), htmlFor=ids.UPLOAD_UNIT),
+        dcc.Input(id=ids.UPLOAD_UNIT, type="text", placeholder=t("upload_unit_placeholder", lang), debounce=True),
+        html.Label(t("level", lang), htmlFor=ids.UPLOAD_LEVEL),
+        dcc.Dropdown(
+            id=ids.UPLOAD_LEVEL,
+            options=[
+                {"label": t("prefecture", lang), "value": "prefecture"},
+                {"label": t("county", lang), "value": "county"},
+            ],
+            value="prefecture",
+            clearable=False,
+        ),
+        dcc.Upload(
+            html.Div(t("upload_drop", lang)),
+            id=ids.UPLOAD,
+            accept=".csv,text/csv",
+            # Bigger files are not sent: dcc.Upload drops them silently, so the page's script
+            # (assets/hubei_map.js) says why in the note below. The parser checks the size again.
+            max_size=user_indicators.MAX_BYTES,
+            className="upload-box",
+        ),
+        html.P(
+            id=ids.UPLOAD_SIZE_NOTE,
+            hidden=True,
+            className="upload-error",
+            role="alert",
+            **html_attrs(
+                data_max_bytes=str(user_indicators.MAX_BYTES),
+                data_message=t("upload_too_big", lang).replace("{limit}", f"{user_indicators.MAX_BYTES:,}"),
             ),
-            dcc.Upload(
-                html.Div(t("upload_drop", lang)),
-                id=ids.UPLOAD,
-                accept=".csv,text/csv",
-                # Bigger files are not sent: dcc.Upload drops them silently, so the page's script
-                # (assets/hubei_map.js) says why in the note below. The parser checks the size again.
-                max_size=user_indicators.MAX_BYTES,
-                className="upload-box",
-            ),
-            html.P(
-                id=ids.UPLOAD_SIZE_NOTE,
-                hidden=True,
-                className="upload-error",
-                role="alert",
-                **html_attrs(
-                    data_max_bytes=str(user_indicators.MAX_BYTES),
-                    data_message=t("upload_too_big", lang).replace("{limit}", f"{user_indicators.MAX_BYTES:,}"),
-                ),
-            ),
-            html.Div(id=ids.UPLOAD_RESULT, role="status", **html_attrs(aria_live="polite")),
-        ],
-        class_name="upload",
-    )
+        ),
+        html.Div(id=ids.UPLOAD_RESULT, role="status", **html_attrs(aria_live="polite")),
+    ]
 
 
 #: Longest title or unit of an uploaded indicator (characters), and most uploads one session keeps.

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from app import i18n
 from app.i18n import t
+from app.web import ids
 
 
 def dropdown_options(items: list[tuple[str, str, str]], lang: str) -> list[dict[str, str]]:
@@ -66,3 +67,25 @@ def article_list(articles: Iterable[int | str], lang: str) -> str:
 def section(title: str, children: list[Any], *, open_: bool = False, class_name: str = "") -> html.Details:
     """A collapsible sidebar section (a native <details>: keyboard-usable, no script)."""
     return html.Details([html.Summary(html.H2(title)), *children], open=open_, className=f"panel {class_name}".strip())
+
+
+def lazy_details(summary: Any, part: str, *, class_name: str, children: list[Any] | None = None) -> html.Details:
+    """A closed <details> whose contents are made when it is first opened (``panel_bodies``).
+
+    ``part`` names the contents (``panel_bodies.body``); ``children`` are given when the page must
+    hold them from the start (a layer's opacity set in the address). Fewer components mount with
+    the page, and Dash's start-up work grows with their number.
+    """
+    return html.Details(
+        [
+            html.Summary(summary, id={"type": ids.LAZY_SUMMARY, "part": part}, n_clicks=0),
+            html.Div(children or [], id={"type": ids.LAZY_BODY, "part": part}, className="lazy-body"),
+        ],
+        open=False,
+        className=class_name,
+    )
+
+
+def lazy_section(title: str, part: str, *, class_name: str) -> html.Details:
+    """A closed sidebar section (as ``section``) whose contents are made when first opened."""
+    return lazy_details(html.H2(title), part, class_name=f"panel {class_name}")
