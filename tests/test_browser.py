@@ -81,11 +81,11 @@ def test_toggling_a_layer_hides_its_features_and_opacity_follows(live_server, br
     WebDriverWait(browser, 10).until(lambda d: _shown(d, ".facility-icon") == 23 - 8)  # 8 computing sites drawn
     _toggle(browser, "layout")
     WebDriverWait(browser, 10).until(lambda d: _shown(d, "path.unit-layout_role") == 17)
-    # Opacity: the slider in the layer's "about" section sets its pane's opacity.
+    # Opacity: the slider in the layer group's "about" section sets the layer's pane's opacity.
     handle = _open(
         browser,
-        ".layer-row-layout .layer-about summary",
-        (By.CSS_SELECTOR, ".layer-row-layout .layer-about input[type=range]"),
+        ".layer-group-layout .layer-about summary",
+        (By.CSS_SELECTOR, ".layer-group-layout .layer-about-layout input[type=range]"),
     )
     handle.send_keys(*[Keys.ARROW_LEFT] * 6)  # keyboard: six steps of 0.05 down from 1
     pane = browser.find_element(By.CSS_SELECTOR, ".leaflet-pane.layer-pane-layout")

@@ -27,7 +27,7 @@ def test_5g_layer_draws_every_unit_and_its_record_names_value_date_and_source(li
     data = features.layer_data("5g_coverage")
     expected = data["coverage_class"].map(colours).str.lower().value_counts().to_dict()
     assert {f.lower(): fills.count(f) for f in set(fills)} == expected  # 15 units grey: no data, not zero
-    legend_row = browser.find_element(By.CSS_SELECTOR, ".layer-row-5g_coverage").text
+    legend_row = browser.find_element(By.CSS_SELECTOR, ".layer-categories-5g_coverage").text
     assert "未找到公开数据（无数据，非零）" in legend_row and "有公开数据 · 千兆城市" in legend_row
 
     # Click the unit drawn in the colour of "figure published · gigabit city" (Wuhan): its record.

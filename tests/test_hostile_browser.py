@@ -103,8 +103,10 @@ def test_hostile_data_text_is_shown_as_text(hostile_server, browser, artifacts, 
     # Layer panel: title, and description one click away.
     row = browser.find_element(By.CSS_SELECTOR, f".layer-row-{cw.LAYER_ID}")
     assert H["layer_title_en" if en else "layer_title_zh"] in row.text
-    row.find_element(By.CSS_SELECTOR, ".layer-about summary").click()
-    WebDriverWait(browser, 10).until(lambda d: H["layer_description_en" if en else "layer_description_zh"] in row.text)
+    group = browser.find_element(By.CSS_SELECTOR, f".layer-group:has(.layer-row-{cw.LAYER_ID})")
+    group.find_element(By.CSS_SELECTOR, ".layer-about summary").click()
+    described = H["layer_description_en" if en else "layer_description_zh"]
+    WebDriverWait(browser, 10).until(lambda d: described in group.text)
     assert_inert(browser)
 
     # The facility: its marker's title, hover tooltip, and the record a click opens.

@@ -39,7 +39,7 @@ def _open(part: str, *, clicks=1, filled=None, query=None, address="", monkeypat
 def test_the_page_opens_with_the_parts_empty_and_fewer_components():
     drawn = page.shell("")
     parts = _parts(drawn)
-    abouts = {layers_panel.about_part(layer) for layer in catalogue.catalogue()}
+    abouts = {layers_panel.about_part(spec.group) for spec in catalogue.catalogue().values()}
     assert set(parts) == {"units", "snapshot", "download", "upload"} | abouts
     assert all(not body.children for body in parts.values())
     # What a part holds is on the page only once it is opened.
@@ -61,29 +61,28 @@ def test_a_part_is_made_once_for_the_view_shown_in_its_language(monkeypatch):
     # Once filled, or never clicked, nothing is sent; nor for a part the page does not have.
     assert _open("units", filled=[html.P("x")], monkeypatch=monkeypatch) is no_update
     assert _open("units", clicks=0, monkeypatch=monkeypatch) is no_update
-    for part in ("nope", "about:nope", "about:", ""):
+    for part in ("nope", "about:nope", "about:", "", "about:computing:x"):
         assert _open(part, monkeypatch=monkeypatch) is no_update
 
 
-def test_a_layers_about_holds_its_description_sources_and_opacity(monkeypatch):
-    spec = catalogue.catalogue()["computing"]
-    made = _open(layers_panel.about_part("computing"), query="lang=en&op=computing:0.3", monkeypatch=monkeypatch)
-    text = " ".join(str(c.children) for c in html.Div(made)._traverse() if isinstance(c, html.P))
-    assert spec.description_en in text
-    slider = next(c for c in html.Div(made)._traverse() if isinstance(c, dcc.Input))
-    assert slider.id == {"type": ids.LAYER_OPACITY, "layer": "computing"} and slider.value == 0.3
+def test_a_groups_about_holds_each_layers_description_sources_and_opacity(monkeypatch):
+    made = _open(layers_panel.about_part("networks"), query="lang=en&op=hubs:0.3", monkeypatch=monkeypatch)
+    members = layers_panel.group_layers("networks")
+    assert len(members) > 1 and [block.className for block in made] == [f"layer-about-{s.id}" for s in members]
+    text = " ".join(str(c.children) for c in html.Div(made)._traverse() if isinstance(c, html.P | html.H3))
+    assert all(spec.description_en in text and spec.title_en in text for spec in members)
+    sliders = {c.id["layer"]: c.value for c in html.Div(made)._traverse() if isinstance(c, dcc.Input)}
+    assert sliders == {spec.id: 0.3 if spec.id == "hubs" else 1.0 for spec in members}
 
 
 def test_an_opacity_in_the_address_puts_that_layers_slider_on_the_page():
-    """The view keeps an opacity from its address: that slider is there from the start, the others are not."""
-    state = viewstate.parse("op=hubs:0.4")
+    """The view keeps an opacity from its address: that group's sliders are there from the start, no others."""
     parts = _parts(page.shell("op=hubs:0.4"))
-    sliders = [
-        c for c in html.Div(parts[layers_panel.about_part("hubs")].children)._traverse() if isinstance(c, dcc.Input)
-    ]
-    assert [(s.id["layer"], s.value) for s in sliders] == [("hubs", 0.4)]
-    assert all(not body.children for part, body in parts.items() if part != layers_panel.about_part("hubs"))
-    assert state.opacity == (("hubs", 0.4),)
+    about = html.Div(parts[layers_panel.about_part("networks")].children)  # the hubs' group
+    sliders = {c.id["layer"]: c.value for c in about._traverse() if isinstance(c, dcc.Input)}
+    assert sliders["hubs"] == 0.4 and set(sliders.values()) == {0.4, 1.0}
+    assert all(not body.children for part, body in parts.items() if part != layers_panel.about_part("networks"))
+    assert viewstate.parse("op=hubs:0.4").opacity == (("hubs", 0.4),)
 
 
 def _request(part: str) -> dict:

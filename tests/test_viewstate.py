@@ -11,6 +11,7 @@ from app import i18n, settings
 from app.web import compare, drilldown, ids, indicator_panel, layer_urls, layers_panel, mapview, page, search, viewstate
 from app.web.viewstate import ViewState
 from layers import catalogue, classify, palettes, webdata
+from layers.style import style
 
 
 def _fake_ctx(monkeypatch, triggered_id):
@@ -284,15 +285,23 @@ def test_layer_panel_groups_layers_with_symbols_and_sources():
     groups = [c for c in panel.children if getattr(c, "className", "").startswith("layer-group ")]
     titles = [g.children[0].children for g in groups]
     assert titles[:2] == ["发展布局", "算力设施"]
-    rows = {r.className.split()[-1].removeprefix("layer-row-"): r for g in groups for r in g.children[1].children}
-    assert set(rows) == set(catalogue.catalogue())
-    assert rows["layout"].children[0].value == ["layout"] and rows["counties"].children[0].value == []
-    computing = rows["computing"].children[1]
-    assert "facility-circle" in computing.className and computing.style["background"] == "#D55E00"
-    categories = [li.children[1] for li in rows["layout"].children[2].children]
-    assert categories == ["一主引领（核心）", "两翼驱动（两翼）", "多点支撑（支撑点）"]
-    about = rows["computing"].children[-1]
-    assert any("来源" in str(getattr(c, "children", "")) for c in about.children)
+    toggles = {c.id["layer"]: c for g in groups for c in g.children if isinstance(getattr(c, "id", None), dict)}
+    assert sorted(toggles) == sorted(catalogue.catalogue())  # one box per layer
+    assert toggles["layout"].value == ["layout"] and toggles["counties"].value == []
+    computing = toggles["computing"]
+    assert "symbol-circle" in computing.labelClassName and computing.labelStyle["--symbol-fill"] == "#D55E00"
+    quantum = toggles["quantum_lines"]
+    assert "symbol-line" in quantum.labelClassName and quantum.labelStyle["--symbol-line"] == "3px dashed #CC79A7"
+    layout_group = next(g for g in groups if "layer-group-layout" in g.className)
+    categories = next(c for c in layout_group.children if "layer-categories-layout" in getattr(c, "className", ""))
+    assert [li.children for li in categories.children] == ["一主引领（核心）", "两翼驱动（两翼）", "多点支撑（支撑点）"]
+    assert [li.style["--swatch"] for li in categories.children] == list(
+        style("layout_role")["categories"]["colors"].values()
+    )
+    # A group's "about" (made when opened) names each of its layers with its sources and opacity slider.
+    about = layers_panel.group_about("computing", ViewState())
+    assert [block.className for block in about] == ["layer-about-computing"]
+    assert any("来源" in str(getattr(c, "children", "")) for c in about[0].children)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -29,44 +29,39 @@ LAYER_OPACITY_ALL = {"type": ids.LAYER_OPACITY, "layer": ALL}
 COUNTIES_AUTO_OPENING = ["auto"]
 
 
-def layer_symbol(spec: catalogue.LayerSpec, lang: str) -> list[html.Span | html.Ul]:
-    """The layer's map symbol as it is drawn (fill, line or marker), and its categories if any."""
+def symbol_look(spec: catalogue.LayerSpec) -> tuple[str, dict[str, str]]:
+    """The layer's map symbol as it is drawn (fill, line or marker): CSS classes and custom properties.
+
+    The stylesheet draws it after the layer's name (``label::after``), so a layer's row is one component.
+    """
     s = style(spec.style)
+    line_style = "dashed" if s.get("dashArray") else "solid"
     if spec.geometry == "point":
         marker = s.get("marker", {})
-        swatch = html.Span(
-            className=f"facility-marker facility-{marker.get('shape', 'circle')} symbol",
-            style={"background": marker.get("color")},
-        )
-    elif spec.geometry == "line":
-        swatch = html.Span(
-            className="symbol line",
-            style={"borderTop": f"3px {'dashed' if s.get('dashArray') else 'solid'} {s.get('color')}"},
-        )
-    else:
-        swatch = html.Span(
-            className="symbol fill",
-            style={
-                "background": s.get("fillColor") if s.get("fillOpacity", 0) > 0 else "transparent",
-                "borderColor": s.get("color"),
-                "borderStyle": "dashed" if s.get("dashArray") else "solid",
-            },
-        )
-    out: list[html.Span | html.Ul] = [swatch]
-    cats = s.get("categories")
-    if cats:
-        labels = cats[f"labels_{'en' if lang == 'en' else 'zh'}"]
-        out.append(
-            html.Ul(
-                [
-                    # The swatch is the item's ::before, coloured by --swatch (one component per category).
-                    html.Li(labels[key], style={"--swatch": colour})
-                    for key, colour in cats["colors"].items()
-                ],
-                className="categories",
-            )
-        )
-    return out
+        return f"layer-symbol symbol-marker symbol-{marker.get('shape', 'circle')}", {
+            "--symbol-fill": str(marker.get("color"))
+        }
+    if spec.geometry == "line":
+        return "layer-symbol symbol-line", {"--symbol-line": f"3px {line_style} {s.get('color')}"}
+    look = {"--symbol-fill": str(s.get("fillColor")) if s.get("fillOpacity", 0) > 0 and s.get("fillColor") else ""}
+    if s.get("color"):
+        look["--symbol-border"] = f"1.5px {line_style} {s.get('color')}"
+    elif s.get("dashArray"):
+        look["--symbol-border"] = "1.5px dashed #555"
+    return "layer-symbol symbol-fill", {k: v for k, v in look.items() if v}
+
+
+def layer_categories(spec: catalogue.LayerSpec, lang: str) -> html.Ul | None:
+    """The layer's categories with their colours (its legend), or None for a one-symbol layer."""
+    cats = style(spec.style).get("categories")
+    if not cats:
+        return None
+    labels = cats[f"labels_{'en' if lang == 'en' else 'zh'}"]
+    return html.Ul(
+        # The swatch is the item's ::before, coloured by --swatch (one component per category).
+        [html.Li(labels[key], style={"--swatch": colour}) for key, colour in cats["colors"].items()],
+        className=f"categories layer-categories-{spec.id}",
+    )
 
 
 def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
@@ -78,10 +73,10 @@ def _layer_sources(spec: catalogue.LayerSpec, lang: str) -> str:
     return short_sources(cited, lang, limit=4)
 
 
-def layer_about(spec: catalogue.LayerSpec, state: ViewState) -> list[Any]:
-    """A layer's "about" contents: description, plan articles, sources, and its opacity slider."""
+def layer_about(spec: catalogue.LayerSpec, state: ViewState) -> html.Div:
+    """A layer's "about": its name, description, plan articles, sources, and its opacity slider."""
     lang = state.lang
-    about: list[Any] = [html.P(spec.description_en if lang == "en" else spec.description_zh)]
+    about: list[Any] = [html.H3(spec.title(lang)), html.P(spec.description_en if lang == "en" else spec.description_zh)]
     if spec.plan_articles:
         about.append(html.P(f"{t('plan_articles', lang)}: {article_list(spec.plan_articles, lang)}"))
     about += [
@@ -104,57 +99,67 @@ def layer_about(spec: catalogue.LayerSpec, state: ViewState) -> list[Any]:
             className="opacity-label",
         ),
     ]
-    return about
+    return html.Div(about, className=f"layer-about-{spec.id}")
 
 
-def about_part(layer_id: str) -> str:
-    """The name of a layer's "about" contents (``panel_bodies``)."""
-    return f"{ABOUT_PART}{layer_id}"
+def group_about(group: str, state: ViewState) -> list[html.Div]:
+    """The "about" contents of a group of layers: each layer's ``layer_about``, in catalogue order."""
+    return [layer_about(spec, state) for spec in group_layers(group)]
 
 
-#: The start of a layer's "about" part name (the layer's id follows).
+def group_layers(group: str) -> list[catalogue.LayerSpec]:
+    """The catalogue's layers of ``group`` in catalogue order (none for a group it does not have)."""
+    return [spec for spec in catalogue.catalogue().values() if spec.group == group]
+
+
+def about_part(group: str) -> str:
+    """The name of a layer group's "about" contents (``panel_bodies``)."""
+    return f"{ABOUT_PART}{group}"
+
+
+#: The start of a layer group's "about" part name (the group's id follows).
 ABOUT_PART = "about:"
 
 
-def layer_row(spec: catalogue.LayerSpec, state: ViewState) -> html.Li:
-    """One layer in the panel: on/off, its symbol, and (one click away) description, sources, opacity.
+def layer_toggle(spec: catalogue.LayerSpec, state: ViewState) -> list[dcc.Checklist | html.Ul]:
+    """One layer in the panel: its on/off box named and followed by its symbol, and its categories if any."""
+    symbol_class, symbol_vars = symbol_look(spec)
+    toggle = dcc.Checklist(
+        id={"type": ids.LAYER_ON, "layer": spec.id},
+        options=[{"label": spec.title(state.lang), "value": spec.id}],
+        value=[spec.id] if spec.id in state.layers else [],
+        className=f"layer-toggle layer-row-{spec.id}",
+        labelClassName=symbol_class,
+        labelStyle=symbol_vars,
+    )
+    categories = layer_categories(spec, state.lang)
+    return [toggle] if categories is None else [toggle, categories]
 
-    The "about" contents are made when first opened, unless the address sets the layer's opacity:
-    then its slider is on the page from the start, so the view keeps that opacity. A slider not on
-    the page is at 1 (``view_query`` and ``layerVisibility`` read the sliders there are).
+
+def layer_group(group: str, state: ViewState) -> html.Fieldset:
+    """A group of layers: its legend, each layer's on/off box, and (one click away) their "about".
+
+    The "about" contents are made when first opened, unless the address sets the opacity of one of the
+    group's layers: then its sliders are on the page from the start, so the view keeps that opacity. A
+    slider not on the page is at 1 (``view_query`` and ``layerVisibility`` read the sliders there are).
     """
-    lang = state.lang
-    preset = layer_about(spec, state) if spec.id in dict(state.opacity) else None
-    return html.Li(
+    members = group_layers(group)
+    preset = group_about(group, state) if {s.id for s in members} & set(dict(state.opacity)) else None
+    return html.Fieldset(
         [
-            dcc.Checklist(
-                id={"type": ids.LAYER_ON, "layer": spec.id},
-                options=[{"label": spec.title(lang), "value": spec.id}],
-                value=[spec.id] if spec.id in state.layers else [],
-                className="layer-toggle",
-            ),
-            *layer_symbol(spec, lang),
-            lazy_details(t("layer_about", lang), about_part(spec.id), class_name="layer-about", children=preset),
+            html.Legend(i18n.group_title(group, state.lang)),
+            *(part for spec in members for part in layer_toggle(spec, state)),
+            lazy_details(t("layer_about", state.lang), about_part(group), class_name="layer-about", children=preset),
         ],
-        className=f"layer-row layer-row-{spec.id}",
+        className=f"layer-group layer-group-{group}",
     )
 
 
 def layer_panel(state: ViewState) -> html.Details:
     """Layers grouped as the catalogue groups them, in the order of ``i18n.GROUP_TITLES``."""
-    specs = list(catalogue.catalogue().values())
-    groups = list(i18n.GROUP_TITLES) + sorted({s.group for s in specs} - set(i18n.GROUP_TITLES))
-    blocks: list[Any] = []
-    for group in groups:
-        members = [s for s in specs if s.group == group]
-        if not members:
-            continue
-        blocks.append(
-            html.Fieldset(
-                [html.Legend(i18n.group_title(group, state.lang)), html.Ul([layer_row(s, state) for s in members])],
-                className=f"layer-group layer-group-{group}",
-            )
-        )
+    present = {s.group for s in catalogue.catalogue().values()}
+    groups = [g for g in i18n.GROUP_TITLES if g in present] + sorted(present - set(i18n.GROUP_TITLES))
+    blocks: list[Any] = [layer_group(group, state) for group in groups]
     blocks.append(
         dcc.Checklist(
             id=ids.COUNTIES_AUTO,

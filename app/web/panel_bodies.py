@@ -1,4 +1,4 @@
-"""Contents made when first opened: the closed sidebar sections and each layer's "about".
+"""Contents made when first opened: the closed sidebar sections and each layer group's "about".
 
 The page opens with these parts empty (``widgets.lazy_details``): Dash's start-up work grows with
 the number of components mounted, and these are about half of them. A click on a part's summary
@@ -18,7 +18,6 @@ from app.web import downloads, ids, layers_panel, units_list, upload, viewstate
 from app.web.viewstate import ViewState
 from app.web.widgets import localise_dropdowns
 from app.web.wiring import Callbacks
-from layers import catalogue
 
 callbacks = Callbacks()
 
@@ -34,8 +33,8 @@ SECTIONS: dict[str, Callable[[ViewState], list[Any]]] = {
 def body(part: str, state: ViewState) -> list[Any] | None:
     """The contents of ``part`` for the view ``state``; None for a part the page does not have."""
     if part.startswith(layers_panel.ABOUT_PART):
-        spec = catalogue.catalogue().get(part.removeprefix(layers_panel.ABOUT_PART))
-        return None if spec is None else layers_panel.layer_about(spec, state)
+        made = layers_panel.group_about(part.removeprefix(layers_panel.ABOUT_PART), state)
+        return made or None
     builder = SECTIONS.get(part)
     return None if builder is None else localise_dropdowns(builder(state), state.lang)
 
