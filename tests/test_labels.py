@@ -69,7 +69,10 @@ def test_names_are_dark_type_in_a_light_halo_readable_on_every_fill():
     assert (light + 0.05) / (dark + 0.05) >= 7
     for kind in LABELS["size_px"]:
         css = label_css(kind)
-        assert f"color:{LABELS['color']}" in css and css.count(LABELS["halo"]) == 9  # a ring all round
+        assert f"color:{LABELS['color']}" in css
+        # A halo all round: a stroke twice its width, half of it under the type (painted first).
+        assert f"-webkit-text-stroke:{2 * LABELS['halo_px']}px {LABELS['halo']}" in css
+        assert "paint-order:stroke fill" in css
 
 
 def test_the_map_names_prefectures_at_the_province_view_and_counties_in_a_drill_down():
