@@ -9,7 +9,8 @@ closed-form forward transform from WGS-84, inverted here by fixed-point iteratio
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -200,6 +201,8 @@ def gk_zone_epsg(lon: float) -> int:
 #: tile over it at zoom 0 and doubles the pixels with each zoom level.
 WEB_MERCATOR_HALF_M = 20037508.342789244
 TILE_PX = 256
+#: Web Mercator's latitude limit (degrees; Leaflet clamps at 85.0511287798, 2e-11 away).
+MAX_WEB_LAT = 85.05112878
 
 
 def lonlat_to_web_pixels(lon: npt.ArrayLike, lat: npt.ArrayLike, zoom: float) -> tuple[FloatArray, FloatArray]:
@@ -209,11 +212,30 @@ def lonlat_to_web_pixels(lon: npt.ArrayLike, lat: npt.ArrayLike, zoom: float) ->
     the points at that zoom, before panning.
     """
     lon_a, lat_a = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    lat_r = np.radians(np.clip(lat_a, -85.05112878, 85.05112878))
+    lat_r = np.radians(np.clip(lat_a, -MAX_WEB_LAT, MAX_WEB_LAT))
     x = np.radians(lon_a)
     y = np.log(np.tan(np.pi / 4 + lat_r / 2))
     scale = TILE_PX * 2.0**zoom / (2 * np.pi)
     return (x + np.pi) * scale, (np.pi - y) * scale
+
+
+def fit_center(bounds: Sequence[Sequence[float]]) -> list[float]:
+    """[lat, lon] in degrees on which Leaflet's ``fitBounds`` centres ``bounds`` ([[south, west], [north, east]]).
+
+    The midpoint of the corners in Web Mercator (EPSG:3857, Leaflet's default CRS), computed in the order
+    Leaflet computes it (no padding), so a map opened on ``bounds`` with this centre reports no change of
+    centre; it does not depend on the zoom the bounds fit at.
+    """
+    (south, west), (north, east) = bounds
+    radius, rad = 6378137.0, math.pi / 180
+
+    def mercator_y(lat: float) -> float:
+        sin = math.sin(max(-MAX_WEB_LAT, min(MAX_WEB_LAT, lat)) * rad)
+        return radius * math.log((1 + sin) / (1 - sin)) / 2
+
+    x = (radius * west * rad + radius * east * rad) / 2
+    y = (mercator_y(south) + mercator_y(north)) / 2
+    return [(2 * math.atan(math.exp(y / radius)) - math.pi / 2) / rad, x / rad / radius]
 
 
 def geometry_to_web_pixels(geometry: npt.ArrayLike, zoom: float) -> npt.NDArray[np.object_]:

@@ -11,9 +11,11 @@ from geo.crs import (
     HUBEI_CONFORMAL,
     HUBEI_EQUAL_AREA,
     WGS84,
+    fit_center,
     gcj02_to_wgs84,
     geometry_gcj02_to_wgs84,
     in_china_box,
+    lonlat_to_web_pixels,
     wgs84_to_gcj02,
 )
 
@@ -255,3 +257,15 @@ def test_web_pixels_are_web_mercator_scaled_to_leaflet_tiles():
     line = geometry_to_web_pixels([shapely.LineString([(114.3, 30.6), (116.2, 33.3)])], 7)[0]
     px, py = lonlat_to_web_pixels(lon[1:3], lat[1:3], 7)
     np.testing.assert_allclose(shapely.get_coordinates(line), np.column_stack([px, py]))
+
+
+def test_fit_center_is_the_web_mercator_midpoint_of_the_bounds():
+    bounds = [[29.0, 108.3], [33.3, 116.2]]
+    lat, lon = fit_center(bounds)
+    assert lon == pytest.approx((108.3 + 116.2) / 2, abs=1e-12)
+    # Halfway between south and north in Leaflet's pixels (at any zoom), not in degrees: north of 31.15.
+    for zoom in (5, 7, 12):
+        _, (y_south, y_north) = lonlat_to_web_pixels([lon, lon], [29.0, 33.3], zoom)
+        _, y_mid = lonlat_to_web_pixels(lon, lat, zoom)
+        assert float(y_mid) == pytest.approx((y_south + y_north) / 2, abs=1e-6)
+    assert lat > (29.0 + 33.3) / 2

@@ -24,6 +24,7 @@ from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section, text_options
 from app.web.wiring import Callbacks
+from geo import crs
 from layers import catalogue
 from layers.style import CHOROPLETH_ABOVE, HOVER_STYLE, MAP_BACKGROUND, style
 
@@ -146,7 +147,9 @@ def initial_view(state: ViewState) -> dict[str, Any]:
             "zoom": INITIAL_ZOOM,
         }
     bounds = unit_bounds(state.unit) if state.unit else settings.HUBEI_BOUNDS
-    return {"bounds": bounds, "viewport": {"bounds": bounds}, "center": settings.HUBEI_CENTER, "zoom": INITIAL_ZOOM}
+    # The centre Leaflet fits the bounds on: when the fit also lands on INITIAL_ZOOM, the map has nothing to
+    # report once drawn, and no callback runs before its layers are painted.
+    return {"bounds": bounds, "viewport": {"bounds": bounds}, "center": crs.fit_center(bounds), "zoom": INITIAL_ZOOM}
 
 
 def leaflet_map(component_id: str, children: list[Any], state: ViewState) -> dl.Map:
