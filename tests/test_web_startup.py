@@ -134,6 +134,13 @@ def test_only_the_comparison_map_is_drawn_by_a_callback_at_start_up():
     assert server_side and initial == [
         f"..{ids.CHOROPLETH2}.url...{ids.CHOROPLETH2}.hideout...{ids.LEGEND2}.children.."
     ]
+    # In the browser, only the layers' visibility runs at start-up (it applies an address's opacity).
+    client_side = [
+        c["clientside_function"]["function_name"]
+        for c in app._callback_list
+        if c.get("clientside_function") and not c.get("prevent_initial_call")
+    ]
+    assert client_side == ["layerVisibility"]
 
 
 def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_query():

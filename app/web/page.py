@@ -314,8 +314,21 @@ def view_query(opacity_levels: list[float | str | None], **controls: Any) -> str
     return viewstate.to_query(view_state(**controls, opacity=opacity_pairs(opacity_ids, opacity_levels)))
 
 
-callbacks.clientside("writeAddress", output=Output(ids.ADDRESS, "data"), inputs=[Input(ids.VIEW_QUERY, "data")])
-callbacks.clientside("copyLink", output=Output(ids.COPY_LINK, "content"), inputs=[Input(ids.COPY_LINK, "n_clicks")])
+# Neither has anything to do when the page opens (no view written yet; the link is copied on a click, and
+# dcc.Clipboard waits for this callback before it copies): each run at start-up would cost a round of
+# store updates before the map paints.
+callbacks.clientside(
+    "writeAddress",
+    output=Output(ids.ADDRESS, "data"),
+    inputs=[Input(ids.VIEW_QUERY, "data")],
+    prevent_initial_call=True,
+)
+callbacks.clientside(
+    "copyLink",
+    output=Output(ids.COPY_LINK, "content"),
+    inputs=[Input(ids.COPY_LINK, "n_clicks")],
+    prevent_initial_call=True,
+)
 
 
 @callbacks.callback(
