@@ -11,7 +11,7 @@ from app.i18n import t
 from app.web import ids, viewstate
 from app.web.layers_panel import LAYER_ON_ALL, visible_layers
 from app.web.viewstate import ViewState
-from app.web.widgets import html_attrs, lazy_section, text_options
+from app.web.widgets import html_attrs, labelled_choice, lazy_section, text_options
 from app.web.wiring import Callbacks
 
 callbacks = Callbacks()
@@ -47,17 +47,8 @@ def snapshot_body(state: ViewState) -> list[Any]:
     """The snapshot section's contents: paper, format, the button, its status and download."""
     lang = state.lang
     return [
-        html.Label(t("paper", lang), htmlFor=ids.SNAPSHOT_PAPER),
-        dcc.Dropdown(
-            id=ids.SNAPSHOT_PAPER,
-            options=text_options(SNAPSHOT_PAPERS, lang),
-            value="a4-landscape",
-            clearable=False,
-        ),
-        html.Label(t("format", lang), htmlFor=ids.SNAPSHOT_FORMAT),
-        dcc.Dropdown(
-            id=ids.SNAPSHOT_FORMAT, options=text_options(SNAPSHOT_FORMATS, lang), value="pdf", clearable=False
-        ),
+        *labelled_choice(t("paper", lang), ids.SNAPSHOT_PAPER, text_options(SNAPSHOT_PAPERS, lang), "a4-landscape"),
+        *labelled_choice(t("format", lang), ids.SNAPSHOT_FORMAT, text_options(SNAPSHOT_FORMATS, lang), "pdf"),
         html.Button(t("snapshot_button", lang), id=ids.SNAPSHOT_BUTTON, n_clicks=0, className="action-button"),
         html.Div(id=ids.SNAPSHOT_STATUS, role="status", **html_attrs(aria_live="polite")),
         dcc.Download(id=ids.SNAPSHOT),
@@ -172,15 +163,8 @@ def download_body(state: ViewState) -> list[Any]:
     """The download section's contents: format, CRS, only the view, the button, its status and download."""
     lang = state.lang
     return [
-        html.Label(t("format", lang), htmlFor=ids.DOWNLOAD_FORMAT),
-        dcc.Dropdown(
-            id=ids.DOWNLOAD_FORMAT,
-            options=text_options(DOWNLOAD_FORMATS, lang),
-            value="geojson",
-            clearable=False,
-        ),
-        html.Label(t("crs", lang), htmlFor=ids.DOWNLOAD_CRS),
-        dcc.Dropdown(id=ids.DOWNLOAD_CRS, options=text_options(DOWNLOAD_CRS, lang), value="wgs84", clearable=False),
+        *labelled_choice(t("format", lang), ids.DOWNLOAD_FORMAT, text_options(DOWNLOAD_FORMATS, lang), "geojson"),
+        *labelled_choice(t("crs", lang), ids.DOWNLOAD_CRS, text_options(DOWNLOAD_CRS, lang), "wgs84"),
         dcc.Checklist(id=ids.DOWNLOAD_VIEW, options=[{"label": t("only_view", lang), "value": "view"}], value=[]),
         html.Button(t("download_button", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0, className="action-button"),
         html.Div(id=ids.DOWNLOAD_STATUS, role="status", **html_attrs(aria_live="polite")),

@@ -12,7 +12,7 @@ from app.i18n import t
 from app.web import ids
 from app.web.indicator_panel import indicator_choices
 from app.web.viewstate import ViewState
-from app.web.widgets import html_attrs, lazy_section
+from app.web.widgets import html_attrs, labelled_choice, lazy_section, text_options
 from app.web.wiring import Callbacks
 from geo import boundaries
 from layers import user_indicators
@@ -37,15 +37,11 @@ def upload_body(state: ViewState) -> list[Any]:
         dcc.Input(id=ids.UPLOAD_TITLE, type="text", placeholder=t("upload_title_placeholder", lang), debounce=True),
         html.Label(t("upload_unit", lang), htmlFor=ids.UPLOAD_UNIT),
         dcc.Input(id=ids.UPLOAD_UNIT, type="text", placeholder=t("upload_unit_placeholder", lang), debounce=True),
-        html.Label(t("level", lang), htmlFor=ids.UPLOAD_LEVEL),
-        dcc.Dropdown(
-            id=ids.UPLOAD_LEVEL,
-            options=[
-                {"label": t("prefecture", lang), "value": "prefecture"},
-                {"label": t("county", lang), "value": "county"},
-            ],
-            value="prefecture",
-            clearable=False,
+        *labelled_choice(
+            t("level", lang),
+            ids.UPLOAD_LEVEL,
+            text_options([("prefecture", "prefecture"), ("county", "county")], lang),
+            "prefecture",
         ),
         dcc.Upload(
             html.Div(t("upload_drop", lang)),

@@ -49,6 +49,14 @@ def localise_dropdowns(node: Any, lang: str) -> Any:
     return node
 
 
+def labelled_choice(label: str, component_id: str, options: list[dict[str, str]], value: str) -> list[Any]:
+    """A label and the dropdown it names (one choice, never cleared)."""
+    return [
+        html.Label(label, htmlFor=component_id),
+        dcc.Dropdown(id=component_id, options=options, value=value, clearable=False),
+    ]
+
+
 def html_attrs(**attrs: str) -> dict[str, Any]:
     """Attributes Dash takes only by their HTML names: ``aria_label`` gives ``aria-label``, ``data_x`` ``data-x``."""
     return {name.replace("_", "-"): value for name, value in attrs.items()}
