@@ -227,7 +227,7 @@ def fit_center(bounds: Sequence[Sequence[float]]) -> list[float]:
     centre; it does not depend on the zoom the bounds fit at.
     """
     (south, west), (north, east) = bounds
-    radius, rad = 6378137.0, math.pi / 180
+    radius, rad = WEB_MERCATOR_HALF_M / math.pi, math.pi / 180  # the sphere's radius, 6378137 m
 
     def mercator_y(lat: float) -> float:
         sin = math.sin(max(-MAX_WEB_LAT, min(MAX_WEB_LAT, lat)) * rad)

@@ -31,6 +31,10 @@ SNAPSHOT_FORMATS = [
 ]
 
 
+#: The names of the snapshot and download sections' contents (``panel_bodies``).
+SNAPSHOT_PART = "snapshot"
+DOWNLOAD_PART = "download"
+
 #: Shown while a snapshot is drawn (in both languages: the page's language is not known here).
 SNAPSHOT_BUSY = [html.P(f"{t('snapshot_busy', 'zh')} {t('snapshot_busy', 'en')}", className="help")]
 
@@ -40,7 +44,7 @@ def snapshot_panel(lang: str) -> html.Details:
 
     Its contents are made when it is first opened (``snapshot_body``).
     """
-    return lazy_section(t("snapshot", lang), "snapshot", class_name="snapshot")
+    return lazy_section(t("snapshot", lang), SNAPSHOT_PART, class_name="snapshot")
 
 
 def snapshot_body(state: ViewState) -> list[Any]:
@@ -156,7 +160,7 @@ def download_panel(lang: str) -> html.Details:
 
     Its contents are made when it is first opened (``download_body``).
     """
-    return lazy_section(t("download", lang), "download", class_name="download")
+    return lazy_section(t("download", lang), DOWNLOAD_PART, class_name="download")
 
 
 def download_body(state: ViewState) -> list[Any]:

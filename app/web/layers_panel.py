@@ -32,7 +32,8 @@ COUNTIES_AUTO_OPENING = ["auto"]
 def symbol_look(spec: catalogue.LayerSpec) -> tuple[str, dict[str, str]]:
     """The layer's map symbol as it is drawn (fill, line or marker): CSS classes and custom properties.
 
-    The stylesheet draws it after the layer's name (``label::after``), so a layer's row is one component.
+    The stylesheet draws it after the layer's name (``::after`` of the checkbox's label text), so a layer's
+    row is one component.
     """
     s = style(spec.style)
     line_style = "dashed" if s.get("dashArray") else "solid"

@@ -23,10 +23,10 @@ callbacks = Callbacks()
 
 #: The closed sections made when first opened, by part name (``widgets.lazy_section``).
 SECTIONS: dict[str, Callable[[ViewState], list[Any]]] = {
-    "units": units_list.units_body,
-    "snapshot": downloads.snapshot_body,
-    "download": downloads.download_body,
-    "upload": upload.upload_body,
+    units_list.UNITS_PART: units_list.units_body,
+    downloads.SNAPSHOT_PART: downloads.snapshot_body,
+    downloads.DOWNLOAD_PART: downloads.download_body,
+    upload.UPLOAD_PART: upload.upload_body,
 }
 
 

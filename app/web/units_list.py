@@ -22,6 +22,8 @@ from geo import boundaries
 
 callbacks = Callbacks()
 
+#: The name of the units section's contents (``panel_bodies``).
+UNITS_PART = "units"
 #: Every unit button (pattern-matching ids: the unit's code and level).
 UNIT_BUTTON_ALL = {"type": ids.UNIT_BUTTON, "code": ALL, "level": ALL}
 
@@ -60,7 +62,7 @@ def units_panel(state: ViewState) -> html.Details:
 
     Its contents are made when it is first opened (``units_body``).
     """
-    return lazy_section(t("units_list", state.lang), "units", class_name="units")
+    return lazy_section(t("units_list", state.lang), UNITS_PART, class_name="units")
 
 
 def units_body(state: ViewState) -> list[Any]:

@@ -19,13 +19,16 @@ from layers import user_indicators
 
 callbacks = Callbacks()
 
+#: The name of the upload section's contents (``panel_bodies``).
+UPLOAD_PART = "upload"
+
 
 def upload_panel(lang: str) -> html.Details:
     """Bring your own indicator: a CSV (code or Chinese name, value) checked before it is mapped.
 
     Its contents are made when it is first opened (``upload_body``).
     """
-    return lazy_section(t("upload", lang), "upload", class_name="upload")
+    return lazy_section(t("upload", lang), UPLOAD_PART, class_name="upload")
 
 
 def upload_body(state: ViewState) -> list[Any]:
