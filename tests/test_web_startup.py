@@ -6,11 +6,13 @@ answer for it, so they are declared ``prevent_initial_call``: these tests hold t
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from typing import Any
 
 import pytest
 from dash import no_update
+from dash.fingerprint import check_fingerprint
 from plotly.utils import PlotlyJSONEncoder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -165,12 +167,39 @@ def test_the_index_runs_the_map_chunks_after_their_library_and_leaves_out_unused
     names = [line.split('src="', 1)[1].split('"', 1)[0] for line in scripts]
     leaflet = max(i for i, n in enumerate(names) if "/dash_leaflet/dash_leaflet." in n)
     chunks = [names.index(f"/_dash-component-suites/{chunk}") for chunk in dashapp.EAGER_CHUNKS]
-    first_asset = min(i for i, n in enumerate(names) if n.startswith("/assets/"))
+    first_asset = min(i for i, n in enumerate(names) if n.startswith("/assets/") and "/vendor/" not in n)
     assert all(leaflet < i < first_asset for i in chunks)
     assert any("geojson_ready.js" in n for n in names)
     assert not any(f"/{path}" in n for n in names for path in dashapp.UNUSED_BUNDLES)
     targets = client.get("/?view=targets").data.decode()
     assert not any(chunk in targets for chunk in dashapp.EAGER_CHUNKS)
+
+
+def _script_sources(page_html: str) -> list[str]:
+    return [line.split('src="', 1)[1].split('"', 1)[0] for line in page_html.splitlines() if "<script src=" in line]
+
+
+def test_the_page_loads_regenerator_runtime_in_place_of_dashs_polyfill(client):
+    names = _script_sources(client.get("/").data.decode())
+    # First, where Dash puts its polyfill, so it is defined before any bundle runs.
+    assert names[0].startswith(f"/assets/{dashapp.RUNTIME_ASSET}?m=")
+    assert not any(dashapp.POLYFILL in n for n in names)
+    assert _script_sources(client.get("/?view=targets").data.decode())[0] == names[0]
+    with client.get(names[0]) as runtime:
+        assert runtime.status_code == 200 and "immutable" in runtime.headers["Cache-Control"]
+        assert "regeneratorRuntime = runtime;" in runtime.data.decode()
+    # Dash's bundles that the page loads take regenerator-runtime's global from the polyfill and nothing
+    # that marks core-js (a Dash upgrade that changes either fails here).
+    prefix = "/_dash-component-suites/"
+    bundles = {}
+    for name in names:
+        if name.startswith(prefix):
+            package, path = name[len(prefix) :].split("/", 1)
+            path, _ = check_fingerprint(path)
+            bundles[name] = importlib.resources.files(package).joinpath(path).read_text(encoding="utf-8")
+    assert len(bundles) >= 8
+    assert any("regeneratorRuntime" in text for text in bundles.values())
+    assert not [name for name, text in bundles.items() if "_babelPolyfill" in text or "core-js" in text]
 
 
 def test_no_page_holds_a_component_of_a_bundle_left_out():
@@ -220,6 +249,8 @@ def test_the_map_opens_without_start_up_callbacks_or_lazy_fallbacks(live_server,
     # (``crs.fit_center``) at its initial zoom, so it has no view to report: not a single callback.
     assert seen["callbacks"] == [], seen["callbacks"]
     assert seen["fallbacks"] == 0  # assets/geojson_ready.js: the layers are not held back by React's Suspense
+    # regenerator-runtime stands in for Dash's polyfill, which is not loaded (dashapp.POLYFILL).
+    assert browser.execute_script("return typeof regeneratorRuntime.wrap === 'function' && !window._babelPolyfill")
     colours = browser.execute_script(
         "return [...document.querySelectorAll('path.choropleth-unit')].map(p => p.getAttribute('fill'))"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -55,6 +56,16 @@ EAGER_CHUNKS = ("dash_leaflet/async-GeoJSON.js", "dash_leaflet/async-geobuf.js")
 #: dash-extensions' is registered by importing ``dash_extensions.javascript`` (Python only here).
 #: ``tests/test_web.py`` checks that no layout holds a component of these libraries.
 UNUSED_BUNDLES = ("dash/dash_table/", "dash_extensions/")
+#: Dash's ``@babel/polyfill`` (core-js 2 and regenerator-runtime), first on every page for browsers without
+#: ES2015+. It took ~90 ms of the opening page's script time, and core-js replaces some native methods
+#: (``String.prototype.trim``) with slower ones. The browsers the map supports have all of core-js natively;
+#: the only global Dash's bundles take from it is ``regeneratorRuntime`` (``tests/test_web_startup.py``
+#: checks), so the page loads that alone in its place: ``RUNTIME_ASSET``.
+POLYFILL = "dash/deps/polyfill@"
+#: regenerator-runtime 0.14.1 from the npm registry, unmodified (MIT, its LICENSE file beside it). Under
+#: ``assets/vendor/``, which Dash leaves out of the page's automatic asset list (``VENDOR_ASSETS``).
+RUNTIME_ASSET = "vendor/regenerator-runtime.js"
+VENDOR_ASSETS = "^vendor$"
 
 
 #: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
@@ -103,12 +114,18 @@ class MapDash(Dash):
             for name in ("_dash-layout", "_dash-dependencies")
         )
         metas += preload_links(state) + chunks + dash_json
-        scripts = page_scripts(scripts, prefix, eager=() if state.view == "targets" else EAGER_CHUNKS)
+        eager = () if state.view == "targets" else EAGER_CHUNKS
+        scripts = page_scripts(scripts, prefix, eager=eager, runtime=self.runtime_url())
         # A static picture of the opening view, shown until the interactive map has painted.
         app_entry = first_view.html_for(state) + app_entry
         index = str(super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer))
         # The page's language for screen readers, spell-checkers and fonts (assets/a11y.js keeps it in step).
         return index.replace("<html>", f'<html lang="{page.html_lang(state.lang)}">', 1)
+
+    def runtime_url(self) -> str:
+        """The URL of ``RUNTIME_ASSET``, named by its modification time like Dash's other assets (cached for good)."""
+        path = Path(self.config.assets_folder) / RUNTIME_ASSET
+        return f"{self.get_asset_url(RUNTIME_ASSET)}?m={path.stat().st_mtime}"
 
     def csp_hashes(self, hash_algorithm: str = "sha256") -> list[str]:
         """Dash's inline scripts' CSP hashes, and the first view's (the page's only other inline script)."""
@@ -117,13 +134,19 @@ class MapDash(Dash):
         return [*super().csp_hashes(hash_algorithm), f"'{hash_algorithm}-{digest}'"]
 
 
-def page_scripts(scripts: str, prefix: str, eager: tuple[str, ...]) -> str:
-    """The index page's ``<script>`` tags without ``UNUSED_BUNDLES``, and the ``eager`` chunks (under ``prefix``).
+def page_scripts(scripts: str, prefix: str, eager: tuple[str, ...], runtime: str) -> str:
+    """The index page's ``<script>`` tags: no ``UNUSED_BUNDLES``, ``POLYFILL`` replaced, ``eager`` chunks added.
 
+    ``POLYFILL``'s tag becomes one for the script at ``runtime`` (a URL); the ``eager`` chunks are under ``prefix``.
     Each chunk follows its library's bundle, so it is installed before the app's assets run.
     """
     unused = tuple(f'src="{prefix}{path}' for path in UNUSED_BUNDLES)
-    lines = [line for line in scripts.splitlines() if not any(u in line for u in unused)]
+    polyfill = f'src="{prefix}{POLYFILL}'
+    lines = [
+        f'<script src="{runtime}"></script>' if polyfill in line else line
+        for line in scripts.splitlines()
+        if not any(u in line for u in unused)
+    ]
     for chunk in reversed(eager):
         library = f'src="{prefix}{chunk.split("/")[0]}/'
         at = max((i for i, line in enumerate(lines) if library in line), default=len(lines) - 1)
@@ -175,6 +198,7 @@ def create_dash() -> Dash:
         title=f"{settings.APP_TITLE_ZH} · {settings.APP_TITLE_EN}",
         update_title="",  # no "Updating..." in the tab's title while a callback runs (Dash: None or "")
         compress=True,
+        assets_path_ignore=[VENDOR_ASSETS],
         # The page is drawn by a callback from the URL, and the comparison map exists only
         # in comparisons; tests/test_web.py checks every callback id against a full page.
         suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
