@@ -113,9 +113,12 @@ class MapDash(Dash):
             f'<link rel="preload" href="{root}{name}" as="fetch" crossorigin="anonymous">'
             for name in ("_dash-layout", "_dash-dependencies")
         )
-        metas += preload_links(state) + chunks + dash_json
         eager = () if state.view == "targets" else EAGER_CHUNKS
         scripts = page_scripts(scripts, prefix, eager=eager, runtime=self.runtime_url())
+        # After the page's scripts, which the page waits for (they run before DOMContentLoaded): the layers,
+        # layout and chunks are needed only once Dash renders. In <head> they took the browser's six
+        # connections to the server first and held back the stylesheet and the scripts.
+        scripts += dash_json + chunks + preload_links(state)
         # A static picture of the opening view, shown until the interactive map has painted.
         app_entry = first_view.html_for(state) + app_entry
         index = str(super().interpolate_index(metas, title, css, config, scripts, app_entry, favicon, renderer))

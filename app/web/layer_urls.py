@@ -56,7 +56,7 @@ def unit_bounds(code: str, level: str = "prefecture") -> list[list[float]]:
 
 
 def preload_links(state: ViewState) -> str:
-    """``<link rel=preload>`` tags for the layers a view opens with, for the page's <head>.
+    """``<link rel=preload>`` tags for the layers a view opens with, after the page's scripts.
 
     The browser then fetches the layer data while it is still loading the scripts,
     instead of after the map has mounted.
