@@ -23,8 +23,8 @@ from dash import Input, Output, State, ctx, no_update
 from dash_extensions.javascript import Namespace
 
 from app.web import ids
-from app.web.layer_urls import COUNTIES_FROM_ZOOM, datum_for, layer_url
-from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, visible_layers
+from app.web.layer_urls import datum_for, layer_url
+from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, visible_layers
 from app.web.viewstate import ViewState
 from app.web.wiring import Callbacks
 from layers import catalogue
@@ -101,11 +101,6 @@ def _label_layer(component_id: str | None, pane: str, url: str | None, hideout: 
         hideout=hideout,
         pane=pane,
     )
-
-
-def counties_shown(layer_ids: set[str], zoom: float | None, *, counties_auto: bool) -> bool:
-    """True when the county layer (and so its names) is on: switched on, or automatic and zoomed in."""
-    return "counties" in layer_ids or (counties_auto and zoom is not None and zoom >= COUNTIES_FROM_ZOOM)
 
 
 def label_children(state: ViewState) -> list[Any]:

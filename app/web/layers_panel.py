@@ -13,6 +13,7 @@ from dash import ALL, Input, Output, dcc, html
 from app import i18n
 from app.i18n import t
 from app.web import ids
+from app.web.layer_urls import COUNTIES_FROM_ZOOM
 from app.web.viewstate import ViewState
 from app.web.widgets import article_list, lazy_details, section
 from app.web.wiring import Callbacks
@@ -183,6 +184,11 @@ callbacks.clientside(
         Input(ids.MAP, "zoom"),
     ],
 )
+
+
+def counties_shown(layer_ids: set[str], zoom: float | None, *, counties_auto: bool) -> bool:
+    """True when the county layer (and so its names) is on: switched on, or automatic and zoomed in."""
+    return "counties" in layer_ids or (counties_auto and zoom is not None and zoom >= COUNTIES_FROM_ZOOM)
 
 
 def visible_layers(values: list[list[str] | None] | None) -> list[str]:

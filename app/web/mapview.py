@@ -17,9 +17,9 @@ from app import settings
 from app.i18n import t
 from app.web import ids
 from app.web.highlight import highlight_children
-from app.web.labels import counties_shown, facility_names, label_children
+from app.web.labels import facility_names, label_children
 from app.web.layer_urls import COUNTIES_FROM_ZOOM, INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
-from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, visible_layers
+from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, visible_layers
 from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section, text_options
