@@ -89,9 +89,12 @@ def test_the_map_names_prefectures_at_the_province_view_and_counties_in_a_drill_
     no_prefectures = {c.id: c for c in labels.label_children(off) if getattr(c, "id", None)}
     assert no_prefectures["labels-prefecture"].url is None  # the layer is off: its names are not even fetched
     # The names' pane carries the layer's pane class, so the layer panel hides them with it.
-    panes = {p.name: p.className for p in labels.label_panes()}
-    assert "layer-pane-prefectures" in panes["pane-labels-prefecture"]
-    assert "layer-pane-counties" in panes["pane-labels-county"]
+    panes = {p.name: p for p in labels.label_panes(off)}
+    assert "layer-pane-prefectures" in panes["pane-labels-prefecture"].className
+    assert "layer-pane-counties" in panes["pane-labels-county"].className
+    # ... and opens hidden with it (the layer panel's script does not run when the page opens).
+    assert panes["pane-labels-prefecture"].style["display"] == "none"
+    assert "display" not in panes["pane-labels-drill"].style  # no layer hides the drill-down's names
 
 
 def test_label_urls_follow_the_layer_panel_and_the_zoom():

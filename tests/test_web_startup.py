@@ -24,6 +24,7 @@ from app.web import (
     feature_info,
     ids,
     indicator_panel,
+    layer_urls,
     mapview,
     page,
     panel_bodies,
@@ -136,13 +137,32 @@ def test_only_the_comparison_map_is_drawn_by_a_callback_at_start_up():
     assert server_side and initial == [
         f"..{ids.CHOROPLETH2}.url...{ids.CHOROPLETH2}.hideout...{ids.LEGEND2}.children.."
     ]
-    # In the browser, only the layers' visibility runs at start-up (it applies an address's opacity).
+    # Nor does any in the browser: the layers' panes open shown or hidden, with the address's opacity.
     client_side = [
         c["clientside_function"]["function_name"]
         for c in app._callback_list
         if c.get("clientside_function") and not c.get("prevent_initial_call")
     ]
-    assert client_side == ["layerVisibility"]
+    assert client_side == []
+
+
+@pytest.mark.parametrize("query", (*QUERIES, "layers=prefectures,layout,counties&op=prefectures:0.4,layout:0.75"))
+def test_every_layer_pane_opens_as_the_address_says(query):
+    state = viewstate.parse(query)
+    opacity = dict(state.opacity)
+    # A layer switched on; the counties also from their zoom (the panel's "automatic" box is ticked).
+    zoomed_in = state.zoom is not None and state.zoom >= layer_urls.COUNTIES_FROM_ZOOM
+    shown = set(state.layers) | ({"counties"} if zoomed_in else set())
+    found = set()
+    for pane in page.shell(query)._traverse():
+        classes = getattr(pane, "className", "") or ""
+        if type(pane).__name__ != "Pane" or "layer-pane-" not in classes:
+            continue
+        layer = classes.split("layer-pane-", 1)[1].split()[0]
+        found.add(layer)
+        assert (pane.style.get("display") != "none") == (layer in shown), (query, pane.name)
+        assert pane.style.get("opacity", 1) == opacity.get(layer, 1), (query, pane.name)
+    assert found == set(catalogue.catalogue())
 
 
 def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_query():
@@ -249,12 +269,26 @@ def test_the_map_opens_without_start_up_callbacks_or_lazy_fallbacks(live_server,
     # (``crs.fit_center``) at its initial zoom, so it has no view to report: not a single callback.
     assert seen["callbacks"] == [], seen["callbacks"]
     assert seen["fallbacks"] == 0  # assets/geojson_ready.js: the layers are not held back by React's Suspense
+    # The layers' panes open shown or hidden as the address says (no script changes them at start-up).
+    display = browser.execute_script(
+        "return ['prefectures', 'counties', '5g_coverage'].map("
+        "(l) => getComputedStyle(document.querySelector('.leaflet-pane.layer-pane-' + l)).display)"
+    )
+    assert display == ["block", "none", "none"]
     # regenerator-runtime stands in for Dash's polyfill, which is not loaded (dashapp.POLYFILL).
     assert browser.execute_script("return typeof regeneratorRuntime.wrap === 'function' && !window._babelPolyfill")
     colours = browser.execute_script(
         "return [...document.querySelectorAll('path.choropleth-unit')].map(p => p.getAttribute('fill'))"
     )
     assert len(set(colours)) > 1  # the linked indicator is mapped without a callback
+
+    # ... and with the address's opacity: the layer's pane and its names' pane.
+    browser.get(live_server + "/?op=prefectures:0.5")
+    WebDriverWait(browser, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "path.unit-prefecture")) >= 17)
+    opacities = browser.execute_script(
+        "return [...document.querySelectorAll('.leaflet-pane.layer-pane-prefectures')].map((p) => p.style.opacity)"
+    )
+    assert opacities == ["0.5", "0.5"]
 
     # The targets view has no map: its page does not fetch dash-leaflet's GeoJSON chunk.
     browser.get(live_server + "/?view=targets")

@@ -70,7 +70,7 @@ def compare_map_view(state: ViewState) -> dl.Map:
     """
     specs = [catalogue.layer(i) for i in COMPARE_LAYERS]
     children = [
-        *panes(list(COMPARE_LAYERS)),
+        *panes(state, list(COMPARE_LAYERS)),
         *[
             dl.GeoJSON(
                 url=layer_url(s.id, state.zoom, datum_for(state.basemap)),

@@ -24,7 +24,7 @@ from dash_extensions.javascript import Namespace
 
 from app.web import ids
 from app.web.layer_urls import datum_for, layer_url
-from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, visible_layers
+from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, pane_look, visible_layers
 from app.web.viewstate import ViewState
 from app.web.wiring import Callbacks
 from layers import catalogue
@@ -44,13 +44,16 @@ LABEL_LAYERS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-def label_panes() -> list[dl.Pane]:
-    """The label panes; a name's pane carries its layer's pane class, so the layer panel reaches it."""
+def label_panes(state: ViewState) -> list[dl.Pane]:
+    """The label panes; a name's pane carries its layer's pane class, so the layer panel reaches it.
+
+    Each opens shown or hidden, and with its opacity, as its layer's panes do for ``state`` (``pane_look``).
+    """
     return [
         dl.Pane(
             name=pane,
             className=" ".join(["map-label-pane", ids.layer_panes_class(layer) if layer else ""]).strip(),
-            style={"zIndex": LABEL_PANE_Z + i, "pointerEvents": "none"},
+            style={"zIndex": LABEL_PANE_Z + i, "pointerEvents": "none", **pane_look(layer, state)},
         )
         for i, (_, pane, layer) in enumerate(LABEL_LAYERS)
     ]
@@ -122,7 +125,7 @@ def label_children(state: ViewState) -> list[Any]:
         _label_layer(component_id, pane, url, hideout)
         for (component_id, pane, _), url, hideout in zip(LABEL_LAYERS, urls, hideouts, strict=True)
     ]
-    return [*label_panes(), *layers]
+    return [*label_panes(state), *layers]
 
 
 def prefecture_names(state: ViewState) -> list[Any]:
@@ -133,7 +136,7 @@ def prefecture_names(state: ViewState) -> list[Any]:
     _, pane, _ = LABEL_LAYERS[0]
     url = layer_url(label_layer_id("prefecture"), state.zoom, datum_for(state.basemap))
     hideout = label_hideout("prefecture", state.lang, required=True)
-    return [label_panes()[0], _label_layer(None, pane, url, hideout)]
+    return [label_panes(state)[0], _label_layer(None, pane, url, hideout)]
 
 
 def _hideouts(unit: str | None, lang: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

@@ -183,12 +183,32 @@ callbacks.clientside(
         Input(ids.COUNTIES_AUTO, "value"),
         Input(ids.MAP, "zoom"),
     ],
+    prevent_initial_call=True,  # the panes open as the address says (``pane_look``)
 )
 
 
 def counties_shown(layer_ids: set[str], zoom: float | None, *, counties_auto: bool) -> bool:
     """True when the county layer (and so its names) is on: switched on, or automatic and zoomed in."""
     return "counties" in layer_ids or (counties_auto and zoom is not None and zoom >= COUNTIES_FROM_ZOOM)
+
+
+def pane_look(layer: str | None, state: ViewState) -> dict[str, Any]:
+    """The CSS a layer's map panes open with for ``state``: hidden when the layer is off, the address's opacity.
+
+    ``layer`` None is a pane no layer hides (none). ``layerVisibility`` (``assets/hubei_map.js``) sets the
+    same two properties on every pane of the layer when the panel changes; with the panes opening like
+    this it has nothing to do when the page opens, and does not run then.
+    """
+    if layer is None:
+        return {}
+    shown = layer in state.layers or (
+        layer == "counties" and counties_shown(set(state.layers), state.zoom, counties_auto=bool(COUNTIES_AUTO_OPENING))
+    )
+    look: dict[str, Any] = {} if shown else {"display": "none"}
+    opacity = dict(state.opacity).get(layer)
+    if opacity is not None and opacity < 1:
+        look["opacity"] = opacity
+    return look
 
 
 def visible_layers(values: list[list[str] | None] | None) -> list[str]:

@@ -19,7 +19,7 @@ from app.web import ids
 from app.web.highlight import highlight_children
 from app.web.labels import facility_names, label_children
 from app.web.layer_urls import COUNTIES_FROM_ZOOM, INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
-from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, visible_layers
+from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, pane_look, visible_layers
 from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section, text_options
@@ -49,14 +49,17 @@ def pane_name(layer_id: str) -> str:
     return f"pane-{layer_id}"
 
 
-def panes(layer_ids: list[str] | None = None) -> list[dl.Pane]:
-    """One pane per catalogue layer (the first lowest), then the choropleth's and the drill-down's."""
+def panes(state: ViewState, layer_ids: list[str] | None = None) -> list[dl.Pane]:
+    """One pane per catalogue layer (the first lowest), then the choropleth's and the drill-down's.
+
+    A layer's pane opens shown or hidden, and with its opacity, as ``state`` says (``pane_look``).
+    """
     order = list(catalogue.catalogue())
     out = [
         dl.Pane(
             name=pane_name(layer_id),
             className=ids.layer_panes_class(layer_id),
-            style={"zIndex": PANE_BASE_Z + PANE_STEP * i},
+            style={"zIndex": PANE_BASE_Z + PANE_STEP * i, **pane_look(layer_id, state)},
         )
         for i, layer_id in enumerate(order)
         if layer_ids is None or layer_id in layer_ids
@@ -175,7 +178,7 @@ def map_view(state: ViewState, choropleth: tuple[str | None, dict[str, Any]] = (
     layers = [geojson_layer(s, state) for s in catalogue.catalogue().values()]
     children = [
         dl.LayerGroup(basemap_children(state.basemap), id=ids.BASEMAP_LAYER),
-        *panes(),
+        *panes(state),
         *layers,
         choropleth_layer(ids.CHOROPLETH, *choropleth),
         drill_layer(state),
