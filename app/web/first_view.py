@@ -237,7 +237,9 @@ def _view(state: ViewState) -> dict[str, Any]:
 #: Fits the picture like Leaflet (``getBoundsZoom``: whole zooms, 1% slack; centre of the
 #: bounds), keeps it fitted on resize, and fades it out once the interactive map shows
 #: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
-#: and markers), or after ``data-give-up`` seconds. It places the names (``_labels``) with ``hubei_labels.js``,
+#: and markers), or after ``data-give-up`` seconds. It looks at most once a frame: Dash and Leaflet change the
+#: page dozens of times while they draw it, and each look searches the whole page. It places the names
+#: (``_labels``) with ``hubei_labels.js``,
 #: their anchors on whole pixels as Leaflet rounds its markers and its pixel origin (a fraction of a pixel
 #: apart, a name can settle on another side of its point).
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
@@ -257,12 +259,12 @@ var also=JSON.parse(el.dataset.also||"[]");function ready(q,k){
 return document.querySelectorAll("#react-entry-point "+q).length>=k;}
 function done(){if(obs)obs.disconnect();window.removeEventListener("resize",fit);el.classList.add("done");
 setTimeout(function(){el.remove();},400);}
-obs=new MutationObserver(function(){if(document.querySelectorAll(sel).length>=n&&
-also.every(function(a){return ready(a[0],a[1]);}))done();});
+var due=false;function check(){due=false;if(document.querySelectorAll(sel).length>=n&&
+also.every(function(a){return ready(a[0],a[1]);}))done();}
+obs=new MutationObserver(function(){if(!due){due=true;requestAnimationFrame(check);}});
 obs.observe(document.documentElement,{childList:true,subtree:true});setTimeout(done,%(give_up)d);})();"""
 
 
-@functools.cache
 @functools.cache
 def script() -> str:
     """The picture's inline script: the same text on every page, so the page's CSP allows it by its hash.
