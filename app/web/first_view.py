@@ -239,9 +239,8 @@ def _view(state: ViewState) -> dict[str, Any]:
 #: ``data-wait`` at least ``data-count`` times and each ``[selector, count]`` of ``data-also`` (the names
 #: and markers), or after ``data-give-up`` seconds. It looks at most once a frame: Dash and Leaflet change the
 #: page dozens of times while they draw it, and each look searches the whole page. It places the names
-#: (``_labels``) with ``hubei_labels.js``,
-#: their anchors on whole pixels as Leaflet rounds its markers and its pixel origin (a fraction of a pixel
-#: apart, a name can settle on another side of its point).
+#: (``_labels``) with ``hubei_labels.js``, their anchors on whole pixels as Leaflet rounds its markers and its
+#: pixel origin (a fraction of a pixel apart, a name can settle on another side of its point).
 _SCRIPT = """(function(){var el=document.getElementById("%(id)s");if(!el)return;
 el.querySelectorAll("[data-css]").forEach(function(n){n.style.cssText=n.dataset.css;});
 var box=el.querySelector(".first-view-map"),svg=box.querySelector("svg"),v=JSON.parse(el.dataset.view);
