@@ -100,7 +100,7 @@ def test_the_index_preloads_the_first_layers_and_scripts(client):
     # The two layers, the prefectures' names (app/web/labels.py), the lazy chunks, layout and dependencies.
     assert page.count('rel="preload"') == 2 + 1 + len(dashapp.LAZY_CHUNKS) + 2
     # ... after the stylesheet and the scripts the page waits for, which go first to the server.
-    last_script = page.rindex("<script src=")
+    last_script = page.rindex("<script defer src=")
     assert page.index('rel="preload"') > max(last_script, page.index('rel="stylesheet"'))
     assert f'href="{layer_url("prefectures", None)}" as="fetch"' in page and "async-GeoJSON.js" in page
     assert f'href="{layer_url("labels_prefecture", None)}" as="fetch"' in page

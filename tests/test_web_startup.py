@@ -183,7 +183,7 @@ def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_qu
 
 def test_the_index_runs_the_map_chunks_after_their_library_and_leaves_out_unused_bundles(client):
     page_html = client.get("/").data.decode()
-    scripts = [line for line in page_html.splitlines() if "<script src=" in line]
+    scripts = [line for line in page_html.splitlines() if "<script defer src=" in line]
     names = [line.split('src="', 1)[1].split('"', 1)[0] for line in scripts]
     leaflet = max(i for i, n in enumerate(names) if "/dash_leaflet/dash_leaflet." in n)
     chunks = [names.index(f"/_dash-component-suites/{chunk}") for chunk in dashapp.EAGER_CHUNKS]
@@ -193,10 +193,13 @@ def test_the_index_runs_the_map_chunks_after_their_library_and_leaves_out_unused
     assert not any(f"/{path}" in n for n in names for path in dashapp.UNUSED_BUNDLES)
     targets = client.get("/?view=targets").data.decode()
     assert not any(chunk in targets for chunk in dashapp.EAGER_CHUNKS)
+    # Every script waits for the page to be parsed (the first view paints first); Dash starts after them.
+    assert len(scripts) > 10 and page_html.count("<script") == len(scripts) + 4  # + IE note, config, first view, start
+    assert f'<script id="_dash-renderer" type="application/javascript">{dashapp.RENDERER}</script>' in page_html
 
 
 def _script_sources(page_html: str) -> list[str]:
-    return [line.split('src="', 1)[1].split('"', 1)[0] for line in page_html.splitlines() if "<script src=" in line]
+    return [line.split('src="', 1)[1].split('"', 1)[0] for line in page_html.splitlines() if " src=" in line]
 
 
 def test_the_page_loads_regenerator_runtime_in_place_of_dashs_polyfill(client):

@@ -66,6 +66,10 @@ POLYFILL = "dash/deps/polyfill@"
 #: ``assets/vendor/``, which Dash leaves out of the page's automatic asset list (``VENDOR_ASSETS``).
 RUNTIME_ASSET = "vendor/regenerator-runtime.js"
 VENDOR_ASSETS = "^vendor$"
+#: Dash's inline start (``Dash.renderer``), run once the page is parsed: the page's scripts are deferred
+#: (``page_scripts``), so the browser can paint the server-drawn first view before it runs them; they run,
+#: in order, before DOMContentLoaded. The inline script is hashed for the page's CSP by Dash.
+RENDERER = 'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); });'
 
 
 #: The feature modules whose callbacks the app declares (each has a ``wiring.Callbacks``), in order.
@@ -138,10 +142,11 @@ class MapDash(Dash):
 
 
 def page_scripts(scripts: str, prefix: str, eager: tuple[str, ...], runtime: str) -> str:
-    """The index page's ``<script>`` tags: no ``UNUSED_BUNDLES``, ``POLYFILL`` replaced, ``eager`` chunks added.
+    """The index page's ``<script>`` tags, deferred: no ``UNUSED_BUNDLES``, ``POLYFILL`` replaced, chunks added.
 
     ``POLYFILL``'s tag becomes one for the script at ``runtime`` (a URL); the ``eager`` chunks are under ``prefix``.
-    Each chunk follows its library's bundle, so it is installed before the app's assets run.
+    Each chunk follows its library's bundle, so it is installed before the app's assets run. Every script is
+    ``defer``: they run in this order once the page is parsed (``RENDERER`` then starts Dash).
     """
     unused = tuple(f'src="{prefix}{path}' for path in UNUSED_BUNDLES)
     polyfill = f'src="{prefix}{POLYFILL}'
@@ -154,7 +159,7 @@ def page_scripts(scripts: str, prefix: str, eager: tuple[str, ...], runtime: str
         library = f'src="{prefix}{chunk.split("/")[0]}/'
         at = max((i for i, line in enumerate(lines) if library in line), default=len(lines) - 1)
         lines.insert(at + 1, f'<script src="{prefix}{chunk}"></script>')
-    return "\n".join(lines)
+    return "\n".join(line.replace("<script src=", "<script defer src=") for line in lines)
 
 
 def serve_layout() -> Any:
@@ -207,5 +212,6 @@ def create_dash() -> Dash:
         suppress_callback_exceptions=True,  # flask-compress: gzip/br for Dash's scripts, layout and callback responses
     )
     app.layout = serve_layout
+    app.renderer = RENDERER
     wiring.attach(app, *(module.callbacks for module in FEATURES))
     return app
