@@ -147,6 +147,25 @@ def test_immutable_scripts_are_compressed_once_per_worker(client):
     assert client.get(url, headers={"Accept-Encoding": "br"}).data == first
 
 
+def test_warming_compresses_the_opening_pages_scripts_before_the_first_request(monkeypatch):
+    app = create_app()
+    assert httpcache.warm(app) > 200_000
+    client = app.server.test_client()
+    urls = [u for u in _page_urls(client) if u.startswith(("/assets/", "/_dash-component-suites/"))]
+    immutable = [
+        u for u in urls if httpcache.immutable(u.split("?")[0], dict([u.split("?")[1].split("=")]) if "?" in u else {})
+    ]
+    assert len(immutable) >= 12 and any(u.endswith(".css") or ".css?" in u for u in immutable)
+
+    def refuse(body: bytes, quality: int = 11) -> bytes:
+        raise AssertionError(f"compressed again at quality {quality}")
+
+    monkeypatch.setattr(httpcache.brotli, "compress", refuse)  # each answer must come from the warmed cache
+    for url in immutable:
+        with client.get(url, headers={"Accept-Encoding": "br"}) as response:
+            assert response.status_code == 200 and response.headers["Content-Encoding"] == "br", url
+
+
 # --- access log ----------------------------------------------------------------------------------
 
 
