@@ -166,6 +166,20 @@ def test_warming_compresses_the_opening_pages_scripts_before_the_first_request(m
             assert response.status_code == 200 and response.headers["Content-Encoding"] == "br", url
 
 
+def test_ready_to_serve_puts_what_start_up_built_out_of_the_collectors_reach():
+    import gc
+
+    from app.serve.server import ready_to_serve
+
+    app = create_app()
+    try:
+        ready_to_serve(app)
+        assert gc.get_freeze_count() > 50_000  # the app and its tables: a full collection no longer walks them
+        assert httpcache._COMPRESSED  # and the page's scripts are compressed
+    finally:
+        gc.unfreeze()
+
+
 # --- access log ----------------------------------------------------------------------------------
 
 

@@ -41,8 +41,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         command = gunicorn_command(args.host, args.port, args.workers, args.threads)
         print(f"Hubei digital economy map (gunicorn) on http://{args.host}:{args.port}/", flush=True)
         os.execv(command[0], command)  # gunicorn's master takes this process (and its signals)
-    from app.serve import httpcache
-    from app.serve.server import create_app  # imported here: `units` should not pay for Dash
+    from app.serve.server import create_app, ready_to_serve  # imported here: `units` should not pay for Dash
     from app.web import INITIAL_ZOOM
     from geo.simplify import band_for_zoom
     from layers import webdata
@@ -54,7 +53,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     size = webdata.warm(band)
     print(f"  {size / 1e6:.1f} MB of layer data ready", flush=True)
     print("Compressing the page's scripts ...", flush=True)
-    httpcache.warm(app)
+    ready_to_serve(app)
     print(f"Hubei digital economy map on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

@@ -8,9 +8,9 @@ requests.
 
 from __future__ import annotations
 
-from app.serve import httpcache, security
+from app.serve import security
 from app.serve.access import startup_problem
-from app.serve.server import create_app
+from app.serve.server import create_app, ready_to_serve
 from app.web import INITIAL_ZOOM
 from geo.simplify import band_for_zoom
 from layers import webdata
@@ -33,4 +33,4 @@ webdata.data_version()
 unit_profile(PROFILE_WARM_UNIT, "prefecture", "zh")
 choropleth(CHOROPLETH_WARM_INDICATOR)
 security.inventory(application)  # what callback requests are checked against
-httpcache.warm(application)  # the page's scripts, compressed once here rather than by each worker's first page
+ready_to_serve(application)  # the page's scripts compressed once here, not by each worker's first page
