@@ -181,10 +181,14 @@ def test_stores_holding_nothing_carry_no_data_and_the_address_starts_with_its_qu
     assert "search" not in props(None, ids.URL)  # no referrer: the page is drawn for the address it finds
 
 
+def _script_sources(page_html: str) -> list[str]:
+    return [line.split('src="', 1)[1].split('"', 1)[0] for line in page_html.splitlines() if " src=" in line]
+
+
 def test_the_index_runs_the_map_chunks_after_their_library_and_leaves_out_unused_bundles(client):
     page_html = client.get("/").data.decode()
     scripts = [line for line in page_html.splitlines() if "<script defer src=" in line]
-    names = [line.split('src="', 1)[1].split('"', 1)[0] for line in scripts]
+    names = _script_sources(page_html)
     leaflet = max(i for i, n in enumerate(names) if "/dash_leaflet/dash_leaflet." in n)
     chunks = [names.index(f"/_dash-component-suites/{chunk}") for chunk in dashapp.EAGER_CHUNKS]
     first_asset = min(i for i, n in enumerate(names) if n.startswith("/assets/") and "/vendor/" not in n)
@@ -196,10 +200,6 @@ def test_the_index_runs_the_map_chunks_after_their_library_and_leaves_out_unused
     # Every script waits for the page to be parsed (the first view paints first); Dash starts after them.
     assert len(scripts) > 10 and page_html.count("<script") == len(scripts) + 4  # + IE note, config, first view, start
     assert f'<script id="_dash-renderer" type="application/javascript">{dashapp.RENDERER}</script>' in page_html
-
-
-def _script_sources(page_html: str) -> list[str]:
-    return [line.split('src="', 1)[1].split('"', 1)[0] for line in page_html.splitlines() if " src=" in line]
 
 
 def test_the_page_loads_regenerator_runtime_in_place_of_dashs_polyfill(client):

@@ -192,6 +192,13 @@ def counties_shown(layer_ids: set[str], zoom: float | None, *, counties_auto: bo
     return "counties" in layer_ids or (counties_auto and zoom is not None and zoom >= COUNTIES_FROM_ZOOM)
 
 
+def layer_shown(layer: str, state: ViewState) -> bool:
+    """Whether ``layer`` is on when the page opens for ``state``: switched on, or the counties from their zoom."""
+    return layer in state.layers or (
+        layer == "counties" and counties_shown(set(state.layers), state.zoom, counties_auto=bool(COUNTIES_AUTO_OPENING))
+    )
+
+
 def pane_look(layer: str | None, state: ViewState) -> dict[str, Any]:
     """The CSS a layer's map panes open with for ``state``: hidden when the layer is off, the address's opacity.
 
@@ -201,10 +208,7 @@ def pane_look(layer: str | None, state: ViewState) -> dict[str, Any]:
     """
     if layer is None:
         return {}
-    shown = layer in state.layers or (
-        layer == "counties" and counties_shown(set(state.layers), state.zoom, counties_auto=bool(COUNTIES_AUTO_OPENING))
-    )
-    look: dict[str, Any] = {} if shown else {"display": "none"}
+    look: dict[str, Any] = {} if layer_shown(layer, state) else {"display": "none"}
     opacity = dict(state.opacity).get(layer)
     if opacity is not None and opacity < 1:
         look["opacity"] = opacity

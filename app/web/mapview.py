@@ -19,7 +19,7 @@ from app.web import ids
 from app.web.highlight import highlight_children
 from app.web.labels import facility_names, label_children
 from app.web.layer_urls import COUNTIES_FROM_ZOOM, INITIAL_ZOOM, bounds_in_datum, datum_for, layer_url, unit_bounds
-from app.web.layers_panel import COUNTIES_AUTO_OPENING, LAYER_ON_ALL, counties_shown, pane_look, visible_layers
+from app.web.layers_panel import LAYER_ON_ALL, layer_shown, pane_look, visible_layers
 from app.web.places import places_bounds, places_for
 from app.web.viewstate import BASEMAPS, ViewState
 from app.web.widgets import section, text_options
@@ -112,10 +112,7 @@ def geojson_layer(spec: catalogue.LayerSpec, state: ViewState) -> dl.GeoJSON:
     Its URL is what ``zoom_urls`` answers for ``state`` (the page opens without that callback).
     """
     path_style = style(spec.style)
-    shown = spec.id in state.layers or (
-        spec.id == "counties"
-        and counties_shown(set(state.layers), state.zoom, counties_auto=bool(COUNTIES_AUTO_OPENING))
-    )
+    shown = layer_shown(spec.id, state)
     interactive = path_style.get("interactive", True)
     extra = {"pointToLayer": NS("pointToLayer")} if spec.geometry == "point" else {}
     names = {"names": facility_names()} if spec.geometry == "point" else {}
